@@ -15,6 +15,9 @@
 //! | dual-stack | `use_dual_stack` | `AWS_USE_DUALSTACK_ENDPOINT` | `use_dualstack_endpoint` |
 //! | attempts | `max_attempts` | `AWS_MAX_ATTEMPTS` | `max_attempts` |
 //! | retry mode | `retry_mode` | `AWS_RETRY_MODE` | `retry_mode` |
+//! | CA bundle | [`ConfigBuilder::trust_roots`] | `AWS_CA_BUNDLE` | `ca_bundle` |
+//! | proxies | [`ConfigBuilder::proxy`] | `https_proxy`, `http_proxy`, `no_proxy` (see [`crate::proxy`]) | (none) |
+//! | no clock skew correction | `disable_clock_skew_correction` | `AWS_DISABLE_CLOCK_SKEW_CORRECTION` | `disable_clock_skew_correction` |
 //!
 //! The files are `AWS_CONFIG_FILE` (else `~/.aws/config`) and
 //! `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/credentials`); [`profile`] describes
@@ -41,7 +44,8 @@
 //!     ("AWS_RETRY_MODE", "standard"),
 //!     ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
 //! ]);
-//! // Every setting is in the environment, so no file is read.
+//! // Every setting but the CA bundle is in the environment; with no home directory
+//! // known (no `HOME`) there are no files to read for that one.
 //! let settings = load_env_settings(&env, "ELASTICACHE", "elasticache")?;
 //! assert_eq!(settings.region.as_deref(), Some("eu-west-1"));
 //! assert_eq!(settings.endpoint_url.as_deref(), Some("http://localhost:4566"));
@@ -50,44 +54,19 @@
 //! ```
 
 mod builder;
+mod overrides;
 #[cfg(test)]
 mod tests;
 
 pub use crate::env::{profile, ConfigError, ConfigErrorKind, Env};
+pub use crate::retry::RetryMode;
 pub use builder::{Config, ConfigBuilder, ProvideRegion};
+pub use overrides::CallOverrides;
 
 use profile::{Profile, ProfileFiles, Property};
 
-/// How a client retries failed requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryMode {
-    /// `standard`: the retry behaviour shared by current AWS SDKs.
-    Standard,
-    /// `legacy`: each SDK's older behaviour.
-    Legacy,
-    /// `adaptive`: standard plus client-side rate limiting. Read from configuration
-    /// like the others; whether a client supports it is the client's decision.
-    Adaptive,
-}
-
-impl RetryMode {
-    /// The mode named `name` (`standard`, `legacy`, `adaptive`; case-insensitive).
-    pub fn from_name(name: &str) -> Option<Self> {
-        let name = name.trim();
-        [Self::Standard, Self::Legacy, Self::Adaptive]
-            .into_iter()
-            .find(|mode| mode.as_str().eq_ignore_ascii_case(name))
-    }
-
-    /// The mode's name in configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Legacy => "legacy",
-            Self::Adaptive => "adaptive",
-        }
-    }
-}
+use crate::proxy::ProxyConfig;
+use crate::tls::TrustRoots;
 
 /// Settings found in the environment and the shared files, before the client's explicit
 /// values override them. (From [`load_settings`], the explicit values are already in.)
@@ -109,6 +88,13 @@ pub struct EnvSettings {
     pub max_attempts: Option<u32>,
     /// `AWS_RETRY_MODE` > profile `retry_mode`.
     pub retry_mode: Option<RetryMode>,
+    /// The certificates of the PEM file named by `AWS_CA_BUNDLE` > profile
+    /// `ca_bundle`, which replace the default roots.
+    pub ca_bundle: Option<TrustRoots>,
+    /// `https_proxy`, `http_proxy` and `no_proxy` (see [`crate::proxy`]).
+    pub proxy: ProxyConfig,
+    /// `AWS_DISABLE_CLOCK_SKEW_CORRECTION` > profile `disable_clock_skew_correction`.
+    pub disable_clock_skew_correction: Option<bool>,
 }
 
 /// Values given in code. Each one that is set wins over the environment and the files,
@@ -131,6 +117,8 @@ pub struct ExplicitSettings {
     pub max_attempts: Option<u32>,
     /// The retry mode.
     pub retry_mode: Option<RetryMode>,
+    /// Whether to sign with the local clock even when responses show it is off.
+    pub disable_clock_skew_correction: Option<bool>,
 }
 
 /// Loads the settings of `env` for one service.
@@ -206,6 +194,15 @@ pub fn load_settings(
         "retry_mode",
         |s| RetryMode::from_name(s).ok_or("`standard`, `legacy` or `adaptive`"),
     )?;
+    let ca_bundle = ca_bundle(&mut shared)?;
+    let proxy = ProxyConfig::from_env(env)?;
+    let disable_clock_skew_correction = setting(
+        &mut shared,
+        explicit.disable_clock_skew_correction,
+        &["AWS_DISABLE_CLOCK_SKEW_CORRECTION"],
+        "disable_clock_skew_correction",
+        parse_bool,
+    )?;
     Ok(EnvSettings {
         profile: shared.name,
         region,
@@ -214,6 +211,56 @@ pub fn load_settings(
         use_dual_stack,
         max_attempts,
         retry_mode,
+        ca_bundle,
+        proxy,
+        disable_clock_skew_correction,
+    })
+}
+
+/// The CA bundle named by `AWS_CA_BUNDLE`, else by the profile's `ca_bundle`, read
+/// and checked now so that a bad one is an error naming the file. A variable that
+/// is set but blank is an error too (as in botocore), not a fallback to the
+/// defaults.
+fn ca_bundle(shared: &mut Shared<'_>) -> Result<Option<TrustRoots>, ConfigError> {
+    const VARIABLE: &str = "AWS_CA_BUNDLE";
+    if let Some(value) = shared.env.raw_var(VARIABLE) {
+        if value.trim().is_empty() {
+            return Err(ConfigError::new(
+                ConfigErrorKind::InvalidValue,
+                format!("{VARIABLE} is set but empty, expected the path of a PEM file of CA certificates"),
+            )
+            .for_variable(VARIABLE));
+        }
+        return TrustRoots::from_pem_file(&value)
+            .map(Some)
+            .map_err(|e| e.for_variable(VARIABLE));
+    }
+    let Some(property) = shared.property("ca_bundle")? else {
+        return Ok(None);
+    };
+    let path = profile::expand_home_in(shared.env, property.value()).map_err(|problem| {
+        ConfigError::new(
+            ConfigErrorKind::NoHomeDirectory,
+            format!(
+                "`ca_bundle` in profile `{}` ({}) {problem}",
+                shared.name,
+                property.location()
+            ),
+        )
+        .in_file(property.path(), Some(property.line()))
+        .for_key("ca_bundle")
+    })?;
+    TrustRoots::from_pem_file(&path).map(Some).map_err(|e| {
+        ConfigError::new(
+            e.kind(),
+            format!(
+                "`ca_bundle` in profile `{}` ({}): {e}",
+                shared.name,
+                property.location()
+            ),
+        )
+        .in_file(&path, None)
+        .for_key("ca_bundle")
     })
 }
 

@@ -34,9 +34,15 @@ impl ConfigBuilder {
             service.env_name,
             service.config_key,
         )?;
-        let providers = providers
+        // The providers reach STS and the SSO portal through the client's proxy and
+        // trust its CA bundle.
+        let mut providers = providers
             .with_profile_name(settings.profile.clone())
-            .with_region(settings.region.clone());
+            .with_region(settings.region.clone())
+            .with_proxy(settings.proxy.clone());
+        if let Some(roots) = &settings.ca_bundle {
+            providers = providers.with_trust_roots(roots.clone());
+        }
         let chain = DefaultCredentialsChain::new(providers);
         // The last place the SDKs look for the region: the instance's, asked on the
         // first call (with the chain's IMDS client, so one token serves both).

@@ -1,19 +1,32 @@
 //! What a generated `Client` holds ([`Handle`]) and the call loop behind every
 //! operation: credentials, signing, sending, retries and timeouts.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
-use crate::config::Config;
+use tracing::Instrument;
+
+use crate::clock_skew::{self, ClockSkew};
+use crate::config::{CallOverrides, Config};
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
 use crate::hyper_transport::HyperTransport;
 use crate::identity::CredentialsCache;
-use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
+use crate::intercept::{
+    AfterSigning, AttemptInfo, BeforeParsing, BeforeSigning, CallEnded, CallOutcome, Interceptors,
+};
+use crate::retry::adaptive::RateLimiter;
+use crate::retry::{
+    self, backoff, classify_response, random_unit, RetryMode, RetryQuota, RetryReason,
+};
 use crate::sign::Signer;
+use crate::trace::{self, NoRetry};
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// What generated code tells the runtime about its service.
@@ -83,8 +96,9 @@ type ParseErased<'a> = &'a mut (dyn FnMut(&HttpResponse) -> Answer + Send);
 enum Answer {
     /// The output (kept by the parser).
     Output,
-    /// The operation's error (kept by the parser), and whether it may be retried.
-    Error(Option<RetryReason>),
+    /// The operation's error (kept by the parser), whether it may be retried, and
+    /// whether its code is one a request signed at the wrong time can get.
+    Error(Option<RetryReason>, bool),
 }
 
 /// How a call ended; an output or service error is in the parser's keeping.
@@ -97,6 +111,39 @@ enum Ended {
     },
     Construction(ConstructionError),
     Dispatch(DispatchFailure),
+}
+
+/// How one attempt ended: the call's end, or a failure the loop may retry.
+enum Tried {
+    Finished(Ended),
+    Failed {
+        reason: Option<RetryReason>,
+        failure: Ended,
+    },
+}
+
+/// A call's settings, the client's with the call's overrides over them, and
+/// what the call's hooks and events share.
+struct CallPlan<'a> {
+    operation: &'static str,
+    max_attempts: u32,
+    read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    interceptors: Interceptors<'a>,
+    started: Instant,
+    /// Attempts made so far (read when the operation timeout ends the call).
+    attempts: AtomicU32,
+    span: tracing::Span,
+}
+
+/// What every attempt of a call uses, prepared once.
+struct Prepared<'a> {
+    target: &'a Target,
+    /// `None` for unsigned requests.
+    cache: Option<&'a CredentialsCache>,
+    signer: &'a Signer,
+    transport: &'a dyn Transport,
+    invocation_id: &'a str,
 }
 
 /// A service's endpoint for a configuration, from its rules (generated per service).
@@ -118,6 +165,10 @@ pub struct Handle {
     credentials: Result<Option<CredentialsCache>, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
+    /// How far the service's clock is from ours, learnt from responses.
+    clock_skew: ClockSkew,
+    /// The adaptive retry mode's rate limiter (`None` in the other modes).
+    rate_limiter: Option<RateLimiter>,
     user_agent: http::HeaderValue,
 }
 
@@ -191,6 +242,9 @@ impl Handle {
             credentials,
             transport,
             quota: RetryQuota::default(),
+            clock_skew: ClockSkew::new(config.clock_skew_correction),
+            rate_limiter: (config.retry.mode == RetryMode::Adaptive)
+                .then(|| RateLimiter::new(config.clock.now())),
             user_agent: http::HeaderValue::from_str(&user_agent)
                 .unwrap_or_else(|_| http::HeaderValue::from_static("querygen")),
             config,
@@ -200,6 +254,14 @@ impl Handle {
     /// The configuration this handle was made from.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How far ahead of the local clock the service's clock was at the last
+    /// response that could tell (negative: behind), in milliseconds; requests are
+    /// signed at local time plus this. 0 before any response, or when clock skew
+    /// correction is off.
+    pub fn clock_skew_millis(&self) -> i64 {
+        self.clock_skew.current().millis()
     }
 
     /// The endpoint and signer, asking the region provider once if need be.
@@ -223,11 +285,6 @@ impl Handle {
     }
 
     /// Sends `input` through `operation`, retrying as the configuration says.
-    ///
-    /// Only this thin shell is generic: it wraps the operation's request builder
-    /// and parser in two trait objects and hands them to one non-generic loop
-    /// (signing, sending, retries, timeouts), compiled once in this crate rather
-    /// than once per operation in every crate that calls it.
     pub async fn invoke<I, O, E>(
         &self,
         operation: &Operation<I, O, E>,
@@ -235,9 +292,31 @@ impl Handle {
     ) -> Result<QueryResponse<O>, SdkError<E>>
     where
         I: Sync,
-        O: Send,
-        E: ErrorCode + Send,
+        O: Send + 'static,
+        E: ErrorCode + Send + 'static,
     {
+        self.invoke_with(operation, input, None).await
+    }
+
+    /// [`invoke`](Self::invoke) with `overrides` (attempts, timeouts,
+    /// interceptors) over the configuration for this call.
+    ///
+    /// Only this thin shell is generic: it wraps the operation's request builder
+    /// and parser in two trait objects and hands them to one non-generic loop
+    /// (signing, sending, retries, timeouts, hooks, spans), compiled once in this
+    /// crate rather than once per operation in every crate that calls it.
+    pub async fn invoke_with<I, O, E>(
+        &self,
+        operation: &Operation<I, O, E>,
+        input: &I,
+        overrides: Option<&CallOverrides>,
+    ) -> Result<QueryResponse<O>, SdkError<E>>
+    where
+        I: Sync,
+        O: Send + 'static,
+        E: ErrorCode + Send + 'static,
+    {
+        let plan = self.plan(operation.name, overrides);
         // The parser keeps the last answer here; the loop only learns what kind it was.
         let mut kept: Option<Result<QueryResponse<O>, E>> = None;
         let build = |url: &str| (operation.build_request)(input, url);
@@ -252,12 +331,16 @@ impl Handle {
                 } else {
                     classify_response(response.status().as_u16(), error.code())
                 };
+                let clock_skew_code = clock_skew::is_clock_skew_code(error.code());
                 kept = Some(Err(error));
-                Answer::Error(retry)
+                Answer::Error(retry, clock_skew_code)
             }
         };
-        let ended = self.run(operation.name, &build, &mut parse).await;
-        match (ended, kept) {
+        let ended = self
+            .run(&plan, &build, &mut parse)
+            .instrument(plan.span.clone())
+            .await;
+        let result = match (ended, kept) {
             (Ended::Output, Some(Ok(output))) => Ok(output),
             (
                 Ended::Service {
@@ -281,19 +364,95 @@ impl Handle {
                     operation.name
                 ))))
             }
+        };
+        let (outcome, typed): (CallOutcome<'_>, Option<&dyn Any>) = match &result {
+            Ok(response) => (
+                CallOutcome::Output {
+                    request_id: response.request_id.as_deref(),
+                },
+                Some(&response.output),
+            ),
+            Err(SdkError::Service(failure)) => (
+                CallOutcome::ServiceError {
+                    status: failure.status,
+                    code: failure.error.code(),
+                    request_id: failure.request_id.as_deref(),
+                },
+                Some(&failure.error),
+            ),
+            Err(SdkError::Dispatch(failure)) => {
+                (CallOutcome::DispatchFailure(&failure.error), None)
+            }
+            Err(SdkError::Construction(error)) => (CallOutcome::ConstructionFailure(error), None),
+        };
+        let attempts = match &result {
+            Ok(_) => plan.attempts.load(Ordering::Relaxed),
+            Err(error) => error.attempts(),
+        };
+        self.finish(&plan, attempts, outcome, typed);
+        result
+    }
+
+    /// This call's settings: the configuration's, with `overrides` over them.
+    fn plan<'a>(
+        &'a self,
+        operation: &'static str,
+        overrides: Option<&'a CallOverrides>,
+    ) -> CallPlan<'a> {
+        let config = &self.config;
+        CallPlan {
+            operation,
+            max_attempts: overrides
+                .and_then(|o| o.max_attempts)
+                .unwrap_or(config.retry.max_attempts)
+                .max(1),
+            read_timeout: overrides
+                .and_then(|o| o.read_timeout)
+                .or(config.read_timeout),
+            operation_timeout: overrides
+                .and_then(|o| o.operation_timeout)
+                .or(config.operation_timeout),
+            interceptors: Interceptors {
+                client: &config.interceptors,
+                call: overrides.map_or(&[], |o| &o.interceptors),
+            },
+            started: Instant::now(),
+            attempts: AtomicU32::new(0),
+            span: trace::call_span(self.service.signing_name, operation),
+        }
+    }
+
+    /// The call's last event and its interceptors' last hook.
+    fn finish(
+        &self,
+        plan: &CallPlan<'_>,
+        attempts: u32,
+        outcome: CallOutcome<'_>,
+        typed: Option<&dyn Any>,
+    ) {
+        let ended = CallEnded {
+            service: self.service.signing_name,
+            operation: plan.operation,
+            attempts,
+            elapsed: plan.started.elapsed(),
+            outcome,
+            typed,
+        };
+        trace::call_ended(&plan.span, &ended);
+        for interceptor in plan.interceptors.iter() {
+            interceptor.read_after_call(&ended);
         }
     }
 
     /// The whole call, under the operation timeout.
     async fn run(
         &self,
-        name: &'static str,
+        plan: &CallPlan<'_>,
         build: BuildErased<'_>,
         parse: ParseErased<'_>,
     ) -> Ended {
-        let attempts = std::sync::atomic::AtomicU32::new(0);
-        let calls = self.attempt_all(name, build, parse, &attempts);
-        match self.config.operation_timeout {
+        let calls = self.attempt_all(plan, build, parse);
+        match plan.operation_timeout {
             None => calls.await,
             Some(limit) => match tokio::time::timeout(limit, calls).await {
                 Ok(ended) => ended,
@@ -301,10 +460,11 @@ impl Handle {
                     error: TransportError::new(
                         TransportErrorKind::Timeout,
                         format!(
-                            "{name} did not complete within the operation timeout of {limit:?}"
+                            "{} did not complete within the operation timeout of {limit:?}",
+                            plan.operation
                         ),
                     ),
-                    attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
+                    attempts: plan.attempts.load(Ordering::Relaxed),
                 }),
             },
         }
@@ -312,13 +472,15 @@ impl Handle {
 
     async fn attempt_all(
         &self,
-        name: &'static str,
+        plan: &CallPlan<'_>,
         build: BuildErased<'_>,
         parse: ParseErased<'_>,
-        attempts: &std::sync::atomic::AtomicU32,
     ) -> Ended {
         let construction = |message: &str| {
-            Ended::Construction(ConstructionError::new(format!("{name}: {message}")))
+            Ended::Construction(ConstructionError::new(format!(
+                "{}: {message}",
+                plan.operation
+            )))
         };
         let regional = self.regional().await;
         let target = match regional.target.as_ref() {
@@ -326,7 +488,7 @@ impl Handle {
             Err(m) => return construction(m),
         };
         let cache = match self.credentials.as_ref() {
-            Ok(cache) => cache,
+            Ok(cache) => cache.as_ref(),
             Err(m) => return construction(m),
         };
         let signer = match regional.signer.as_ref() {
@@ -337,82 +499,215 @@ impl Handle {
             Ok(transport) => transport,
             Err(m) => return construction(m),
         };
-        let max_attempts = self.config.retry.max_attempts.max(1);
         let invocation_id = invocation_id();
+        trace::record_invocation_id(&plan.span, &invocation_id);
+        let prepared = Prepared {
+            target,
+            cache,
+            signer,
+            transport: &**transport,
+            invocation_id: &invocation_id,
+        };
         let mut last_retry_cost = 0;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
-            let mut request = match build(&target.url) {
-                Ok(request) => request,
-                Err(e) => return construction(&e.to_string()),
-            };
-            if let Err(m) =
-                self.add_headers(&mut request, target, &invocation_id, attempt, max_attempts)
-            {
-                return construction(&m);
-            }
-            if let Some(cache) = cache {
-                let credentials = match cache.credentials().await {
-                    Ok(credentials) => credentials,
-                    Err(e) => return construction(&format!("no credentials: {e}")),
-                };
-                if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
-                    return construction(&m);
+            plan.attempts.store(attempt, Ordering::Relaxed);
+            let span = trace::attempt_span(attempt, plan.max_attempts);
+            let tried = self
+                .attempt(plan, &prepared, attempt, build, &mut *parse)
+                .instrument(span.clone())
+                .await;
+            let (reason, failure) = match tried {
+                Tried::Finished(Ended::Output) => {
+                    self.quota.release(last_retry_cost);
+                    return Ended::Output;
                 }
-            }
-            let sent = transport.send(request);
-            let outcome = match self.config.read_timeout {
-                None => sent.await,
-                Some(limit) => tokio::time::timeout(limit, sent).await.unwrap_or_else(|_| {
-                    Err(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no complete response within the read timeout of {limit:?}"),
-                    ))
-                }),
-            };
-            let (reason, failure) = match outcome {
-                Ok(response) => match parse(&response) {
-                    Answer::Output => {
-                        self.quota.release(last_retry_cost);
-                        return Ended::Output;
-                    }
-                    Answer::Error(reason) => {
-                        let failure = Ended::Service {
-                            status: response.status().as_u16(),
-                            request_id: request_id(&response),
-                            attempts: attempt,
-                        };
-                        (reason, failure)
-                    }
-                },
-                Err(error) => {
-                    let reason = match error.kind() {
-                        TransportErrorKind::Connect | TransportErrorKind::Io => {
-                            Some(RetryReason::Transient)
-                        }
-                        TransportErrorKind::Timeout => Some(RetryReason::Timeout),
-                        TransportErrorKind::Response => None,
-                    };
-                    let failure = Ended::Dispatch(DispatchFailure {
-                        error,
-                        attempts: attempt,
-                    });
-                    (reason, failure)
-                }
+                Tried::Finished(ended) => return ended,
+                Tried::Failed { reason, failure } => (reason, failure),
             };
             let Some(reason) = reason else {
                 return failure;
             };
-            if attempt >= max_attempts {
+            if attempt >= plan.max_attempts {
+                trace::not_retrying(&span, reason, NoRetry::OutOfAttempts, attempt);
                 return failure;
             }
             let Some(cost) = self.quota.acquire(reason) else {
+                trace::not_retrying(&span, reason, NoRetry::QuotaExhausted, attempt);
                 return failure;
             };
             last_retry_cost = cost;
-            tokio::time::sleep(backoff(&self.config.retry, attempt, random_unit())).await;
+            let delay = backoff(&self.config.retry, attempt, random_unit());
+            trace::retrying(&span, reason, delay);
+            self.config.sleep.sleep(delay).await;
+        }
+    }
+
+    /// One attempt: build, hooks, sign, send, read.
+    async fn attempt(
+        &self,
+        plan: &CallPlan<'_>,
+        prepared: &Prepared<'_>,
+        attempt: u32,
+        build: BuildErased<'_>,
+        parse: ParseErased<'_>,
+    ) -> Tried {
+        let construction = |message: &str| {
+            Tried::Finished(Ended::Construction(ConstructionError::new(format!(
+                "{}: {message}",
+                plan.operation
+            ))))
+        };
+        let started = Instant::now();
+        let info = AttemptInfo {
+            service: self.service.signing_name,
+            operation: plan.operation,
+            attempt,
+            max_attempts: plan.max_attempts,
+        };
+        let mut request = match build(&prepared.target.url) {
+            Ok(request) => request,
+            Err(e) => return construction(&e.to_string()),
+        };
+        if let Err(m) = self.add_headers(
+            &mut request,
+            prepared.target,
+            prepared.invocation_id,
+            attempt,
+            plan.max_attempts,
+        ) {
+            return construction(&m);
+        }
+        for interceptor in plan.interceptors.iter() {
+            let mut context = BeforeSigning {
+                info,
+                request: &mut request,
+            };
+            if let Err(e) = interceptor.modify_before_signing(&mut context) {
+                return construction(&format!(
+                    "an interceptor refused the request before signing: {e}"
+                ));
+            }
+        }
+        let credentials = match prepared.cache {
+            Some(cache) => match cache.credentials().await {
+                Ok(credentials) => Some(credentials),
+                Err(e) => return construction(&format!("no credentials: {e}")),
+            },
+            None => None,
+        };
+        self.wait_for_rate_limiter().await;
+        let sent_at = self.config.clock.now();
+        let signed_with = self.clock_skew.current();
+        if let Some(credentials) = credentials {
+            if let Err(m) =
+                prepared
+                    .signer
+                    .sign(&mut request, &credentials, signed_with.apply(sent_at))
+            {
+                return construction(&m);
+            }
+        }
+        for interceptor in plan.interceptors.iter() {
+            interceptor.read_after_signing(&AfterSigning {
+                info,
+                request: &request,
+            });
+        }
+        let sent = prepared.transport.send(request);
+        let outcome = match plan.read_timeout {
+            None => sent.await,
+            Some(limit) => tokio::time::timeout(limit, sent).await.unwrap_or_else(|_| {
+                Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete response within the read timeout of {limit:?}"),
+                ))
+            }),
+        };
+        let received_at = self.config.clock.now();
+        let tried = match outcome {
+            Ok(response) => {
+                for interceptor in plan.interceptors.iter() {
+                    interceptor.read_before_parsing(&BeforeParsing {
+                        info,
+                        response: &response,
+                        attempt_elapsed: started.elapsed(),
+                    });
+                }
+                match parse(&response) {
+                    Answer::Output => {
+                        self.clock_skew
+                            .observe(sent_at, received_at, response.headers());
+                        trace::attempt_answered(&response, None, None, started.elapsed());
+                        Tried::Finished(Ended::Output)
+                    }
+                    Answer::Error(reason, clock_skew_code) => {
+                        let observed =
+                            self.clock_skew
+                                .observe(sent_at, received_at, response.headers());
+                        let reason = reason.or_else(|| {
+                            (clock_skew_code
+                                && clock_skew::retry_with_corrected_time(signed_with, observed))
+                            .then_some(RetryReason::ClockSkew)
+                        });
+                        let request_id = request_id(&response);
+                        trace::attempt_answered(
+                            &response,
+                            request_id.as_deref(),
+                            reason,
+                            started.elapsed(),
+                        );
+                        Tried::Failed {
+                            reason,
+                            failure: Ended::Service {
+                                status: response.status().as_u16(),
+                                request_id,
+                                attempts: attempt,
+                            },
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                let reason = match error.kind() {
+                    TransportErrorKind::Connect | TransportErrorKind::Io => {
+                        Some(RetryReason::Transient)
+                    }
+                    TransportErrorKind::Timeout => Some(RetryReason::Timeout),
+                    TransportErrorKind::Response => None,
+                };
+                trace::attempt_failed(&error, reason, started.elapsed());
+                Tried::Failed {
+                    reason,
+                    failure: Ended::Dispatch(DispatchFailure {
+                        error,
+                        attempts: attempt,
+                    }),
+                }
+            }
+        };
+        if let Some(limiter) = &self.rate_limiter {
+            match &tried {
+                Tried::Finished(Ended::Output) => limiter.record(received_at, false),
+                Tried::Failed { reason, .. } => {
+                    limiter.record(received_at, *reason == Some(RetryReason::Throttling))
+                }
+                Tried::Finished(_) => {}
+            }
+        }
+        tried
+    }
+
+    /// In adaptive mode, takes a token for the next attempt, waiting if the
+    /// service's throttling has slowed the client down.
+    async fn wait_for_rate_limiter(&self) {
+        let wait = self
+            .rate_limiter
+            .as_ref()
+            .and_then(|limiter| limiter.acquire(self.config.clock.now()));
+        if let Some(wait) = wait {
+            self.config.sleep.sleep(wait).await;
         }
     }
 
@@ -474,12 +769,7 @@ fn invocation_id() -> String {
 
 #[cfg(feature = "rustls")]
 fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, String> {
-    let settings = crate::transport::TransportSettings {
-        connect_timeout: config.connect_timeout,
-        pool_idle_timeout: config.pool_idle_timeout,
-        ..crate::transport::TransportSettings::default()
-    };
-    Ok(Arc::new(HyperTransport::new(settings)))
+    Ok(Arc::new(HyperTransport::new(config.transport_settings())))
 }
 
 #[cfg(not(feature = "rustls"))]

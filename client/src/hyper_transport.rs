@@ -1,56 +1,81 @@
 //! The default transport: hyper's pooled HTTP/1.1 client over TCP, with rustls
-//! (ring, Mozilla's root certificates from `webpki-roots`) for `https` URLs.
+//! (ring) for `https` URLs, trusting the configured roots (Mozilla's by default),
+//! through the configured HTTP proxy if any, and with stalled-stream protection on
+//! response bodies.
+
+mod body;
+mod connector;
+
+use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use super::proxy::ProxyConfig;
 use super::transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
     TransportSettings,
 };
+use connector::ProxyConnector;
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Connector = hyper_rustls::HttpsConnector<ProxyConnector>;
 
 /// hyper with rustls; connections are pooled and reused across calls.
 #[derive(Clone)]
 pub struct HyperTransport {
     client: Result<Client<Connector, Full<Bytes>>, String>,
     max_body_bytes: usize,
+    stalled_stream_grace_period: Option<std::time::Duration>,
+    /// Consulted per request only when a proxy is set (for `Proxy-Authorization`).
+    proxies: Option<Arc<ProxyConfig>>,
 }
 
 impl std::fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HyperTransport")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field(
+                "stalled_stream_grace_period",
+                &self.stalled_stream_grace_period,
+            )
+            .field("proxies", &self.proxies)
             .finish_non_exhaustive()
     }
 }
 
 impl HyperTransport {
-    /// A transport with `settings`' connect timeout, body limit and idle timeout.
+    /// A transport with `settings`' connect timeout, body limit, idle timeout,
+    /// stalled-stream grace period, proxies and trust roots.
     /// A timer closes pooled connections idle for longer than the idle timeout (without
     /// one, hyper would keep the surplus of a burst open for as long as the client lives).
+    ///
+    /// Roots that rustls refuses make every request fail with that reason.
     pub fn new(settings: TransportSettings) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(settings.connect_timeout));
-        let client = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map(|builder| {
-                let connector = builder.https_or_http().enable_http1().wrap_connector(http);
-                Client::builder(TokioExecutor::new())
-                    .pool_timer(TokioTimer::new())
-                    .pool_idle_timeout(settings.pool_idle_timeout)
-                    .build(connector)
-            })
-            .map_err(|e| format!("cannot set up TLS: {e}"));
+        let proxies = Arc::new(settings.proxy);
+        let tcp = ProxyConnector::new(http, Arc::clone(&proxies), settings.connect_timeout);
+        let client = tls_config(&settings.trust_roots).map(|tls| {
+            let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(tcp);
+            Client::builder(TokioExecutor::new())
+                .pool_timer(TokioTimer::new())
+                .pool_idle_timeout(settings.pool_idle_timeout)
+                .build(connector)
+        });
         Self {
             client,
             max_body_bytes: settings.max_body_bytes,
+            stalled_stream_grace_period: settings.stalled_stream_grace_period,
+            proxies: proxies.is_enabled().then_some(proxies),
         }
     }
 
@@ -59,7 +84,21 @@ impl HyperTransport {
             .client
             .as_ref()
             .map_err(|m| TransportError::new(TransportErrorKind::Connect, m.clone()))?;
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
+        if let Some(proxies) = &self.proxies {
+            // An http endpoint behind a proxy: the proxy reads this request itself.
+            // (An https one gets the credentials in the CONNECT request only.)
+            if parts.uri.scheme() == Some(&http::uri::Scheme::HTTP) {
+                if let Some(authorization) = proxies
+                    .proxy_for(&parts.uri)
+                    .and_then(|proxy| proxy.authorization())
+                {
+                    parts
+                        .headers
+                        .insert(http::header::PROXY_AUTHORIZATION, authorization.clone());
+                }
+            }
+        }
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let response = client.request(request).await.map_err(|e| {
             let kind = if e.is_connect() {
@@ -70,28 +109,19 @@ impl HyperTransport {
             TransportError::new(kind, describe(&e)).with_source(e)
         })?;
         let (parts, body) = response.into_parts();
-        let body = Limited::new(body, self.max_body_bytes)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.is::<http_body_util::LengthLimitError>() {
-                    TransportError::new(
-                        TransportErrorKind::Response,
-                        format!(
-                            "the response body is larger than the limit of {} bytes",
-                            self.max_body_bytes
-                        ),
-                    )
-                } else {
-                    TransportError::new(
-                        TransportErrorKind::Io,
-                        format!("the response body was cut short: {}", describe(&*e)),
-                    )
-                    .with_source(e)
-                }
-            })?;
-        Ok(http::Response::from_parts(parts, body.to_bytes()))
+        let body =
+            body::read_body(body, self.max_body_bytes, self.stalled_stream_grace_period).await?;
+        Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// rustls with ring, TLS 1.2 and 1.3, and `roots`.
+fn tls_config(roots: &crate::tls::TrustRoots) -> Result<rustls::ClientConfig, String> {
+    let roots = roots.root_store()?;
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
+        .map_err(|e| format!("cannot set up TLS: {e}"))
 }
 
 impl Transport for HyperTransport {

@@ -1,5 +1,6 @@
 //! Paginators: a paginated operation's pages, or their items, each page an
-//! ordinary call through the [`Handle`] (signing, retries, timeouts).
+//! ordinary call through the client (signing, retries, timeouts, and the
+//! overrides `customize` gave the call the paginator was made from).
 //!
 //! Generated code describes an operation's paging with a [`Pagination`] and
 //! hands it out as `client.{operation}().into_paginator()`. The loop is the
@@ -10,14 +11,14 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use querygen_runtime::pagination::NextPage;
 use querygen_runtime::query::{ErrorCode, QueryResponse};
 
+use crate::call::Call;
 use crate::error::{ConstructionError, SdkError};
-use crate::handle::{Handle, Operation};
+use crate::handle::Operation;
 use crate::transport::BoxFuture;
 
 /// How one operation pages, described by generated code.
@@ -43,7 +44,7 @@ pub fn no_items<O>(_page: O) -> Vec<NoItems> {
 /// A paginated call being prepared: set the page size, then [`send`](Self::send)
 /// for the pages or [`items`](Self::items) for their items.
 pub struct Paginator<I: 'static, O: 'static, E: 'static, T: 'static> {
-    handle: Arc<Handle>,
+    call: Call,
     operation: &'static Operation<I, O, E>,
     pagination: &'static Pagination<I, O, T>,
     input: Result<I, ConstructionError>,
@@ -67,13 +68,13 @@ where
     /// A paginator for `operation` starting from `input` (made by generated code;
     /// an `Err` is what the first page returns).
     pub fn new(
-        handle: Arc<Handle>,
+        call: Call,
         operation: &'static Operation<I, O, E>,
         pagination: &'static Pagination<I, O, T>,
         input: Result<I, ConstructionError>,
     ) -> Self {
         Self {
-            handle,
+            call,
             operation,
             pagination,
             input,
@@ -101,7 +102,7 @@ where
     /// The pages. Nothing is sent until the stream is polled.
     pub fn send(self) -> PaginationStream<I, O, E> {
         PaginationStream {
-            handle: self.handle,
+            call: self.call,
             operation: self.operation,
             next_page: self.pagination.next_page,
             state: match self.input {
@@ -149,12 +150,12 @@ where
 }
 
 /// One call in flight, giving back its input with the result.
-type Call<I, O, E> = BoxFuture<'static, (I, Result<QueryResponse<O>, SdkError<E>>)>;
+type PageCall<I, O, E> = BoxFuture<'static, (I, Result<QueryResponse<O>, SdkError<E>>)>;
 
 enum State<I, O, E> {
     /// The next page's input, not sent yet.
     Ready(I),
-    InFlight(Call<I, O, E>),
+    InFlight(PageCall<I, O, E>),
     /// To be returned next, then the end.
     Failed(SdkError<E>),
     Done,
@@ -165,7 +166,7 @@ enum State<I, O, E> {
 ///
 /// After an error the stream ends.
 pub struct PaginationStream<I: 'static, O: 'static, E: 'static> {
-    handle: Arc<Handle>,
+    call: Call,
     operation: &'static Operation<I, O, E>,
     next_page: fn(&I, &O) -> NextPage<I>,
     state: State<I, O, E>,
@@ -215,10 +216,10 @@ where
                 State::Done => return Poll::Ready(None),
                 State::Failed(e) => return Poll::Ready(Some(Err(e))),
                 State::Ready(input) => {
-                    let handle = Arc::clone(&self.handle);
+                    let call = self.call.clone();
                     let operation = self.operation;
                     self.state = State::InFlight(Box::pin(async move {
-                        let result = handle.invoke(operation, &input).await;
+                        let result = call.invoke(operation, &input).await;
                         (input, result)
                     }));
                 }

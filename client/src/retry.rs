@@ -1,6 +1,9 @@
 //! Retries as the AWS SDKs' "standard" mode defines them: which failures are
 //! worth another attempt, how long to wait, and the client-wide retry quota
-//! that stops retry storms when a service is down.
+//! that stops retry storms when a service is down. The "adaptive" mode adds a
+//! client-side rate limiter ([`adaptive`]).
+
+pub(crate) mod adaptive;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -30,10 +33,44 @@ const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
 /// HTTP statuses of failures that may not happen again.
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
+/// How a client retries failed requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// `standard`: the retry behaviour shared by current AWS SDKs. The default.
+    #[default]
+    Standard,
+    /// `legacy`: each SDK's older behaviour. This client treats it as standard.
+    Legacy,
+    /// `adaptive`: standard, plus a client-side rate limiter that slows the
+    /// client's attempts down once the service throttles it.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The mode named `name` (`standard`, `legacy`, `adaptive`; case-insensitive).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        [Self::Standard, Self::Legacy, Self::Adaptive]
+            .into_iter()
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The mode's name in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Legacy => "legacy",
+            Self::Adaptive => "adaptive",
+        }
+    }
+}
+
 /// How the client retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryConfig {
+    /// The retry mode. Default: standard.
+    pub mode: RetryMode,
     /// Attempts in all, the first included (1 disables retries). Default 3.
     pub max_attempts: u32,
     /// Upper bound of the first backoff; it doubles each attempt. Default 1 s.
@@ -45,6 +82,7 @@ pub struct RetryConfig {
 impl Default for RetryConfig {
     fn default() -> Self {
         Self {
+            mode: RetryMode::Standard,
             max_attempts: 3,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(20),
@@ -71,6 +109,10 @@ pub enum RetryReason {
     Transient,
     /// No response came in time.
     Timeout,
+    /// The request was refused for being signed at the wrong time, and the
+    /// response's `Date` showed by how much: the next attempt signs with the
+    /// corrected time.
+    ClockSkew,
 }
 
 /// Classifies a service error response by its code and HTTP status.
@@ -118,7 +160,7 @@ impl RetryQuota {
     pub fn acquire(&self, reason: RetryReason) -> Option<u32> {
         let cost = match reason {
             RetryReason::Timeout => TIMEOUT_RETRY_COST,
-            RetryReason::Throttling | RetryReason::Transient => RETRY_COST,
+            RetryReason::Throttling | RetryReason::Transient | RetryReason::ClockSkew => RETRY_COST,
         };
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         if *tokens < cost {

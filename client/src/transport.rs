@@ -6,6 +6,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use crate::proxy::ProxyConfig;
+use crate::tls::TrustRoots;
+
 /// A request as the client hands it to a transport: fully built and signed.
 pub type HttpRequest = http::Request<Vec<u8>>;
 /// A response with its whole body read (`Bytes`: transports hand over what they read without a copy).
@@ -32,7 +35,7 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 }
 
 /// Settings a transport gets when the client creates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TransportSettings {
     /// Longest time to wait for a TCP (and TLS) connection.
@@ -42,6 +45,14 @@ pub struct TransportSettings {
     /// How long an idle pooled connection is kept before it is closed (90 s, as the
     /// AWS SDK for Rust's client does).
     pub pool_idle_timeout: Duration,
+    /// Stalled-stream protection: a response body from which no byte arrives for this
+    /// long fails the attempt with a retryable [`TransportErrorKind::Io`] error.
+    /// `None` turns it off. Default 5 s, as in the AWS SDKs.
+    pub stalled_stream_grace_period: Option<Duration>,
+    /// The HTTP proxies and the hosts reached without them. Default: none.
+    pub proxy: ProxyConfig,
+    /// The certificate authorities `https` servers must chain to. Default: Mozilla's.
+    pub trust_roots: TrustRoots,
 }
 
 impl Default for TransportSettings {
@@ -50,9 +61,16 @@ impl Default for TransportSettings {
             connect_timeout: Duration::from_millis(3_100),
             max_body_bytes: querygen_runtime::xml::DEFAULT_MAX_BYTES,
             pool_idle_timeout: Duration::from_secs(90),
+            stalled_stream_grace_period: Some(DEFAULT_STALLED_STREAM_GRACE_PERIOD),
+            proxy: ProxyConfig::none(),
+            trust_roots: TrustRoots::mozilla(),
         }
     }
 }
+
+/// How long a response body may make no progress before the attempt fails (the
+/// AWS SDKs' default grace period).
+pub const DEFAULT_STALLED_STREAM_GRACE_PERIOD: Duration = Duration::from_secs(5);
 
 /// What kind of failure a [`TransportError`] is; it decides whether a retry may help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -362,11 +362,12 @@ impl std::io::Write for LogBuffer {
 
 #[test]
 fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
-    // We log nothing ourselves; aws-sigv4 traces the request it signs and the
-    // canonical request when it signs in full (requests of another shape than
-    // awsQuery's usual POST to `/`, as with this endpoint's path). Capture
-    // everything at TRACE through a successful call, a modeled error and a 500 on
-    // each signing path, and look for each secret.
+    // aws-sigv4 traces the request it signs and the canonical request when it
+    // signs in full (requests of another shape than awsQuery's usual POST to `/`,
+    // as with this endpoint's path). Capture everything at TRACE through a
+    // successful call, a modeled error and a 500 on each signing path, and look
+    // for each secret. (Our own spans and events are checked field by field in
+    // `trace_spans_and_events_show_each_call_and_attempt_and_no_secret`.)
     let token = "SESSION-TOKEN-d3adb33f";
     let logs = LogBuffer::default();
     let subscriber = tracing_subscriber::fmt()
@@ -430,6 +431,277 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
         assert_eq!(signature.len(), 64, "{authorization}");
         assert!(!logs.contains(signature), "signature in the logs: {logs}");
     }
+}
+
+/// Everything traced at TRACE while `calls` runs on a fresh runtime, one line per
+/// event (no time, no colours), each with its spans and their fields.
+fn traced<F: std::future::Future<Output = ()>>(calls: impl FnOnce() -> F) -> String {
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .without_time()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(calls());
+    });
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    logs
+}
+
+/// An interceptor that refuses every request, for the construction-failure event.
+#[derive(Debug)]
+struct Refuse;
+
+impl elasticache::client::Intercept for Refuse {
+    fn modify_before_signing(
+        &self,
+        _: &mut elasticache::client::intercept::BeforeSigning<'_>,
+    ) -> Result<(), elasticache::client::intercept::BoxError> {
+        Err("refused by the test".into())
+    }
+}
+
+#[test]
+fn trace_spans_and_events_show_each_call_and_attempt_and_no_secret() {
+    // Every span and event the call loop emits, each at least once: a retried
+    // success, a modeled error carrying an `@sensitive` member (AuthToken) in its
+    // request, retries running out, a transport failure, and a request an
+    // interceptor refuses. All with a session token.
+    let token = "SESSION-TOKEN-7r4c3d";
+    let auth_token = "AUTH-TOKEN-5ens1tive-0123456789";
+    let script = Script::new(vec![
+        Ok((500, "<html>down</html>")),
+        Ok((200, OK)),
+        Ok((404, NOT_FOUND)),
+        Ok((400, THROTTLED)),
+        Ok((400, THROTTLED)),
+        Err(TransportErrorKind::Io),
+    ]);
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = 2;
+    retry.initial_backoff = Duration::from_millis(1);
+    let client = elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", SECRET, Some(token.into())))
+            .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+            .retry_config(retry)
+            .transport(script.clone())
+            .build(),
+    );
+    let logs = traced(|| async {
+        assert!(start_migration(&client).await.is_ok());
+        let error = client
+            .modify_replication_group()
+            .replication_group_id("my-rg")
+            .auth_token(auth_token)
+            .customize(|c| c.max_attempts(1))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.attempts(), 1);
+        assert!(start_migration(&client).await.is_err());
+        let error = start_migration_customized(&client, |c| c.max_attempts(1)).await;
+        assert!(matches!(error, Err(SdkError::Dispatch(_))), "{error:?}");
+        let error = start_migration_customized(&client, |c| c.interceptor(Refuse)).await;
+        assert!(matches!(error, Err(SdkError::Construction(_))), "{error:?}");
+    });
+    // The sensitive member did go out, so its absence from the logs means something.
+    let requests = script.requests();
+    assert_eq!(requests.len(), 6);
+    let sent = String::from_utf8_lossy(requests[2].body()).into_owned();
+    assert!(sent.contains(&format!("AuthToken={auth_token}")), "{sent}");
+
+    let lines: Vec<&str> = logs.lines().collect();
+    let ours: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.contains("querygen_client::trace"))
+        .collect();
+    let find = |needles: &[&str]| -> Vec<&str> {
+        ours.iter()
+            .copied()
+            .filter(|l| needles.iter().all(|n| l.contains(n)))
+            .collect()
+    };
+    let one = |needles: &[&str]| {
+        let found = find(needles);
+        assert_eq!(found.len(), 1, "{needles:?} in:\n{}", ours.join("\n"));
+    };
+    // The retried success: two attempts in one call span, the 500, the retry with
+    // its delay, the answer, the end with the body's request id.
+    let call = r#"call{service="elasticache" operation="StartMigration" invocation_id="#;
+    one(&[
+        "DEBUG",
+        call,
+        "attempt{attempt=1 max_attempts=2}",
+        "attempt answered status=500",
+        r#"retryable="transient""#,
+        "duration_ms=",
+    ]);
+    one(&[
+        "DEBUG",
+        call,
+        "attempt{attempt=1 max_attempts=2}",
+        r#"retrying reason="transient" delay_ms="#,
+    ]);
+    one(&[
+        "DEBUG",
+        call,
+        "attempt{attempt=2 max_attempts=2}",
+        "attempt answered status=200",
+    ]);
+    one(&[
+        "DEBUG",
+        call,
+        r#"call succeeded attempts=2 duration_ms="#,
+        r#"request_id="req-ok""#,
+    ]);
+    // The modeled error of the call with the sensitive member, its attempt count
+    // from `customize`.
+    one(&[
+        "DEBUG",
+        r#"operation="ModifyReplicationGroup""#,
+        "attempt{attempt=1 max_attempts=1}",
+        "attempt answered status=404",
+        r#"request_id="req-404""#,
+        r#"error_code="ReplicationGroupNotFoundFault""#,
+    ]);
+    one(&[
+        "DEBUG",
+        r#"operation="ModifyReplicationGroup""#,
+        "call failed attempts=1",
+        "status=404",
+        r#"error_code="ReplicationGroupNotFoundFault""#,
+        r#"request_id="req-404""#,
+    ]);
+    // Throttled twice: retries ran out, which an operator sees at INFO.
+    one(&[
+        " INFO ",
+        "attempt{attempt=2 max_attempts=2}",
+        r#"not retrying reason="throttling" why="no attempts left" attempts=2"#,
+    ]);
+    one(&[
+        "DEBUG",
+        "call failed attempts=2",
+        "status=400",
+        r#"error_code="Throttling""#,
+    ]);
+    // The transport failure, with one attempt allowed: DEBUG, not INFO.
+    one(&["DEBUG", "attempt failed error=", r#"retryable="transient""#]);
+    one(&[
+        "DEBUG",
+        "attempt{attempt=1 max_attempts=1}",
+        r#"not retrying reason="transient" why="no attempts left" attempts=1"#,
+    ]);
+    one(&["DEBUG", "call failed attempts=1", "error=I/O error"]);
+    // The refused request: no attempt answered, the reason in the end event.
+    one(&["DEBUG", "call failed", "refused by the test"]);
+    // Nothing of ours above DEBUG but the one INFO, nothing at WARN or ERROR at all.
+    let loud: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| {
+            [" INFO", " WARN", "ERROR"]
+                .iter()
+                .any(|level| l.starts_with(level))
+        })
+        .collect();
+    assert_eq!(loud.len(), 1, "{loud:?}");
+
+    assert!(!logs.contains(SECRET), "secret in the logs: {logs}");
+    assert!(!logs.contains(token), "session token in the logs: {logs}");
+    assert!(!logs.contains(auth_token), "AuthToken in the logs: {logs}");
+    assert!(!logs.contains("AuthToken"), "AuthToken in the logs: {logs}");
+    for request in &requests {
+        let authorization = request.headers()["authorization"].to_str().unwrap();
+        assert!(
+            !logs.contains(authorization),
+            "authorization in the logs: {logs}"
+        );
+        let signature = authorization.rsplit("Signature=").next().unwrap();
+        assert_eq!(signature.len(), 64, "{authorization}");
+        assert!(!logs.contains(signature), "signature in the logs: {logs}");
+    }
+}
+
+#[test]
+fn a_successful_call_traces_nothing_above_debug() {
+    let script = Script::new(vec![Ok((200, OK))]);
+    let client = client(&script, 3);
+    let logs = traced(|| async {
+        start_migration(&client).await.unwrap();
+    });
+    // The capture saw the call...
+    assert!(logs.contains("call succeeded"), "{logs}");
+    // ...and no event of it is above DEBUG (an event's first line starts with its level).
+    for line in logs.lines() {
+        assert!(
+            ![" INFO", " WARN", "ERROR"]
+                .iter()
+                .any(|level| line.starts_with(level)),
+            "{logs}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_retry_quota_is_reported_at_info() {
+    // The client's quota holds 500 tokens and a throttling retry costs 5: the
+    // 101st throttled attempt finds it empty.
+    let script = Script::new(vec![Ok((400, THROTTLED)); 101]);
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = 1000;
+    retry.initial_backoff = Duration::from_micros(10);
+    retry.max_backoff = Duration::from_micros(10);
+    let client = elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
+            .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+            .retry_config(retry)
+            .transport(script.clone())
+            .build(),
+    );
+    let logs = traced(|| async {
+        let error = start_migration(&client).await.unwrap_err();
+        assert_eq!(error.attempts(), 101);
+    });
+    let info: Vec<&str> = logs.lines().filter(|l| l.starts_with(" INFO")).collect();
+    assert_eq!(info.len(), 1, "{logs}");
+    assert!(
+        info[0].contains(
+            r#"not retrying reason="throttling" why="retry quota exhausted" attempts=101"#
+        ),
+        "{}",
+        info[0]
+    );
+    assert_eq!(logs.matches("trace: retrying reason=").count(), 100);
+}
+
+async fn start_migration_customized(
+    client: &elasticache::Client,
+    customize: impl FnOnce(elasticache::client::CallOverrides) -> elasticache::client::CallOverrides,
+) -> Result<
+    elasticache::operation::start_migration::StartMigrationOutput,
+    SdkError<StartMigrationError>,
+> {
+    client
+        .start_migration()
+        .replication_group_id("my-rg")
+        .customer_node_endpoint_list(endpoint("10.0.0.1", 6379))
+        .customize(customize)
+        .send()
+        .await
 }
 
 #[tokio::test]

@@ -29,6 +29,12 @@ enum Act {
     Reset,
     /// Sends the headers, then one body byte every 200 ms.
     Trickle,
+    /// Sends the headers and half the body, then nothing (the connection stays open).
+    StallHalfway,
+    /// Sends the headers, then nothing (the connection stays open).
+    HeadersOnly,
+    /// Sends the headers, then the body in six parts 150 ms apart.
+    Chunks,
 }
 
 /// A loopback server that handles request N with `acts[N]` (the last act repeats).
@@ -116,6 +122,26 @@ async fn handle(mut stream: TcpStream, act: Act) {
             let _ = stream.flush().await;
             let _ = stream.set_zero_linger();
         }
+        Act::StallHalfway => {
+            let _ = stream
+                .write_all(format!("{}{}", head(200, OK.len()), &OK[..OK.len() / 2]).as_bytes())
+                .await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Act::HeadersOnly => {
+            let _ = stream.write_all(head(200, OK.len()).as_bytes()).await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Act::Chunks => {
+            let _ = stream.write_all(head(200, OK.len()).as_bytes()).await;
+            let part = OK.len().div_ceil(6);
+            for chunk in OK.as_bytes().chunks(part) {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                if stream.write_all(chunk).await.is_err() {
+                    return;
+                }
+            }
+        }
         Act::Trickle => {
             let _ = stream.write_all(head(200, OK.len()).as_bytes()).await;
             for byte in OK.bytes() {
@@ -142,6 +168,35 @@ fn client(url: &str, max_attempts: u32, read_timeout: Duration) -> elasticache::
             .read_timeout(read_timeout)
             .build(),
     )
+}
+
+/// A client with no read timeout and stalled-stream protection after `grace`
+/// (`None`: off, with a read timeout of 600 ms so that a stall still ends).
+fn stall_client(url: &str, max_attempts: u32, grace: Option<Duration>) -> elasticache::Client {
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = max_attempts;
+    retry.initial_backoff = Duration::from_millis(10);
+    let builder = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+        .endpoint_url(url)
+        .retry_config(retry);
+    let builder = match grace {
+        Some(grace) => builder.stalled_stream_grace_period(grace),
+        None => builder
+            .no_stalled_stream_protection()
+            .read_timeout(Duration::from_millis(600)),
+    };
+    elasticache::Client::from_conf(builder.build())
+}
+
+/// `call`, failing the test rather than hanging if nothing ends the call.
+async fn call_within_10s(
+    client: &elasticache::Client,
+) -> Result<StartMigrationOutput, SdkError<StartMigrationError>> {
+    tokio::time::timeout(Duration::from_secs(10), call(client))
+        .await
+        .expect("the call hung: nothing ended the stalled stream")
 }
 
 async fn call(
@@ -311,4 +366,196 @@ async fn throttling_is_retried_and_reported_when_it_persists() {
     };
     assert_eq!(unhandled.code.as_deref(), Some("Throttling"));
     assert_eq!(unhandled.message.as_deref(), Some("Rate exceeded"));
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_halfway_is_a_retryable_io_error() {
+    let server = serve(vec![Act::StallHalfway]).await;
+    let grace = Duration::from_millis(200);
+    let error = call_within_10s(&stall_client(&server.url, 2, Some(grace)))
+        .await
+        .unwrap_err();
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Io);
+    // Retried as a transient error: both attempts made.
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    let text = error.to_string();
+    assert!(
+        text.contains("the response body stalled: no data for 200ms"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("after {} of {} bytes", OK.len() / 2, OK.len())),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn headers_without_a_body_stall_and_the_retry_gets_the_answer() {
+    let server = serve(vec![Act::HeadersOnly, Act::Answer(200, OK)]).await;
+    let grace = Duration::from_millis(200);
+    call_within_10s(&stall_client(&server.url, 2, Some(grace)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+
+    let server = serve(vec![Act::HeadersOnly]).await;
+    let error = call_within_10s(&stall_client(&server.url, 1, Some(grace)))
+        .await
+        .unwrap_err();
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Io);
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("after 0 of {} bytes", OK.len())),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_body_that_keeps_coming_is_no_stall() {
+    // 6 parts 150 ms apart: about 900 ms in all, more than the grace period, but
+    // never 400 ms without a byte.
+    let server = serve(vec![Act::Chunks]).await;
+    call_within_10s(&stall_client(
+        &server.url,
+        1,
+        Some(Duration::from_millis(400)),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn stalled_stream_protection_is_on_by_default_and_can_be_turned_off() {
+    let settings = Config::builder().build().transport_settings();
+    assert_eq!(
+        settings.stalled_stream_grace_period,
+        Some(Duration::from_secs(5))
+    );
+    // Off: only the read timeout ends the stalled body.
+    let server = serve(vec![Act::StallHalfway]).await;
+    let error = call_within_10s(&stall_client(&server.url, 1, None))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        dispatch_kind(&error),
+        TransportErrorKind::Timeout,
+        "{error}"
+    );
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn trace_logs_never_show_proxy_credentials() {
+    const PASSWORD: &str = "pr0xy-pa55word";
+    // base64 of `tester:pr0xy-pa55word`.
+    let encoded = "dGVzdGVyOnByMHh5LXBhNTV3b3Jk";
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .finish();
+    let heads = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let (ok, refused) = tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // A proxy that answers plain requests itself and refuses tunnels.
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let recorded = Arc::clone(&heads);
+            let proxy = tokio::spawn(async move {
+                while let Ok((mut stream, _)) = listener.accept().await {
+                    let mut data = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+                        let n = stream.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        data.extend_from_slice(&buf[..n]);
+                    }
+                    let head = String::from_utf8_lossy(&data).into_owned();
+                    let answer = if head.starts_with("CONNECT ") {
+                        "HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_owned()
+                    } else {
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{OK}",
+                            OK.len()
+                        )
+                    };
+                    recorded.lock().unwrap().push(head);
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                }
+            });
+            let proxy_url = format!("http://tester:{PASSWORD}@127.0.0.1:{port}");
+            let client = |endpoint: &str| {
+                elasticache::Client::from_conf(
+                    Config::builder()
+                        .region("us-east-1")
+                        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+                        .endpoint_url(endpoint)
+                        .retry_config(RetryConfig::disabled())
+                        .proxy(
+                            querygen_client::ProxyConfig::none()
+                                .with_proxy(&proxy_url)
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+            };
+            let ok = call(&client("http://service.invalid/base/")).await;
+            let refused = call(&client("https://service.invalid")).await;
+            proxy.abort();
+            (ok, refused)
+        })
+    });
+    ok.unwrap();
+    let refused = refused.unwrap_err();
+    assert_eq!(dispatch_kind(&refused), TransportErrorKind::Connect);
+    let heads = heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    // The credentials did go to the proxy, on both paths...
+    assert!(
+        heads[0].starts_with("POST http://service.invalid/base/ HTTP/1.1"),
+        "{heads:?}"
+    );
+    for head in &heads {
+        assert!(
+            head.to_ascii_lowercase().contains(&format!(
+                "proxy-authorization: basic {}",
+                encoded.to_ascii_lowercase()
+            )),
+            "{head}"
+        );
+    }
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    // ...the capture works (aws-sigv4 traces the request it signs in full)...
+    assert!(logs.contains("signing request"), "{logs}");
+    // ...and neither the password nor the header value is in the logs or the error.
+    let shown = format!("{logs}{refused}{refused:?}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
+    assert!(!shown.contains(encoded), "{shown}");
 }

@@ -7,9 +7,13 @@ use std::time::Duration;
 
 use super::EnvSettings;
 use crate::identity::{
-    CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
+    CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, Sleep,
+    SystemClock, TokioSleep,
 };
-use crate::retry::RetryConfig;
+use crate::intercept::{Intercept, SharedInterceptor};
+use crate::proxy::ProxyConfig;
+use crate::retry::{RetryConfig, RetryMode};
+use crate::tls::TrustRoots;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
 /// Finds the region when neither code, the environment nor the profile gives one
@@ -30,6 +34,8 @@ pub struct Config {
     pub(crate) anonymous: bool,
     pub(crate) cache_settings: CacheSettings,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) clock_skew_correction: bool,
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
@@ -38,7 +44,12 @@ pub struct Config {
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) stalled_stream_grace_period: Option<Duration>,
+    pub(crate) proxy: ProxyConfig,
+    pub(crate) trust_roots: TrustRoots,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// Run on every call, in order, before the call's own.
+    pub(crate) interceptors: Vec<SharedInterceptor>,
 }
 
 impl fmt::Debug for Config {
@@ -51,6 +62,8 @@ impl fmt::Debug for Config {
             .field("anonymous", &self.anonymous)
             .field("cache_settings", &self.cache_settings)
             .field("clock", &self.clock)
+            .field("sleep", &self.sleep)
+            .field("clock_skew_correction", &self.clock_skew_correction)
             .field("endpoint_url", &self.endpoint_url)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
@@ -59,7 +72,14 @@ impl fmt::Debug for Config {
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field(
+                "stalled_stream_grace_period",
+                &self.stalled_stream_grace_period,
+            )
+            .field("proxy", &self.proxy)
+            .field("trust_roots", &self.trust_roots)
             .field("transport", &self.transport)
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }
@@ -104,6 +124,29 @@ impl Config {
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
+
+    /// The settings the default transport is made with.
+    pub fn transport_settings(&self) -> TransportSettings {
+        TransportSettings {
+            connect_timeout: self.connect_timeout,
+            pool_idle_timeout: self.pool_idle_timeout,
+            stalled_stream_grace_period: self.stalled_stream_grace_period,
+            proxy: self.proxy.clone(),
+            trust_roots: self.trust_roots.clone(),
+            ..TransportSettings::default()
+        }
+    }
+
+    /// The interceptors every call runs, in order.
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
+    }
+
+    /// Whether requests are signed at the time the service's `Date` headers show
+    /// rather than by the local clock alone. Default: on.
+    pub fn clock_skew_correction(&self) -> bool {
+        self.clock_skew_correction
+    }
 }
 
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
@@ -115,16 +158,24 @@ pub struct ConfigBuilder {
     anonymous: bool,
     cache_settings: Option<CacheSettings>,
     clock: Option<Arc<dyn Clock>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    clock_skew_correction: Option<bool>,
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
+    retry_mode: Option<RetryMode>,
     connect_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    /// `Some(None)`: protection turned off.
+    stalled_stream_grace_period: Option<Option<Duration>>,
+    proxy: Option<ProxyConfig>,
+    trust_roots: Option<TrustRoots>,
     transport: Option<TransportSlot>,
+    interceptors: Vec<SharedInterceptor>,
 }
 
 #[derive(Clone)]
@@ -145,6 +196,10 @@ impl ConfigBuilder {
             use_fips: settings.use_fips,
             use_dual_stack: settings.use_dual_stack,
             max_attempts: settings.max_attempts,
+            proxy: Some(settings.proxy),
+            trust_roots: settings.ca_bundle,
+            retry_mode: settings.retry_mode,
+            clock_skew_correction: settings.disable_clock_skew_correction.map(|off| !off),
             ..Self::default()
         }
     }
@@ -201,6 +256,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// Waits (retry backoff, adaptive rate limiting) with `sleep` instead of
+    /// tokio's timer. A [`ManualClock`](crate::credentials::ManualClock) given as
+    /// both clock and sleep runs a test in simulated time.
+    pub fn sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Whether to learn the service's time from its responses' `Date` headers and
+    /// sign with it (retrying a request refused as signed at the wrong time).
+    /// Default: on, unless `AWS_DISABLE_CLOCK_SKEW_CORRECTION` or the profile's
+    /// `disable_clock_skew_correction` is `true`.
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.clock_skew_correction = Some(on);
+        self
+    }
+
     /// Sends every request to this URL (`http://127.0.0.1:5000`) instead of the resolved endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
@@ -223,6 +295,13 @@ impl ConfigBuilder {
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self.max_attempts = None;
+        self.retry_mode = None;
+        self
+    }
+
+    /// The retry mode (`AWS_RETRY_MODE`). Default: standard.
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = Some(mode);
         self
     }
 
@@ -256,9 +335,49 @@ impl ConfigBuilder {
         self
     }
 
+    /// Stalled-stream protection: fail an attempt whose response body makes no
+    /// progress for `grace` (a retryable error). Default 5 s, as in the AWS SDKs.
+    pub fn stalled_stream_grace_period(mut self, grace: Duration) -> Self {
+        self.stalled_stream_grace_period = Some(Some(grace));
+        self
+    }
+
+    /// Turns stalled-stream protection off: a stalled body then waits for the read
+    /// or operation timeout, if any.
+    pub fn no_stalled_stream_protection(mut self) -> Self {
+        self.stalled_stream_grace_period = Some(None);
+        self
+    }
+
+    /// Sends requests through these proxies (instead of those of the environment,
+    /// which [`from_env`](Self::from_env) reads). [`ProxyConfig::none`] turns proxies off.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Sends every request directly, whatever `HTTPS_PROXY` and the rest say.
+    pub fn no_proxy(self) -> Self {
+        self.proxy(ProxyConfig::none())
+    }
+
+    /// Trusts these certificate authorities for `https` (instead of Mozilla's, or of
+    /// the bundle that `AWS_CA_BUNDLE` or the profile's `ca_bundle` names).
+    pub fn trust_roots(mut self, roots: TrustRoots) -> Self {
+        self.trust_roots = Some(roots);
+        self
+    }
+
     /// Sends requests through `transport` instead of the default HTTPS client.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(TransportSlot(Arc::new(transport)));
+        self
+    }
+
+    /// Adds an interceptor that every call runs (see [`crate::intercept`]);
+    /// interceptors run in the order they were added.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -268,6 +387,9 @@ impl ConfigBuilder {
         if let Some(attempts) = self.max_attempts {
             retry.max_attempts = attempts.max(1);
         }
+        if let Some(mode) = self.retry_mode {
+            retry.mode = mode;
+        }
         Config {
             region: self.region,
             region_provider: self.region_provider,
@@ -275,6 +397,8 @@ impl ConfigBuilder {
             anonymous: self.anonymous,
             cache_settings: self.cache_settings.unwrap_or_default(),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+            clock_skew_correction: self.clock_skew_correction.unwrap_or(true),
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips.unwrap_or(false),
             use_dual_stack: self.use_dual_stack.unwrap_or(false),
@@ -287,7 +411,13 @@ impl ConfigBuilder {
                 .unwrap_or(TransportSettings::default().pool_idle_timeout),
             read_timeout: self.read_timeout,
             operation_timeout: self.operation_timeout,
+            stalled_stream_grace_period: self
+                .stalled_stream_grace_period
+                .unwrap_or(TransportSettings::default().stalled_stream_grace_period),
+            proxy: self.proxy.unwrap_or_default(),
+            trust_roots: self.trust_roots.unwrap_or_default(),
             transport: self.transport.map(|slot| slot.0),
+            interceptors: self.interceptors,
         }
     }
 }

@@ -236,7 +236,12 @@ fn the_files_are_read_only_when_a_setting_needs_them() {
     // Every setting comes from the environment: neither the broken config file nor the
     // missing profile matters.
     let files = Files::config("this is not a config file");
+    let bundle = files.dir.join("ca.pem");
+    let ca = rcgen::generate_simple_self_signed(vec!["ca.test".to_owned()]).unwrap();
+    std::fs::write(&bundle, ca.cert.pem()).unwrap();
+    let bundle = bundle.display().to_string();
     let vars = [
+        ("AWS_CA_BUNDLE", bundle.as_str()),
         ("AWS_PROFILE", "missing"),
         ("AWS_REGION", "r"),
         ("AWS_ACCESS_KEY_ID", "A"),
@@ -246,13 +251,17 @@ fn the_files_are_read_only_when_a_setting_needs_them() {
         ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
         ("AWS_MAX_ATTEMPTS", "2"),
         ("AWS_RETRY_MODE", "legacy"),
+        ("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "false"),
     ];
     let s = files.settings(&vars);
     assert_eq!(s.profile, "missing");
     assert_eq!(s.endpoint_url, None);
     assert_eq!(s.use_dual_stack, Some(true));
+    assert!(s.ca_bundle.is_some());
     // One setting short, and the file is read.
-    let e = files.error(&vars[..8]);
+    let e = files.error(&vars[..10]);
+    assert_eq!(e.kind(), ConfigErrorKind::Syntax);
+    let e = files.error(&vars[1..]);
     assert_eq!(e.kind(), ConfigErrorKind::Syntax);
 }
 
@@ -507,6 +516,53 @@ fn retry_settings_precedence() {
         (s.max_attempts, s.retry_mode),
         (Some(3), Some(RetryMode::Standard))
     );
+}
+
+#[test]
+fn clock_skew_correction_switch_precedence() {
+    let files = Files::config("[default]\ndisable_clock_skew_correction = true");
+    assert_eq!(
+        files.settings(&[]).disable_clock_skew_correction,
+        Some(true)
+    );
+    let s = files.settings(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "FALSE")]);
+    assert_eq!(s.disable_clock_skew_correction, Some(false));
+    assert_eq!(
+        Files::new(None, None)
+            .settings(&[])
+            .disable_clock_skew_correction,
+        None
+    );
+    let explicit = ExplicitSettings {
+        disable_clock_skew_correction: Some(false),
+        ..ExplicitSettings::default()
+    };
+    let s = files.explicit(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "x")], &explicit);
+    assert_eq!(s.disable_clock_skew_correction, Some(false));
+    let e = files.error(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "yes")]);
+    assert_eq!(
+        e.to_string(),
+        "AWS_DISABLE_CLOCK_SKEW_CORRECTION is \"yes\", expected `true` or `false`"
+    );
+}
+
+#[test]
+fn the_builder_takes_the_retry_mode_and_the_clock_skew_switch_from_the_settings() {
+    let files =
+        Files::config("[default]\nretry_mode = adaptive\ndisable_clock_skew_correction = true");
+    let config = ConfigBuilder::from_settings(files.settings(&[])).build();
+    assert_eq!(config.retry().mode, RetryMode::Adaptive);
+    assert!(!config.clock_skew_correction());
+    // Unset: standard mode, correction on. Code wins over the settings.
+    let config = ConfigBuilder::from_settings(Files::new(None, None).settings(&[])).build();
+    assert_eq!(config.retry().mode, RetryMode::Standard);
+    assert!(config.clock_skew_correction());
+    let config = ConfigBuilder::from_settings(files.settings(&[]))
+        .retry_mode(RetryMode::Standard)
+        .clock_skew_correction(true)
+        .build();
+    assert_eq!(config.retry().mode, RetryMode::Standard);
+    assert!(config.clock_skew_correction());
 }
 
 #[test]

@@ -6,6 +6,8 @@ use std::time::Duration;
 use super::{Clock, CredentialsError, SystemClock};
 use crate::env::profile::{Profile, ProfileFiles};
 use crate::env::Env;
+use crate::proxy::ProxyConfig;
+use crate::tls::TrustRoots;
 use crate::transport::Transport;
 
 /// The surroundings of the providers: the environment (variables and home
@@ -20,6 +22,8 @@ pub struct ProviderConfig {
     env: Env,
     clock: Arc<dyn Clock>,
     transport: Option<Arc<dyn Transport>>,
+    proxy: ProxyConfig,
+    trust_roots: TrustRoots,
     profile_name: Option<String>,
     region: Option<String>,
     files: Arc<OnceLock<Result<ProfileFiles, String>>>,
@@ -37,6 +41,8 @@ impl ProviderConfig {
             env,
             clock: Arc::new(SystemClock),
             transport: None,
+            proxy: ProxyConfig::none(),
+            trust_roots: TrustRoots::default(),
             profile_name: None,
             region: None,
             files: Arc::new(OnceLock::new()),
@@ -53,6 +59,21 @@ impl ProviderConfig {
     /// connect timeout then applies, not the providers').
     pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
+        self
+    }
+
+    /// The proxies the default transport of the providers uses (the client's, with
+    /// [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env)). Instance and
+    /// container metadata endpoints are reached directly whatever it says.
+    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// The certificate authorities the default transport of the providers trusts
+    /// (the client's, with [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env)).
+    pub fn with_trust_roots(mut self, roots: TrustRoots) -> Self {
+        self.trust_roots = roots;
         self
     }
 
@@ -113,22 +134,30 @@ impl ProviderConfig {
         if let Some(transport) = &self.transport {
             return Ok(Arc::clone(transport));
         }
-        default_transport(connect_timeout)
+        self.default_transport(connect_timeout)
     }
-}
 
-#[cfg(feature = "rustls")]
-fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>, CredentialsError> {
-    let settings = crate::TransportSettings {
-        connect_timeout,
-        ..crate::TransportSettings::default()
-    };
-    Ok(Arc::new(crate::HyperTransport::new(settings)))
-}
+    #[cfg(feature = "rustls")]
+    fn default_transport(
+        &self,
+        connect_timeout: Duration,
+    ) -> Result<Arc<dyn Transport>, CredentialsError> {
+        let settings = crate::TransportSettings {
+            connect_timeout,
+            proxy: self.proxy.clone().for_metadata_endpoints(),
+            trust_roots: self.trust_roots.clone(),
+            ..crate::TransportSettings::default()
+        };
+        Ok(Arc::new(crate::HyperTransport::new(settings)))
+    }
 
-#[cfg(not(feature = "rustls"))]
-fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, CredentialsError> {
-    Err(CredentialsError::invalid_configuration(
-        "no HTTP transport for the credential providers: enable the `rustls` feature or give one with `ProviderConfig::with_transport`",
-    ))
+    #[cfg(not(feature = "rustls"))]
+    fn default_transport(
+        &self,
+        _connect_timeout: Duration,
+    ) -> Result<Arc<dyn Transport>, CredentialsError> {
+        Err(CredentialsError::invalid_configuration(
+            "no HTTP transport for the credential providers: enable the `rustls` feature or give one with `ProviderConfig::with_transport`",
+        ))
+    }
 }

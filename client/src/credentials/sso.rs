@@ -24,6 +24,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts in all for throttling, 5xx and connection failures. The portal is
 /// behind a user waiting at a prompt, so the backoff stays short.
 const RETRY: RetryConfig = RetryConfig {
+    mode: crate::RetryMode::Standard,
     max_attempts: 3,
     initial_backoff: Duration::from_millis(200),
     max_backoff: Duration::from_secs(1),

@@ -280,6 +280,14 @@ impl ProfileFile {
         self.sections.get(&(prefix.to_owned(), name.to_owned()))
     }
 
+    /// The names of its sections with this prefix (`sso-session`, `services`).
+    pub fn section_names<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.sections
+            .keys()
+            .filter(move |(p, _)| p == prefix)
+            .map(|(_, name)| name.as_str())
+    }
+
     /// The section headers that were ignored: invalid names, `[name]` other than
     /// `[default]` in the config file, prefixed sections in the credentials file,
     /// and `[default]` when the config file also has `[profile default]`.

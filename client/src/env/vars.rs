@@ -68,6 +68,15 @@ impl Env {
         value.filter(|v| !v.is_empty())
     }
 
+    /// The value of the variable `name` as set, empty or not (for the few settings
+    /// where an empty value is an error rather than unset).
+    pub(crate) fn raw_var(&self, name: &str) -> Option<String> {
+        match &self.vars {
+            Vars::Process => std::env::var(name).ok(),
+            Vars::Map(map) => map.get(name).cloned(),
+        }
+    }
+
     /// A variable holding a path: like [`var`](Self::var), but a process variable need
     /// not be Unicode.
     pub(crate) fn path_var(&self, name: &str) -> Option<PathBuf> {

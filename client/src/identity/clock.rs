@@ -1,8 +1,11 @@
-//! Wall-clock time, injectable so that expiry and refresh can be tested without sleeping.
+//! Wall-clock time and waiting, injectable so that expiry, refresh, retries and
+//! rate limiting can be tested without sleeping.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
+
+use crate::transport::BoxFuture;
 
 /// Where providers and the credentials cache read the current time.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -45,5 +48,35 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> SystemTime {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How the client waits: between retries and for the adaptive rate limiter.
+/// Injectable so that tests can run in simulated time ([`ManualClock`] moves
+/// forward by each wait instead of sleeping).
+pub trait Sleep: Send + Sync + fmt::Debug {
+    /// A future that completes once `duration` has passed.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+}
+
+/// Waits with `tokio::time::sleep`: the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Sleeping on a manual clock moves it forward by the wait at once, so a test's
+/// backoffs and rate-limiter waits take no real time and stay deterministic.
+impl Sleep for ManualClock {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        let clock = self.clone();
+        Box::pin(async move {
+            clock.advance(duration);
+            tokio::task::yield_now().await;
+        })
     }
 }

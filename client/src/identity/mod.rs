@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, Sleep, SystemClock, TokioSleep};
 
 use crate::transport::BoxFuture;
 

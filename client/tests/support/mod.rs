@@ -3,6 +3,9 @@
 //! when dropped. Nothing here leaves the loopback interface.
 #![allow(dead_code)]
 
+#[cfg(feature = "rustls")]
+pub mod tls;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,6 +139,9 @@ where
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
+            // The head and the body go out in two writes: without this, Nagle's
+            // algorithm holds the body back until the client's delayed ACK (~40 ms).
+            let _ = stream.set_nodelay(true);
             let handler = Arc::clone(&handler);
             let recorded = Arc::clone(&recorded);
             let counted = Arc::clone(&counted);

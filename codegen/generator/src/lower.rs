@@ -186,9 +186,16 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         .map(str::to_owned)
         .or_else(|| sdk_id.clone())
         .unwrap_or_else(|| service.name().to_owned());
+    // Service docs often open with the service's full name, which the crate doc's
+    // heading already shows.
+    let docs = match ir.docs.strip_prefix(title.as_str()) {
+        Some(rest) if rest.is_empty() || rest.starts_with("\n\n") => rest.trim_start().to_owned(),
+        _ => ir.docs.clone(),
+    };
     let mut ir = ir::Service {
         title,
         sdk_id,
+        docs,
         ..ir
     };
     crate::pagination::resolve(&mut ir, traits.paginated.as_ref())?;
@@ -249,6 +256,15 @@ fn docs(traits: &Traits) -> String {
         .as_deref()
         .map(html_to_markdown)
         .unwrap_or_default()
+}
+
+/// A member's documentation, else its target's (as smithy-rs does): many members
+/// are documented only on the shape they point at.
+fn member_docs(member: &Traits, target: &Traits) -> String {
+    match &member.documentation {
+        Some(_) => docs(member),
+        None => docs(target),
+    }
 }
 
 fn deprecated(traits: &Traits) -> Option<String> {
@@ -525,7 +541,15 @@ impl<'m> Lowerer<'m> {
                 idempotency_token: traits.other.contains_key("smithy.api#idempotencyToken"),
                 host_label: traits.other.contains_key("smithy.api#hostLabel"),
                 sensitive,
-                docs: docs(traits),
+                docs: match member_docs(traits, &target.traits) {
+                    docs if docs.is_empty()
+                        && matches!(role, StructRole::Error(_))
+                        && member.name.eq_ignore_ascii_case("message") =>
+                    {
+                        "The error message, as the service wrote it.".to_owned()
+                    }
+                    docs => docs,
+                },
                 deprecated: deprecated(traits),
             });
         }
@@ -578,7 +602,10 @@ impl<'m> Lowerer<'m> {
                 ty,
                 boxed,
                 flattened: member.traits.xml_flattened,
-                docs: docs(&member.traits),
+                docs: member_docs(
+                    &member.traits,
+                    &self.model.get(&member.target, &member.id)?.traits,
+                ),
             });
         }
         naming::check_unique(
@@ -798,4 +825,76 @@ fn default_value(
         }
         _ => return Err(bad()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small awsQuery service: `Get` takes a documented member, a member documented
+    /// only on its target, and an undocumented one; its error has an undocumented message.
+    const MODEL: &str = r#"{
+      "smithy": "2.0",
+      "shapes": {
+        "ex#Svc": {
+          "type": "service", "version": "2020-01-01", "operations": [{"target": "ex#Get"}],
+          "traits": {
+            "aws.protocols#awsQuery": {}, "smithy.api#title": "Example Service",
+            "smithy.api#documentation": "<p>Example Service</p><p>Does things.</p>"
+          }
+        },
+        "ex#Get": {
+          "type": "operation", "input": {"target": "ex#GetRequest"},
+          "errors": [{"target": "ex#Missing"}]
+        },
+        "ex#GetRequest": {
+          "type": "structure",
+          "members": {
+            "Own": {"target": "ex#Mode", "traits": {"smithy.api#documentation": "<p>Its own words.</p>"}},
+            "Inherited": {"target": "ex#Mode"},
+            "Bare": {"target": "smithy.api#String"}
+          }
+        },
+        "ex#Mode": {
+          "type": "enum",
+          "members": {"A": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "a"}}},
+          "traits": {"smithy.api#documentation": "<p>How to get.</p>"}
+        },
+        "ex#Missing": {
+          "type": "structure", "members": {"message": {"target": "smithy.api#String"}},
+          "traits": {"smithy.api#error": "client"}
+        }
+      }
+    }"#;
+
+    fn service() -> ir::Service {
+        let model = Model::load("test.json", MODEL).expect("the model loads");
+        lower(&model, "ex#Svc").expect("the model lowers")
+    }
+
+    #[test]
+    fn a_member_without_docs_takes_its_targets() {
+        let service = service();
+        let input = &service.operations[0].input;
+        let docs = |name: &str| {
+            input
+                .fields
+                .iter()
+                .find(|f| f.wire_name == name)
+                .map(|f| f.docs.clone())
+                .expect("the member exists")
+        };
+        assert_eq!(docs("Own"), "Its own words.");
+        assert_eq!(docs("Inherited"), "How to get.");
+        assert_eq!(docs("Bare"), "", "the emitter writes the placeholder");
+        let message = &service.errors[0].fields[0];
+        assert_eq!(message.docs, "The error message, as the service wrote it.");
+    }
+
+    #[test]
+    fn service_docs_do_not_repeat_the_title() {
+        let service = service();
+        assert_eq!(service.title, "Example Service");
+        assert_eq!(service.docs, "Does things.");
+    }
 }

@@ -131,6 +131,11 @@ pub fn waiter_builder(operation: &str) -> String {
     format!("{}Waiter", type_name(operation))
 }
 
+/// The typed service trait of the `fake` feature (`ElastiCacheService`), from the SDK id.
+pub fn service_trait(sdk_id: &str) -> String {
+    format!("{}Service", camel(sdk_id))
+}
+
 /// Name of the builder method that takes an `Option` (`set_cache_cluster_id`).
 pub fn setter_name(field: &str) -> String {
     format!("set_{}", unraw(field))

@@ -15,9 +15,12 @@
 //! # }
 //! ```
 pub use ::querygen_client::{
-    Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream,
-    RetryConfig, SdkError, Transport, WaiterError,
+    CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
+    PaginationStream, ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport,
+    TrustRoots, WaiterError,
 };
+/// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
+pub use ::querygen_client::intercept;
 pub use ::querygen_client::config::ConfigError;
 /// Credential providers (the default chain, profiles, STS, containers, instance
 /// metadata, processes, SSO) and the trait for writing one.
@@ -70,7 +73,7 @@ impl Client {
         self.handle.config()
     }
     #[cfg(feature = "add-tags-to-resource")]
-    /// Starts a `AddTagsToResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `AddTagsToResource`: set the input on the returned builder, then `send()` it.
     pub fn add_tags_to_resource(
         &self,
     ) -> crate::operation::add_tags_to_resource::AddTagsToResourceFluentBuilder {
@@ -79,7 +82,7 @@ impl Client {
         )
     }
     #[cfg(feature = "authorize-cache-security-group-ingress")]
-    /// Starts a `AuthorizeCacheSecurityGroupIngress` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `AuthorizeCacheSecurityGroupIngress`: set the input on the returned builder, then `send()` it.
     pub fn authorize_cache_security_group_ingress(
         &self,
     ) -> crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressFluentBuilder {
@@ -88,7 +91,7 @@ impl Client {
         )
     }
     #[cfg(feature = "batch-apply-update-action")]
-    /// Starts a `BatchApplyUpdateAction` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `BatchApplyUpdateAction`: set the input on the returned builder, then `send()` it.
     pub fn batch_apply_update_action(
         &self,
     ) -> crate::operation::batch_apply_update_action::BatchApplyUpdateActionFluentBuilder {
@@ -97,7 +100,7 @@ impl Client {
         )
     }
     #[cfg(feature = "batch-stop-update-action")]
-    /// Starts a `BatchStopUpdateAction` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `BatchStopUpdateAction`: set the input on the returned builder, then `send()` it.
     pub fn batch_stop_update_action(
         &self,
     ) -> crate::operation::batch_stop_update_action::BatchStopUpdateActionFluentBuilder {
@@ -106,7 +109,7 @@ impl Client {
         )
     }
     #[cfg(feature = "complete-migration")]
-    /// Starts a `CompleteMigration` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CompleteMigration`: set the input on the returned builder, then `send()` it.
     pub fn complete_migration(
         &self,
     ) -> crate::operation::complete_migration::CompleteMigrationFluentBuilder {
@@ -115,7 +118,7 @@ impl Client {
         )
     }
     #[cfg(feature = "copy-serverless-cache-snapshot")]
-    /// Starts a `CopyServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CopyServerlessCacheSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn copy_serverless_cache_snapshot(
         &self,
     ) -> crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotFluentBuilder {
@@ -124,7 +127,7 @@ impl Client {
         )
     }
     #[cfg(feature = "copy-snapshot")]
-    /// Starts a `CopySnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CopySnapshot`: set the input on the returned builder, then `send()` it.
     pub fn copy_snapshot(
         &self,
     ) -> crate::operation::copy_snapshot::CopySnapshotFluentBuilder {
@@ -133,7 +136,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-cache-cluster")]
-    /// Starts a `CreateCacheCluster` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateCacheCluster`: set the input on the returned builder, then `send()` it.
     pub fn create_cache_cluster(
         &self,
     ) -> crate::operation::create_cache_cluster::CreateCacheClusterFluentBuilder {
@@ -142,7 +145,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-cache-parameter-group")]
-    /// Starts a `CreateCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateCacheParameterGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_cache_parameter_group(
         &self,
     ) -> crate::operation::create_cache_parameter_group::CreateCacheParameterGroupFluentBuilder {
@@ -151,7 +154,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-cache-security-group")]
-    /// Starts a `CreateCacheSecurityGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateCacheSecurityGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_cache_security_group(
         &self,
     ) -> crate::operation::create_cache_security_group::CreateCacheSecurityGroupFluentBuilder {
@@ -160,7 +163,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-cache-subnet-group")]
-    /// Starts a `CreateCacheSubnetGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateCacheSubnetGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_cache_subnet_group(
         &self,
     ) -> crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupFluentBuilder {
@@ -169,7 +172,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-global-replication-group")]
-    /// Starts a `CreateGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_global_replication_group(
         &self,
     ) -> crate::operation::create_global_replication_group::CreateGlobalReplicationGroupFluentBuilder {
@@ -178,7 +181,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-replication-group")]
-    /// Starts a `CreateReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_replication_group(
         &self,
     ) -> crate::operation::create_replication_group::CreateReplicationGroupFluentBuilder {
@@ -187,7 +190,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-serverless-cache")]
-    /// Starts a `CreateServerlessCache` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateServerlessCache`: set the input on the returned builder, then `send()` it.
     pub fn create_serverless_cache(
         &self,
     ) -> crate::operation::create_serverless_cache::CreateServerlessCacheFluentBuilder {
@@ -196,7 +199,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-serverless-cache-snapshot")]
-    /// Starts a `CreateServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateServerlessCacheSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn create_serverless_cache_snapshot(
         &self,
     ) -> crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotFluentBuilder {
@@ -205,7 +208,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-snapshot")]
-    /// Starts a `CreateSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn create_snapshot(
         &self,
     ) -> crate::operation::create_snapshot::CreateSnapshotFluentBuilder {
@@ -214,14 +217,14 @@ impl Client {
         )
     }
     #[cfg(feature = "create-user")]
-    /// Starts a `CreateUser` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateUser`: set the input on the returned builder, then `send()` it.
     pub fn create_user(&self) -> crate::operation::create_user::CreateUserFluentBuilder {
         crate::operation::create_user::CreateUserFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "create-user-group")]
-    /// Starts a `CreateUserGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateUserGroup`: set the input on the returned builder, then `send()` it.
     pub fn create_user_group(
         &self,
     ) -> crate::operation::create_user_group::CreateUserGroupFluentBuilder {
@@ -230,7 +233,7 @@ impl Client {
         )
     }
     #[cfg(feature = "decrease-node-groups-in-global-replication-group")]
-    /// Starts a `DecreaseNodeGroupsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DecreaseNodeGroupsInGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn decrease_node_groups_in_global_replication_group(
         &self,
     ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
@@ -239,7 +242,7 @@ impl Client {
         )
     }
     #[cfg(feature = "decrease-replica-count")]
-    /// Starts a `DecreaseReplicaCount` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DecreaseReplicaCount`: set the input on the returned builder, then `send()` it.
     pub fn decrease_replica_count(
         &self,
     ) -> crate::operation::decrease_replica_count::DecreaseReplicaCountFluentBuilder {
@@ -248,7 +251,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-cache-cluster")]
-    /// Starts a `DeleteCacheCluster` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteCacheCluster`: set the input on the returned builder, then `send()` it.
     pub fn delete_cache_cluster(
         &self,
     ) -> crate::operation::delete_cache_cluster::DeleteCacheClusterFluentBuilder {
@@ -257,7 +260,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-cache-parameter-group")]
-    /// Starts a `DeleteCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteCacheParameterGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_cache_parameter_group(
         &self,
     ) -> crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupFluentBuilder {
@@ -266,7 +269,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-cache-security-group")]
-    /// Starts a `DeleteCacheSecurityGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteCacheSecurityGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_cache_security_group(
         &self,
     ) -> crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupFluentBuilder {
@@ -275,7 +278,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-cache-subnet-group")]
-    /// Starts a `DeleteCacheSubnetGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteCacheSubnetGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_cache_subnet_group(
         &self,
     ) -> crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupFluentBuilder {
@@ -284,7 +287,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-global-replication-group")]
-    /// Starts a `DeleteGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_global_replication_group(
         &self,
     ) -> crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupFluentBuilder {
@@ -293,7 +296,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-replication-group")]
-    /// Starts a `DeleteReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_replication_group(
         &self,
     ) -> crate::operation::delete_replication_group::DeleteReplicationGroupFluentBuilder {
@@ -302,7 +305,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-serverless-cache")]
-    /// Starts a `DeleteServerlessCache` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteServerlessCache`: set the input on the returned builder, then `send()` it.
     pub fn delete_serverless_cache(
         &self,
     ) -> crate::operation::delete_serverless_cache::DeleteServerlessCacheFluentBuilder {
@@ -311,7 +314,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-serverless-cache-snapshot")]
-    /// Starts a `DeleteServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteServerlessCacheSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn delete_serverless_cache_snapshot(
         &self,
     ) -> crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotFluentBuilder {
@@ -320,7 +323,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-snapshot")]
-    /// Starts a `DeleteSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn delete_snapshot(
         &self,
     ) -> crate::operation::delete_snapshot::DeleteSnapshotFluentBuilder {
@@ -329,14 +332,14 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-user")]
-    /// Starts a `DeleteUser` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteUser`: set the input on the returned builder, then `send()` it.
     pub fn delete_user(&self) -> crate::operation::delete_user::DeleteUserFluentBuilder {
         crate::operation::delete_user::DeleteUserFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "delete-user-group")]
-    /// Starts a `DeleteUserGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteUserGroup`: set the input on the returned builder, then `send()` it.
     pub fn delete_user_group(
         &self,
     ) -> crate::operation::delete_user_group::DeleteUserGroupFluentBuilder {
@@ -345,7 +348,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-clusters")]
-    /// Starts a `DescribeCacheClusters` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheClusters`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_clusters(
         &self,
     ) -> crate::operation::describe_cache_clusters::DescribeCacheClustersFluentBuilder {
@@ -354,7 +357,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-clusters")]
-    /// Starts a `CacheClusterAvailable` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
+    /// Starts waiting for `CacheClusterAvailable`: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
     pub fn wait_until_cache_cluster_available(
         &self,
     ) -> crate::waiters::DescribeCacheClustersWaiter {
@@ -364,7 +367,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-clusters")]
-    /// Starts a `CacheClusterDeleted` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
+    /// Starts waiting for `CacheClusterDeleted`: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
     pub fn wait_until_cache_cluster_deleted(
         &self,
     ) -> crate::waiters::DescribeCacheClustersWaiter {
@@ -374,7 +377,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-engine-versions")]
-    /// Starts a `DescribeCacheEngineVersions` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheEngineVersions`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_engine_versions(
         &self,
     ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsFluentBuilder {
@@ -383,7 +386,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-parameter-groups")]
-    /// Starts a `DescribeCacheParameterGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheParameterGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_parameter_groups(
         &self,
     ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsFluentBuilder {
@@ -392,7 +395,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-parameters")]
-    /// Starts a `DescribeCacheParameters` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheParameters`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_parameters(
         &self,
     ) -> crate::operation::describe_cache_parameters::DescribeCacheParametersFluentBuilder {
@@ -401,7 +404,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-security-groups")]
-    /// Starts a `DescribeCacheSecurityGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheSecurityGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_security_groups(
         &self,
     ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsFluentBuilder {
@@ -410,7 +413,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-cache-subnet-groups")]
-    /// Starts a `DescribeCacheSubnetGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeCacheSubnetGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_subnet_groups(
         &self,
     ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsFluentBuilder {
@@ -419,7 +422,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-engine-default-parameters")]
-    /// Starts a `DescribeEngineDefaultParameters` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeEngineDefaultParameters`: set the input on the returned builder, then `send()` it.
     pub fn describe_engine_default_parameters(
         &self,
     ) -> crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersFluentBuilder {
@@ -428,7 +431,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-events")]
-    /// Starts a `DescribeEvents` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeEvents`: set the input on the returned builder, then `send()` it.
     pub fn describe_events(
         &self,
     ) -> crate::operation::describe_events::DescribeEventsFluentBuilder {
@@ -437,7 +440,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-global-replication-groups")]
-    /// Starts a `DescribeGlobalReplicationGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeGlobalReplicationGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_global_replication_groups(
         &self,
     ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsFluentBuilder {
@@ -446,7 +449,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-replication-groups")]
-    /// Starts a `DescribeReplicationGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeReplicationGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_replication_groups(
         &self,
     ) -> crate::operation::describe_replication_groups::DescribeReplicationGroupsFluentBuilder {
@@ -455,7 +458,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-replication-groups")]
-    /// Starts a `ReplicationGroupAvailable` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
+    /// Starts waiting for `ReplicationGroupAvailable`: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
     pub fn wait_until_replication_group_available(
         &self,
     ) -> crate::waiters::DescribeReplicationGroupsWaiter {
@@ -465,7 +468,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-replication-groups")]
-    /// Starts a `ReplicationGroupDeleted` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
+    /// Starts waiting for `ReplicationGroupDeleted`: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
     pub fn wait_until_replication_group_deleted(
         &self,
     ) -> crate::waiters::DescribeReplicationGroupsWaiter {
@@ -475,7 +478,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-reserved-cache-nodes")]
-    /// Starts a `DescribeReservedCacheNodes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeReservedCacheNodes`: set the input on the returned builder, then `send()` it.
     pub fn describe_reserved_cache_nodes(
         &self,
     ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesFluentBuilder {
@@ -484,7 +487,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
-    /// Starts a `DescribeReservedCacheNodesOfferings` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeReservedCacheNodesOfferings`: set the input on the returned builder, then `send()` it.
     pub fn describe_reserved_cache_nodes_offerings(
         &self,
     ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsFluentBuilder {
@@ -493,7 +496,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-serverless-cache-snapshots")]
-    /// Starts a `DescribeServerlessCacheSnapshots` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeServerlessCacheSnapshots`: set the input on the returned builder, then `send()` it.
     pub fn describe_serverless_cache_snapshots(
         &self,
     ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsFluentBuilder {
@@ -502,7 +505,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-serverless-caches")]
-    /// Starts a `DescribeServerlessCaches` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeServerlessCaches`: set the input on the returned builder, then `send()` it.
     pub fn describe_serverless_caches(
         &self,
     ) -> crate::operation::describe_serverless_caches::DescribeServerlessCachesFluentBuilder {
@@ -511,7 +514,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-service-updates")]
-    /// Starts a `DescribeServiceUpdates` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeServiceUpdates`: set the input on the returned builder, then `send()` it.
     pub fn describe_service_updates(
         &self,
     ) -> crate::operation::describe_service_updates::DescribeServiceUpdatesFluentBuilder {
@@ -520,7 +523,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-snapshots")]
-    /// Starts a `DescribeSnapshots` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeSnapshots`: set the input on the returned builder, then `send()` it.
     pub fn describe_snapshots(
         &self,
     ) -> crate::operation::describe_snapshots::DescribeSnapshotsFluentBuilder {
@@ -529,7 +532,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-update-actions")]
-    /// Starts a `DescribeUpdateActions` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeUpdateActions`: set the input on the returned builder, then `send()` it.
     pub fn describe_update_actions(
         &self,
     ) -> crate::operation::describe_update_actions::DescribeUpdateActionsFluentBuilder {
@@ -538,7 +541,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-user-groups")]
-    /// Starts a `DescribeUserGroups` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeUserGroups`: set the input on the returned builder, then `send()` it.
     pub fn describe_user_groups(
         &self,
     ) -> crate::operation::describe_user_groups::DescribeUserGroupsFluentBuilder {
@@ -547,7 +550,7 @@ impl Client {
         )
     }
     #[cfg(feature = "describe-users")]
-    /// Starts a `DescribeUsers` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DescribeUsers`: set the input on the returned builder, then `send()` it.
     pub fn describe_users(
         &self,
     ) -> crate::operation::describe_users::DescribeUsersFluentBuilder {
@@ -556,7 +559,7 @@ impl Client {
         )
     }
     #[cfg(feature = "disassociate-global-replication-group")]
-    /// Starts a `DisassociateGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DisassociateGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn disassociate_global_replication_group(
         &self,
     ) -> crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupFluentBuilder {
@@ -565,7 +568,7 @@ impl Client {
         )
     }
     #[cfg(feature = "export-serverless-cache-snapshot")]
-    /// Starts a `ExportServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ExportServerlessCacheSnapshot`: set the input on the returned builder, then `send()` it.
     pub fn export_serverless_cache_snapshot(
         &self,
     ) -> crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotFluentBuilder {
@@ -574,7 +577,7 @@ impl Client {
         )
     }
     #[cfg(feature = "failover-global-replication-group")]
-    /// Starts a `FailoverGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `FailoverGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn failover_global_replication_group(
         &self,
     ) -> crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupFluentBuilder {
@@ -583,7 +586,7 @@ impl Client {
         )
     }
     #[cfg(feature = "increase-node-groups-in-global-replication-group")]
-    /// Starts a `IncreaseNodeGroupsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `IncreaseNodeGroupsInGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn increase_node_groups_in_global_replication_group(
         &self,
     ) -> crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
@@ -592,7 +595,7 @@ impl Client {
         )
     }
     #[cfg(feature = "increase-replica-count")]
-    /// Starts a `IncreaseReplicaCount` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `IncreaseReplicaCount`: set the input on the returned builder, then `send()` it.
     pub fn increase_replica_count(
         &self,
     ) -> crate::operation::increase_replica_count::IncreaseReplicaCountFluentBuilder {
@@ -601,7 +604,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-allowed-node-type-modifications")]
-    /// Starts a `ListAllowedNodeTypeModifications` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListAllowedNodeTypeModifications`: set the input on the returned builder, then `send()` it.
     pub fn list_allowed_node_type_modifications(
         &self,
     ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsFluentBuilder {
@@ -610,7 +613,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-tags-for-resource")]
-    /// Starts a `ListTagsForResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListTagsForResource`: set the input on the returned builder, then `send()` it.
     pub fn list_tags_for_resource(
         &self,
     ) -> crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder {
@@ -619,7 +622,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-cache-cluster")]
-    /// Starts a `ModifyCacheCluster` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyCacheCluster`: set the input on the returned builder, then `send()` it.
     pub fn modify_cache_cluster(
         &self,
     ) -> crate::operation::modify_cache_cluster::ModifyCacheClusterFluentBuilder {
@@ -628,7 +631,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-cache-parameter-group")]
-    /// Starts a `ModifyCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyCacheParameterGroup`: set the input on the returned builder, then `send()` it.
     pub fn modify_cache_parameter_group(
         &self,
     ) -> crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupFluentBuilder {
@@ -637,7 +640,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-cache-subnet-group")]
-    /// Starts a `ModifyCacheSubnetGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyCacheSubnetGroup`: set the input on the returned builder, then `send()` it.
     pub fn modify_cache_subnet_group(
         &self,
     ) -> crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupFluentBuilder {
@@ -646,7 +649,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-global-replication-group")]
-    /// Starts a `ModifyGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn modify_global_replication_group(
         &self,
     ) -> crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupFluentBuilder {
@@ -655,7 +658,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-replication-group")]
-    /// Starts a `ModifyReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn modify_replication_group(
         &self,
     ) -> crate::operation::modify_replication_group::ModifyReplicationGroupFluentBuilder {
@@ -664,7 +667,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-replication-group-shard-configuration")]
-    /// Starts a `ModifyReplicationGroupShardConfiguration` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyReplicationGroupShardConfiguration`: set the input on the returned builder, then `send()` it.
     pub fn modify_replication_group_shard_configuration(
         &self,
     ) -> crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationFluentBuilder {
@@ -673,7 +676,7 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-serverless-cache")]
-    /// Starts a `ModifyServerlessCache` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyServerlessCache`: set the input on the returned builder, then `send()` it.
     pub fn modify_serverless_cache(
         &self,
     ) -> crate::operation::modify_serverless_cache::ModifyServerlessCacheFluentBuilder {
@@ -682,14 +685,14 @@ impl Client {
         )
     }
     #[cfg(feature = "modify-user")]
-    /// Starts a `ModifyUser` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyUser`: set the input on the returned builder, then `send()` it.
     pub fn modify_user(&self) -> crate::operation::modify_user::ModifyUserFluentBuilder {
         crate::operation::modify_user::ModifyUserFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "modify-user-group")]
-    /// Starts a `ModifyUserGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ModifyUserGroup`: set the input on the returned builder, then `send()` it.
     pub fn modify_user_group(
         &self,
     ) -> crate::operation::modify_user_group::ModifyUserGroupFluentBuilder {
@@ -698,7 +701,7 @@ impl Client {
         )
     }
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-    /// Starts a `PurchaseReservedCacheNodesOffering` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `PurchaseReservedCacheNodesOffering`: set the input on the returned builder, then `send()` it.
     pub fn purchase_reserved_cache_nodes_offering(
         &self,
     ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingFluentBuilder {
@@ -707,7 +710,7 @@ impl Client {
         )
     }
     #[cfg(feature = "rebalance-slots-in-global-replication-group")]
-    /// Starts a `RebalanceSlotsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `RebalanceSlotsInGlobalReplicationGroup`: set the input on the returned builder, then `send()` it.
     pub fn rebalance_slots_in_global_replication_group(
         &self,
     ) -> crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
@@ -716,7 +719,7 @@ impl Client {
         )
     }
     #[cfg(feature = "reboot-cache-cluster")]
-    /// Starts a `RebootCacheCluster` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `RebootCacheCluster`: set the input on the returned builder, then `send()` it.
     pub fn reboot_cache_cluster(
         &self,
     ) -> crate::operation::reboot_cache_cluster::RebootCacheClusterFluentBuilder {
@@ -725,7 +728,7 @@ impl Client {
         )
     }
     #[cfg(feature = "remove-tags-from-resource")]
-    /// Starts a `RemoveTagsFromResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `RemoveTagsFromResource`: set the input on the returned builder, then `send()` it.
     pub fn remove_tags_from_resource(
         &self,
     ) -> crate::operation::remove_tags_from_resource::RemoveTagsFromResourceFluentBuilder {
@@ -734,7 +737,7 @@ impl Client {
         )
     }
     #[cfg(feature = "reset-cache-parameter-group")]
-    /// Starts a `ResetCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ResetCacheParameterGroup`: set the input on the returned builder, then `send()` it.
     pub fn reset_cache_parameter_group(
         &self,
     ) -> crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupFluentBuilder {
@@ -743,7 +746,7 @@ impl Client {
         )
     }
     #[cfg(feature = "revoke-cache-security-group-ingress")]
-    /// Starts a `RevokeCacheSecurityGroupIngress` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `RevokeCacheSecurityGroupIngress`: set the input on the returned builder, then `send()` it.
     pub fn revoke_cache_security_group_ingress(
         &self,
     ) -> crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressFluentBuilder {
@@ -752,7 +755,7 @@ impl Client {
         )
     }
     #[cfg(feature = "start-migration")]
-    /// Starts a `StartMigration` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `StartMigration`: set the input on the returned builder, then `send()` it.
     pub fn start_migration(
         &self,
     ) -> crate::operation::start_migration::StartMigrationFluentBuilder {
@@ -761,7 +764,7 @@ impl Client {
         )
     }
     #[cfg(feature = "test-failover")]
-    /// Starts a `TestFailover` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `TestFailover`: set the input on the returned builder, then `send()` it.
     pub fn test_failover(
         &self,
     ) -> crate::operation::test_failover::TestFailoverFluentBuilder {
@@ -770,7 +773,7 @@ impl Client {
         )
     }
     #[cfg(feature = "test-migration")]
-    /// Starts a `TestMigration` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `TestMigration`: set the input on the returned builder, then `send()` it.
     pub fn test_migration(
         &self,
     ) -> crate::operation::test_migration::TestMigrationFluentBuilder {

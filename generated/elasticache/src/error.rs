@@ -11,7 +11,7 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ApiCallRateForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -116,7 +116,7 @@ mod authorization_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct AuthorizationAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -220,7 +220,7 @@ mod authorization_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct AuthorizationNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -324,7 +324,7 @@ mod cache_cluster_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheClusterAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -443,7 +443,7 @@ mod cache_cluster_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheClusterNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -562,7 +562,7 @@ mod cache_parameter_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -681,7 +681,7 @@ mod cache_parameter_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -800,7 +800,7 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -904,7 +904,7 @@ mod cache_security_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1022,7 +1022,7 @@ mod cache_security_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1140,7 +1140,7 @@ mod cache_security_group_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1244,7 +1244,7 @@ mod cache_subnet_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1348,7 +1348,7 @@ mod cache_subnet_group_in_use_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupInUse {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1463,7 +1463,7 @@ mod cache_subnet_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1578,7 +1578,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1683,7 +1683,7 @@ mod cache_subnet_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1794,7 +1794,7 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ClusterQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1905,7 +1905,7 @@ mod default_user_associated_to_user_group_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DefaultUserAssociatedToUserGroupFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2009,7 +2009,7 @@ mod default_user_required_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DefaultUserRequired {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2119,7 +2119,7 @@ mod duplicate_user_name_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DuplicateUserNameFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2229,7 +2229,7 @@ mod global_replication_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct GlobalReplicationGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2345,7 +2345,7 @@ mod global_replication_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct GlobalReplicationGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2474,7 +2474,7 @@ mod insufficient_cache_cluster_capacity_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InsufficientCacheClusterCapacityFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2594,7 +2594,7 @@ mod invalid_arn_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidArnFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2717,7 +2717,7 @@ mod invalid_cache_cluster_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheClusterStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2841,7 +2841,7 @@ mod invalid_cache_parameter_group_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheParameterGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -2960,7 +2960,7 @@ mod invalid_cache_security_group_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheSecurityGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -3078,7 +3078,7 @@ mod invalid_credentials_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCredentialsException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -3201,7 +3201,7 @@ mod invalid_global_replication_group_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidGlobalReplicationGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -3325,7 +3325,7 @@ mod invalid_kms_key_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidKmsKeyFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -3902,7 +3902,7 @@ mod invalid_replication_group_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidReplicationGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4034,7 +4034,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidServerlessCacheSnapshotStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4157,7 +4157,7 @@ mod invalid_serverless_cache_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidServerlessCacheStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4271,7 +4271,7 @@ mod invalid_snapshot_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidSnapshotStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4375,7 +4375,7 @@ mod invalid_subnet_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidSubnet {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4488,7 +4488,7 @@ mod invalid_user_group_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidUserGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4601,7 +4601,7 @@ mod invalid_user_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidUserStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4715,7 +4715,7 @@ mod invalid_vpc_network_state_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidVpcNetworkStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4829,7 +4829,7 @@ mod no_operation_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NoOperationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -4934,7 +4934,7 @@ mod node_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5046,7 +5046,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5165,7 +5165,7 @@ mod node_quota_for_cluster_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeQuotaForClusterExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5287,7 +5287,7 @@ mod node_quota_for_customer_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5401,7 +5401,7 @@ mod replication_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5505,7 +5505,7 @@ mod replication_group_already_under_migration_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupAlreadyUnderMigrationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5629,7 +5629,7 @@ mod replication_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5753,7 +5753,7 @@ mod replication_group_not_under_migration_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupNotUnderMigrationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5857,7 +5857,7 @@ mod reserved_cache_node_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -5968,7 +5968,7 @@ mod reserved_cache_node_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6079,7 +6079,7 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6188,7 +6188,7 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodesOfferingNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6297,7 +6297,7 @@ mod serverless_cache_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6413,7 +6413,7 @@ mod serverless_cache_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6529,7 +6529,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6640,7 +6640,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6761,7 +6761,7 @@ mod serverless_cache_snapshot_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6881,7 +6881,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7010,7 +7010,7 @@ mod service_linked_role_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServiceLinkedRoleNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7140,7 +7140,7 @@ mod service_update_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServiceUpdateNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7257,7 +7257,7 @@ mod snapshot_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7379,7 +7379,7 @@ mod snapshot_feature_not_supported_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotFeatureNotSupportedFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7498,7 +7498,7 @@ mod snapshot_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7618,7 +7618,7 @@ mod snapshot_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7729,7 +7729,7 @@ mod subnet_in_use_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SubnetInUse {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7835,7 +7835,7 @@ mod subnet_not_allowed_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SubnetNotAllowedFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -7939,7 +7939,7 @@ mod tag_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8061,7 +8061,7 @@ mod tag_quota_per_resource_exceeded_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagQuotaPerResourceExceeded {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8182,7 +8182,7 @@ mod test_failover_not_available_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TestFailoverNotAvailableFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8286,7 +8286,7 @@ mod user_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8390,7 +8390,7 @@ mod user_group_already_exists_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8507,7 +8507,7 @@ mod user_group_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8624,7 +8624,7 @@ mod user_group_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8739,7 +8739,7 @@ mod user_not_found_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -8854,7 +8854,7 @@ mod user_quota_exceeded_fault_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -14625,7 +14625,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ApiCallRateForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14659,7 +14659,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14693,7 +14693,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14727,7 +14727,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14776,7 +14776,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14825,7 +14825,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14874,7 +14874,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14923,7 +14923,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14957,7 +14957,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15005,7 +15005,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15053,7 +15053,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15087,7 +15087,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15121,7 +15121,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupInUseBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15166,7 +15166,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15211,7 +15211,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15247,7 +15247,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15290,7 +15290,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ClusterQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15331,7 +15331,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserAssociatedToUserGroupFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15365,7 +15365,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserRequiredBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15405,7 +15405,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DuplicateUserNameFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15445,7 +15445,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15493,7 +15493,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15549,7 +15549,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InsufficientCacheClusterCapacityFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15599,7 +15599,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidArnFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15652,7 +15652,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheClusterStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15706,7 +15706,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheParameterGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15755,7 +15755,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheSecurityGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15803,7 +15803,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCredentialsExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15856,7 +15856,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidGlobalReplicationGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15910,7 +15910,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidKmsKeyFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16277,7 +16277,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidReplicationGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16338,7 +16338,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheSnapshotStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16393,7 +16393,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16437,7 +16437,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSnapshotStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16473,7 +16473,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSubnetBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16518,7 +16518,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16561,7 +16561,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16605,7 +16605,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidVpcNetworkStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16649,7 +16649,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NoOperationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16683,7 +16683,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16724,7 +16724,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16774,7 +16774,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForClusterExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16825,7 +16825,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16869,7 +16869,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16903,7 +16903,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyUnderMigrationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16959,7 +16959,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17013,7 +17013,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotUnderMigrationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17047,7 +17047,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17088,7 +17088,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17129,7 +17129,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17168,7 +17168,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodesOfferingNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17207,7 +17207,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17253,7 +17253,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17299,7 +17299,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17341,7 +17341,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17393,7 +17393,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17442,7 +17442,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17503,7 +17503,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceLinkedRoleNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17563,7 +17563,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceUpdateNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17610,7 +17610,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17657,7 +17657,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotFeatureNotSupportedFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17706,7 +17706,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17756,7 +17756,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17797,7 +17797,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetInUseBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17833,7 +17833,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetNotAllowedFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17869,7 +17869,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17920,7 +17920,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagQuotaPerResourceExceededBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17971,7 +17971,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TestFailoverNotAvailableFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18005,7 +18005,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18039,7 +18039,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18086,7 +18086,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18133,7 +18133,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18178,7 +18178,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18223,7 +18223,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

@@ -3,8 +3,6 @@
 
 //! # Amazon ElastiCache
 //!
-//! Amazon ElastiCache
-//!
 //! Amazon ElastiCache is a web service that makes it easier to set up, operate, and scale a distributed
 //! cache in the cloud.
 //!
@@ -24,7 +22,7 @@
 //! - [`error`]: the errors the service may return.
 //! - [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set (`resolve_endpoint`, `Params`).
 //!
-//! Features: every operation is a cargo feature (`add-tags-to-resource` for `AddTagsToResource`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs. The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and union, in the JSON form of the AWS CLI's output and boto3's dictionaries.
+//! Features: every operation is a cargo feature (`add-tags-to-resource` for `AddTagsToResource`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs. The `fake` feature adds `fake`: the typed service trait (`ElastiCacheService`) and `Fake`, an in-process transport answering with it, for testing code that uses this crate; `fake-server` serves the same over HTTP on 127.0.0.1. The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and union, in the JSON form of the AWS CLI's output and boto3's dictionaries.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,
@@ -38,6 +36,8 @@ pub mod client;
 pub use client::Client;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod operation;
 pub mod types;
 pub mod waiters;

@@ -888,7 +888,8 @@ mod cache_cluster_items {
         /// Example: `sun:23:00-mon:01:30`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        /// The `PendingModifiedValues` member.
+        /// A group of settings that are applied to the cluster in the future, or that are currently being
+        /// applied.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub pending_modified_values: ::std::option::Option<
             crate::types::PendingModifiedValues,
@@ -3018,7 +3019,8 @@ mod cache_usage_limits_items {
         /// The maximum data storage limit in the cache, expressed in Gigabytes.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_storage: ::std::option::Option<crate::types::DataStorage>,
-        /// The `ECPUPerSecond` member.
+        /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
+        /// second.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ECPUPerSecond", skip_serializing_if = "Option::is_none")
@@ -11061,10 +11063,12 @@ mod serverless_cache_items {
         pub security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        /// The `Endpoint` member.
+        /// Represents the information required for client programs to connect to a cache node. This value is
+        /// read-only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub endpoint: ::std::option::Option<crate::types::Endpoint>,
-        /// The `ReaderEndpoint` member.
+        /// Represents the information required for client programs to connect to a cache node. This value is
+        /// read-only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The Amazon Resource Name (ARN) of the serverless cache.
@@ -15242,7 +15246,8 @@ pub mod builders {
                 self.preferred_maintenance_window = input;
                 self
             }
-            /// The `PendingModifiedValues` member.
+            /// A group of settings that are applied to the cluster in the future, or that are currently being
+            /// applied.
             pub fn pending_modified_values(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::PendingModifiedValues>,
@@ -17027,7 +17032,8 @@ pub mod builders {
                 self.data_storage = input;
                 self
             }
-            /// The `ECPUPerSecond` member.
+            /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
+            /// second.
             pub fn ecpu_per_second(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::EcpuPerSecond>,
@@ -22731,7 +22737,8 @@ pub mod builders {
                 self.security_group_ids = input;
                 self
             }
-            /// The `Endpoint` member.
+            /// Represents the information required for client programs to connect to a cache node. This value is
+            /// read-only.
             pub fn endpoint(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::Endpoint>,
@@ -22747,7 +22754,8 @@ pub mod builders {
                 self.endpoint = input;
                 self
             }
-            /// The `ReaderEndpoint` member.
+            /// Represents the information required for client programs to connect to a cache node. This value is
+            /// read-only.
             pub fn reader_endpoint(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::Endpoint>,

@@ -19,7 +19,7 @@ mod expired_token_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ExpiredTokenException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -133,7 +133,7 @@ mod idp_communication_error_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct IdpCommunicationErrorException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -241,7 +241,7 @@ mod idp_rejected_claim_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct IdpRejectedClaimException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -346,7 +346,7 @@ mod invalid_authorization_message_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidAuthorizationMessageException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -451,7 +451,7 @@ mod invalid_identity_token_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidIdentityTokenException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -563,7 +563,7 @@ mod malformed_policy_document_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct MalformedPolicyDocumentException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -691,7 +691,7 @@ mod packed_policy_too_large_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct PackedPolicyTooLargeException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -815,7 +815,7 @@ mod region_disabled_exception_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct RegionDisabledException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -1496,7 +1496,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ExpiredTokenExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1537,7 +1537,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl IdpCommunicationErrorExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1573,7 +1573,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl IdpRejectedClaimExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1609,7 +1609,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidAuthorizationMessageExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1645,7 +1645,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidIdentityTokenExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1688,7 +1688,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl MalformedPolicyDocumentExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1736,7 +1736,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl PackedPolicyTooLargeExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1786,7 +1786,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl RegionDisabledExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

@@ -2,7 +2,7 @@
 //! contract of `../shared/bench` so `run_bench.sh` measures it in the same
 //! run as `aws-sdk-elasticache` (see `cargo xtask bench`).
 //!
-//! Usage: querygen-bench --fixtures DIR [--measure-secs S] [--warmup-secs S] [--only SUBSTRING] [--samples]
+//! Usage: querygen-bench --fixtures DIR [--measure-secs S] [--warmup-secs S] [--only SUBSTRING] [--case NAME] [--samples]
 //!
 //! The anchor's cases (`start_migration`, `describe_replication_groups_n{0,1,100,1000}`,
 //! `start_migration_error_replication_group_not_found`) make the same calls the
@@ -12,9 +12,11 @@
 //! SigV4 at the current time, hand the request to an in-process transport that
 //! reads it and answers with the fixture, classify the status, parse the whole
 //! output (or error) and drop it. Retries are off, as in the anchor. Extra
-//! cases time the sans-IO serializer and parsers alone, and a raw quick-xml
+//! cases time the sans-IO serializer and parsers alone, a raw quick-xml
 //! event loop over the same bytes as the practical limit for any XML parser
-//! built on it.
+//! built on it, and what interceptors and `tracing` cost a StartMigration call
+//! (`start_migration_hooks`, `start_migration_traced_{info,debug}`; these run
+//! last, as installing a subscriber makes every later callsite check it).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -33,6 +35,8 @@ struct Args {
     measure: Duration,
     warmup: Duration,
     only: Option<String>,
+    /// Measure the case of exactly this name only.
+    case: Option<String>,
     samples: bool,
 }
 
@@ -42,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         measure: Duration::from_secs(3),
         warmup: Duration::from_millis(500),
         only: None,
+        case: None,
         samples: false,
     };
     let mut it = std::env::args().skip(1);
@@ -52,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
             "--measure-secs" => args.measure = secs(&value("--measure-secs")?)?,
             "--warmup-secs" => args.warmup = secs(&value("--warmup-secs")?)?,
             "--only" => args.only = Some(value("--only")?),
+            "--case" => args.case = Some(value("--case")?),
             "--samples" => args.samples = true,
             "--dump" => {}
             other => return Err(format!("unknown argument {other}")),
@@ -137,23 +143,69 @@ impl Transport for Canned {
     }
 }
 
-/// A client like the anchor's: us-east-1, static credentials, retries off.
+/// The configuration of a client like the anchor's: us-east-1, static
+/// credentials, retries off.
+fn client_config(status: u16, body: &[u8]) -> elasticache::client::ConfigBuilder {
+    Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        ))
+        .retry_config(RetryConfig::disabled())
+        .transport(Canned {
+            status,
+            body: bytes::Bytes::copy_from_slice(body),
+        })
+}
+
+/// A client like the anchor's.
 fn client(status: u16, body: &[u8]) -> elasticache::Client {
-    elasticache::Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new(
-                "AKIDEXAMPLE",
-                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                None,
-            ))
-            .retry_config(RetryConfig::disabled())
-            .transport(Canned {
-                status,
-                body: bytes::Bytes::copy_from_slice(body),
-            })
-            .build(),
-    )
+    elasticache::Client::from_conf(client_config(status, body).build())
+}
+
+/// An interceptor whose hooks all do nothing: what the hook points themselves cost.
+#[derive(Debug)]
+struct NoOp;
+
+impl elasticache::client::Intercept for NoOp {}
+
+/// A `tracing` subscriber that takes every span and event up to `max` and visits
+/// their fields without writing them anywhere: what the client's instrumentation
+/// costs, without a formatter's cost.
+struct Sink {
+    max: tracing::Level,
+}
+
+struct Touch;
+
+impl tracing::field::Visit for Touch {
+    fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        black_box(value);
+    }
+}
+
+impl tracing::Subscriber for Sink {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= self.max
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::from_level(self.max))
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        span.record(&mut Touch);
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Touch);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        event.record(&mut Touch);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 fn endpoint(address: &str, port: i32) -> CustomerNodeEndpoint {
@@ -163,16 +215,20 @@ fn endpoint(address: &str, port: i32) -> CustomerNodeEndpoint {
         .build()
 }
 
-async fn start_migration_call(
+fn start_migration_builder(
     client: &elasticache::Client,
-) -> Result<start_migration::StartMigrationOutput, SdkError<StartMigrationError>> {
+) -> start_migration::StartMigrationFluentBuilder {
     client
         .start_migration()
         .replication_group_id("my-rg")
         .customer_node_endpoint_list(endpoint("10.0.0.1", 6379))
         .customer_node_endpoint_list(endpoint("10.0.0.2", 6380))
-        .send()
-        .await
+}
+
+async fn start_migration_call(
+    client: &elasticache::Client,
+) -> Result<start_migration::StartMigrationOutput, SdkError<StartMigrationError>> {
+    start_migration_builder(client).send().await
 }
 
 struct Case<'a> {
@@ -379,6 +435,22 @@ fn main() {
             black_box(start_migration::deserialize_response(black_box(&start_body)).ok());
         }),
     });
+    // What hooks cost: a no-op interceptor on the client and another added per
+    // call with `customize`, every hook point running.
+    let hooks_client =
+        elasticache::Client::from_conf(client_config(200, &start_body).interceptor(NoOp).build());
+    let runtime_ref = &runtime;
+    cases.push(Case {
+        name: "start_migration_hooks",
+        operation: "StartMigration",
+        response_bytes: None,
+        run: Box::new(move || {
+            let call = start_migration_builder(&hooks_client)
+                .customize(|c| c.interceptor(NoOp))
+                .send();
+            black_box(runtime_ref.block_on(call).ok());
+        }),
+    });
     // Extra cases: the pieces alone, and the raw quick-xml limit.
     cases.push(Case {
         name: "serialize_start_migration",
@@ -415,11 +487,33 @@ fn main() {
             black_box(raw_quick_xml(black_box(n1000)));
         }),
     });
+    // Last: a subscriber, once made, makes every callsite ask it from then on.
+    for (name, max) in [
+        ("start_migration_traced_info", tracing::Level::INFO),
+        ("start_migration_traced_debug", tracing::Level::DEBUG),
+    ] {
+        // Made on the first run: a dispatcher that merely exists already changes
+        // what every callsite checks, so the cases before must not see it.
+        let mut dispatch: Option<tracing::Dispatch> = None;
+        let (runtime, start_client) = (&runtime, &start_client);
+        cases.push(Case {
+            name,
+            operation: "StartMigration",
+            response_bytes: None,
+            run: Box::new(move || {
+                let dispatch = dispatch.get_or_insert_with(|| tracing::Dispatch::new(Sink { max }));
+                tracing::dispatcher::with_default(dispatch, || {
+                    black_box(runtime.block_on(start_migration_call(start_client)).ok());
+                });
+            }),
+        });
+    }
     for case in &mut cases {
         if args
             .only
             .as_deref()
             .is_some_and(|only| !case.name.contains(only))
+            || args.case.as_deref().is_some_and(|name| case.name != name)
         {
             continue;
         }

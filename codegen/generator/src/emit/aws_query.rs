@@ -943,7 +943,7 @@ pub fn http_functions(op: &Operation) -> TokenStream {
         "Builds the `{action}` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack."
     ));
     let parse_doc = doc_line(&format!(
-        "Reads the HTTP response to a `{action}` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`{error}`]."
+        "Reads the HTTP response of `{action}`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`{error}`]."
     ));
     quote! {
         #build_doc

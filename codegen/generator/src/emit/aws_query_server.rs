@@ -445,7 +445,7 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
         Some(ns) => quote!(::std::option::Option::Some(#ns)),
         None => quote!(::std::option::Option::None),
     };
-    let parse_doc = doc_line(&format!("Server side: parses a `{action}` request body (checking `Action` and `Version`) into the input."));
+    let parse_doc = doc_line(&format!("Server side: parses the request body of `{action}` (checking `Action` and `Version`) into the input."));
     let write_doc = doc_line(&format!(
         "Server side: the `<{response}>` document for `output`."
     ));

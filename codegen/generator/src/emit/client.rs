@@ -67,7 +67,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         let fluent = fluent_name(op);
         let feature = super::operation_feature(&op.rust_name);
         let doc = doc_line(&format!(
-            "Starts a `{}` call: set the input on the returned builder, then `send()` it.",
+            "Starts a call to `{}`: set the input on the returned builder, then `send()` it.",
             op.wire_name
         ));
         let waiters = super::waiters::client_methods(op);
@@ -85,9 +85,12 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         #(#![doc = #intro])*
 
         pub use ::querygen_client::{
-            Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, RetryConfig,
-            SdkError, Transport, WaiterError,
+            CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
+            PaginationStream, ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport,
+            TrustRoots, WaiterError,
         };
+        /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
+        pub use ::querygen_client::intercept;
         pub use ::querygen_client::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
         /// metadata, processes, SSO) and the trait for writing one.
@@ -244,7 +247,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", type_name);
     let wire_name = &op.wire_name;
     let doc = doc_line(&format!(
-        "A `{wire_name}` call being prepared: the input's setters, then [`send`](Self::send)."
+        "A call to `{wire_name}` being prepared: the input's setters, then [`send`](Self::send)."
     ));
     let build = if build_is_fallible(op) {
         let error = construction_error(op);
@@ -274,14 +277,24 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         #doc
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: ::std::sync::Arc<::querygen_client::Handle>,
+            call: ::querygen_client::Call,
             inner: builders::#input_builder,
         }
 
         #[cfg(feature = "client")]
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-                Self { handle, inner: ::std::default::Default::default() }
+                Self { call: ::querygen_client::Call::new(handle), inner: ::std::default::Default::default() }
+            }
+
+            /// Overrides the client's settings for this call only: attempts, timeouts,
+            /// interceptors (`.customize(|c| c.max_attempts(1))`).
+            pub fn customize(
+                mut self,
+                customize: impl ::std::ops::FnOnce(::querygen_client::CallOverrides) -> ::querygen_client::CallOverrides,
+            ) -> Self {
+                self.call.customize(customize);
+                self
             }
 
             /// The input as set so far.
@@ -302,7 +315,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
                 ::querygen_client::SdkError<#error>,
             > {
                 #build
-                self.handle.invoke(&OPERATION, &input).await
+                self.call.invoke(&OPERATION, &input).await
             }
 
             #(#setters)*

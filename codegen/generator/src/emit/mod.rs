@@ -14,6 +14,7 @@ pub mod client;
 pub mod crate_files;
 pub mod endpoint;
 pub mod enumeration;
+pub mod fake;
 pub mod pagination;
 pub mod serde;
 pub mod structure;

@@ -190,7 +190,7 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
             #(#[doc = #doc])*
             pub fn into_paginator(self) -> ::querygen_client::Paginator<#input, #output, #error, #item> {
                 let input = #build;
-                ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+                ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
             }
         }
     })

@@ -286,7 +286,7 @@ pub fn client_methods(op: &Operation) -> TokenStream {
         let module = ident(&waiter.module);
         let builder = format_ident!("{}", waiter.builder);
         let doc = doc_line(&format!(
-            "Starts a `{}` wait: set the `{}` input on the returned builder, then `wait(max)`.",
+            "Starts waiting for `{}`: set the `{}` input on the returned builder, then `wait(max)`.",
             waiter.name, op.wire_name
         ));
         quote! {

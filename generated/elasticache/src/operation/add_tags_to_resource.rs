@@ -672,7 +672,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AddTagsToResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddTagsToResourceError`].
+/// Reads the HTTP response of `AddTagsToResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddTagsToResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -707,19 +707,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `AddTagsToResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `AddTagsToResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AddTagsToResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::AddTagsToResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AddTagsToResourceFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::AddTagsToResourceInputBuilder {
@@ -751,7 +762,7 @@ impl AddTagsToResourceFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon Resource Name (ARN) of the resource to which the tags are to be added, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or
@@ -842,7 +853,7 @@ impl AddTagsToResourceOutput {
         }
     }
 }
-/// Server side: parses a `AddTagsToResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AddTagsToResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -65,7 +65,11 @@ impl AuthorizeCacheSecurityGroupIngressInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AuthorizeCacheSecurityGroupIngressOutput {
-    /// The `CacheSecurityGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `AuthorizeCacheSecurityGroupIngress`
+    /// - `CreateCacheSecurityGroup`
+    /// - `RevokeCacheSecurityGroupIngress`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
@@ -406,7 +410,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AuthorizeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
+/// Reads the HTTP response of `AuthorizeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -441,19 +445,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `AuthorizeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `AuthorizeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::AuthorizeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::AuthorizeCacheSecurityGroupIngressInputBuilder {
@@ -489,7 +504,7 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The cache security group that allows network ingress.
     pub fn cache_security_group_name(
@@ -587,7 +602,7 @@ impl AuthorizeCacheSecurityGroupIngressOutput {
         }
     }
 }
-/// Server side: parses a `AuthorizeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AuthorizeCacheSecurityGroupIngress` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -719,7 +734,11 @@ pub mod builders {
         cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
     }
     impl AuthorizeCacheSecurityGroupIngressOutputBuilder {
-        /// The `CacheSecurityGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `AuthorizeCacheSecurityGroupIngress`
+        /// - `CreateCacheSecurityGroup`
+        /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,

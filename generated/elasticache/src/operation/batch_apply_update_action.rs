@@ -331,7 +331,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `BatchApplyUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
+/// Reads the HTTP response of `BatchApplyUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -366,19 +366,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `BatchApplyUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `BatchApplyUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchApplyUpdateActionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::BatchApplyUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchApplyUpdateActionFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::BatchApplyUpdateActionInputBuilder {
@@ -410,7 +421,7 @@ impl BatchApplyUpdateActionFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Appends one item to the `ReplicationGroupIds` member.
     ///
@@ -542,7 +553,7 @@ impl BatchApplyUpdateActionOutput {
         }
     }
 }
-/// Server side: parses a `BatchApplyUpdateAction` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `BatchApplyUpdateAction` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

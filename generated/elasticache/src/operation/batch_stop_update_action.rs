@@ -332,7 +332,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `BatchStopUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
+/// Reads the HTTP response of `BatchStopUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -367,19 +367,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `BatchStopUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `BatchStopUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchStopUpdateActionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::BatchStopUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchStopUpdateActionFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::BatchStopUpdateActionInputBuilder {
@@ -411,7 +422,7 @@ impl BatchStopUpdateActionFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Appends one item to the `ReplicationGroupIds` member.
     ///
@@ -543,7 +554,7 @@ impl BatchStopUpdateActionOutput {
         }
     }
 }
-/// Server side: parses a `BatchStopUpdateAction` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `BatchStopUpdateAction` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -70,7 +70,7 @@ impl CreateCacheParameterGroupInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheParameterGroupOutput {
-    /// The `CacheParameterGroup` member.
+    /// Represents the output of a `CreateCacheParameterGroup` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
 }
@@ -453,7 +453,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
+/// Reads the HTTP response of `CreateCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -488,19 +488,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheParameterGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateCacheParameterGroupInputBuilder {
@@ -532,7 +543,7 @@ impl CreateCacheParameterGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// A user-specified name for the cache parameter group.
     pub fn cache_parameter_group_name(
@@ -666,7 +677,7 @@ impl CreateCacheParameterGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -821,7 +832,7 @@ pub mod builders {
         cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
     }
     impl CreateCacheParameterGroupOutputBuilder {
-        /// The `CacheParameterGroup` member.
+        /// Represents the output of a `CreateCacheParameterGroup` operation.
         pub fn cache_parameter_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheParameterGroup>,

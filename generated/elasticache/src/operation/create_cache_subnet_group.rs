@@ -62,7 +62,10 @@ impl CreateCacheSubnetGroupInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheSubnetGroupOutput {
-    /// The `CacheSubnetGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `CreateCacheSubnetGroup`
+    /// - `ModifyCacheSubnetGroup`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
@@ -426,7 +429,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
+/// Reads the HTTP response of `CreateCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -461,19 +464,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSubnetGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheSubnetGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateCacheSubnetGroupInputBuilder {
@@ -505,7 +519,7 @@ impl CreateCacheSubnetGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// A name for the cache subnet group. This value is stored as a lowercase string.
     ///
@@ -651,7 +665,7 @@ impl CreateCacheSubnetGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheSubnetGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -809,7 +823,10 @@ pub mod builders {
         cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
     }
     impl CreateCacheSubnetGroupOutputBuilder {
-        /// The `CacheSubnetGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `CreateCacheSubnetGroup`
+        /// - `ModifyCacheSubnetGroup`
         pub fn cache_subnet_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,

@@ -679,7 +679,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
+/// Reads the HTTP response of `CreateServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -714,19 +714,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateServerlessCacheInputBuilder {
@@ -758,7 +769,7 @@ impl CreateServerlessCacheFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache. This parameter is stored as a lowercase string.
     pub fn serverless_cache_name(
@@ -1145,7 +1156,7 @@ impl CreateServerlessCacheOutput {
         }
     }
 }
-/// Server side: parses a `CreateServerlessCache` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateServerlessCache` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -61,7 +61,8 @@ impl CreateSnapshotInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateSnapshotOutput {
-    /// The `Snapshot` member.
+    /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+    /// taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
@@ -534,7 +535,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSnapshotError`].
+/// Reads the HTTP response of `CreateSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -569,19 +570,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateSnapshotFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateSnapshotInputBuilder {
@@ -613,7 +625,7 @@ impl CreateSnapshotFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of an existing replication group. The snapshot is created from this replication
     /// group.
@@ -764,7 +776,7 @@ impl CreateSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `CreateSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -924,7 +936,8 @@ pub mod builders {
         snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl CreateSnapshotOutputBuilder {
-        /// The `Snapshot` member.
+        /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+        /// taken.
         pub fn snapshot(
             mut self,
             input: impl ::std::convert::Into<crate::types::Snapshot>,

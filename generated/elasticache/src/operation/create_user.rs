@@ -539,7 +539,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
+/// Reads the HTTP response of `CreateUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -574,19 +574,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateUserFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateUserInputBuilder {
@@ -618,7 +629,7 @@ impl CreateUserFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
     pub fn user_id(
@@ -880,7 +891,7 @@ impl CreateUserOutput {
         }
     }
 }
-/// Server side: parses a `CreateUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -317,7 +317,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteCacheSecurityGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSecurityGroupError`].
+/// Reads the HTTP response of `DeleteCacheSecurityGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSecurityGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -352,19 +352,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteCacheSecurityGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteCacheSecurityGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheSecurityGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteCacheSecurityGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSecurityGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteCacheSecurityGroupInputBuilder {
@@ -396,7 +407,7 @@ impl DeleteCacheSecurityGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to delete.
     ///
@@ -440,7 +451,7 @@ impl DeleteCacheSecurityGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `DeleteCacheSecurityGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteCacheSecurityGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

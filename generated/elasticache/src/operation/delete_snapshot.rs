@@ -42,7 +42,8 @@ impl DeleteSnapshotInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteSnapshotOutput {
-    /// The `Snapshot` member.
+    /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+    /// taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
@@ -314,7 +315,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSnapshotError`].
+/// Reads the HTTP response of `DeleteSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -349,19 +350,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteSnapshotFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteSnapshotInputBuilder {
@@ -393,7 +405,7 @@ impl DeleteSnapshotFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the snapshot to be deleted.
     pub fn snapshot_name(
@@ -440,7 +452,7 @@ impl DeleteSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `DeleteSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -524,7 +536,8 @@ pub mod builders {
         snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl DeleteSnapshotOutputBuilder {
-        /// The `Snapshot` member.
+        /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+        /// taken.
         pub fn snapshot(
             mut self,
             input: impl ::std::convert::Into<crate::types::Snapshot>,

@@ -410,7 +410,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
+/// Reads the HTTP response of `DeleteUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -445,19 +445,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteUserFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteUserInputBuilder {
@@ -489,7 +500,7 @@ impl DeleteUserFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
     pub fn user_id(
@@ -562,7 +573,7 @@ impl DeleteUserOutput {
         }
     }
 }
-/// Server side: parses a `DeleteUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -409,7 +409,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserGroupError`].
+/// Reads the HTTP response of `DeleteUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -444,19 +444,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteUserGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteUserGroupInputBuilder {
@@ -488,7 +499,7 @@ impl DeleteUserGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
     pub fn user_group_id(
@@ -571,7 +582,7 @@ impl DeleteUserGroupOutput {
         }
     }
 }
-/// Server side: parses a `DeleteUserGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

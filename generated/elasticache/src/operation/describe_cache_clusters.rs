@@ -395,7 +395,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheClusters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
+/// Reads the HTTP response of `DescribeCacheClusters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -430,19 +430,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheClusters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheClusters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheClustersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheClustersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheClustersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheClustersInputBuilder {
@@ -465,7 +476,7 @@ impl DescribeCacheClustersFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheClustersError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The user-supplied cluster identifier. If this parameter is specified, only information about that
     /// specific cluster is returned. This parameter isn't case sensitive.
@@ -579,7 +590,7 @@ impl DescribeCacheClustersFluentBuilder {
         crate::types::CacheCluster,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -647,7 +658,7 @@ impl DescribeCacheClustersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheClusters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheClusters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

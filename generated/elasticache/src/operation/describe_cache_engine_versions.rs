@@ -282,7 +282,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheEngineVersions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
+/// Reads the HTTP response of `DescribeCacheEngineVersions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -317,19 +317,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheEngineVersions` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheEngineVersions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheEngineVersionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheEngineVersionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheEngineVersionsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheEngineVersionsInputBuilder {
@@ -352,7 +363,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The cache engine to return. Valid values: `memcached` \| `redis`
     pub fn engine(
@@ -484,7 +495,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         crate::types::CacheEngineVersion,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -559,7 +570,7 @@ impl DescribeCacheEngineVersionsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheEngineVersions` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheEngineVersions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

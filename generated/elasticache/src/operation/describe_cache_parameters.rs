@@ -392,7 +392,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheParameters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
+/// Reads the HTTP response of `DescribeCacheParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -427,19 +427,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheParameters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParametersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheParametersInputBuilder {
@@ -471,7 +482,7 @@ impl DescribeCacheParametersFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
     pub fn cache_parameter_group_name(
@@ -572,7 +583,7 @@ impl DescribeCacheParametersFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeCacheParameters"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -648,7 +659,7 @@ impl DescribeCacheParametersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheParameters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheParameters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

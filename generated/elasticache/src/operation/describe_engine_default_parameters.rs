@@ -54,7 +54,7 @@ impl DescribeEngineDefaultParametersInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeEngineDefaultParametersOutput {
-    /// The `EngineDefaults` member.
+    /// Represents the output of a `DescribeEngineDefaultParameters` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
 }
@@ -338,7 +338,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeEngineDefaultParameters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEngineDefaultParametersError`].
+/// Reads the HTTP response of `DescribeEngineDefaultParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEngineDefaultParametersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -373,19 +373,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeEngineDefaultParameters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeEngineDefaultParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEngineDefaultParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeEngineDefaultParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEngineDefaultParametersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeEngineDefaultParametersInputBuilder {
@@ -419,7 +430,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group family.
     ///
@@ -505,7 +516,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -552,7 +563,7 @@ impl DescribeEngineDefaultParametersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeEngineDefaultParameters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeEngineDefaultParameters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -682,7 +693,7 @@ pub mod builders {
         engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
     }
     impl DescribeEngineDefaultParametersOutputBuilder {
-        /// The `EngineDefaults` member.
+        /// Represents the output of a `DescribeEngineDefaultParameters` operation.
         pub fn engine_defaults(
             mut self,
             input: impl ::std::convert::Into<crate::types::EngineDefaults>,

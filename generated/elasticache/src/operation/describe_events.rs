@@ -374,7 +374,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeEvents` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEventsError`].
+/// Reads the HTTP response of `DescribeEvents`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEventsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -409,19 +409,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeEvents` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeEvents` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEventsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeEventsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEventsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeEventsInputBuilder {
@@ -444,7 +455,7 @@ impl DescribeEventsFluentBuilder {
         ::querygen_client::SdkError<DescribeEventsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the event source for which events are returned. If not specified, all sources are
     /// included in the response.
@@ -585,7 +596,7 @@ impl DescribeEventsFluentBuilder {
         crate::types::Event,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -673,7 +684,7 @@ impl DescribeEventsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeEvents` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeEvents` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

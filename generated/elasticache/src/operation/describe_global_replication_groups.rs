@@ -379,7 +379,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeGlobalReplicationGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
+/// Reads the HTTP response of `DescribeGlobalReplicationGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -414,19 +414,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeGlobalReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeGlobalReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeGlobalReplicationGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeGlobalReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeGlobalReplicationGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeGlobalReplicationGroupsInputBuilder {
@@ -449,7 +460,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
     pub fn global_replication_group_id(
@@ -533,7 +544,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         crate::types::GlobalReplicationGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -594,7 +605,7 @@ impl DescribeGlobalReplicationGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeGlobalReplicationGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeGlobalReplicationGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

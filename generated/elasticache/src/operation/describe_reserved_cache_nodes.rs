@@ -496,7 +496,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeReservedCacheNodes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
+/// Reads the HTTP response of `DescribeReservedCacheNodes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -531,19 +531,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeReservedCacheNodes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeReservedCacheNodes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeReservedCacheNodesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeReservedCacheNodesInputBuilder {
@@ -566,7 +577,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         ::querygen_client::SdkError<DescribeReservedCacheNodesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The reserved cache node identifier filter value. Use this parameter to show only the reservation
     /// that matches the specified reservation ID.
@@ -811,7 +822,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         crate::types::ReservedCacheNode,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -900,7 +911,7 @@ impl DescribeReservedCacheNodesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeReservedCacheNodes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeReservedCacheNodes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -498,7 +498,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeReservedCacheNodesOfferings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
+/// Reads the HTTP response of `DescribeReservedCacheNodesOfferings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -533,19 +533,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeReservedCacheNodesOfferings` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeReservedCacheNodesOfferings` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeReservedCacheNodesOfferingsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(
@@ -572,7 +583,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The offering identifier filter value. Use this parameter to show only the available offering that
     /// matches the specified reservation identifier.
@@ -802,7 +813,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         crate::types::ReservedCacheNodesOffering,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -885,7 +896,7 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeReservedCacheNodesOfferings` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeReservedCacheNodesOfferings` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

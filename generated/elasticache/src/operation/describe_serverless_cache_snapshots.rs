@@ -427,7 +427,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServerlessCacheSnapshots` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
+/// Reads the HTTP response of `DescribeServerlessCacheSnapshots`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -462,19 +462,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServerlessCacheSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServerlessCacheSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServerlessCacheSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCacheSnapshotsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServerlessCacheSnapshotsInputBuilder {
@@ -497,7 +508,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
     /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
@@ -609,7 +620,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         crate::types::ServerlessCacheSnapshot,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -677,7 +688,7 @@ impl DescribeServerlessCacheSnapshotsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServerlessCacheSnapshots` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServerlessCacheSnapshots` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

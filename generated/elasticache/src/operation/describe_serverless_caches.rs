@@ -363,7 +363,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServerlessCaches` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
+/// Reads the HTTP response of `DescribeServerlessCaches`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -398,19 +398,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServerlessCaches` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServerlessCaches` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCachesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServerlessCachesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCachesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServerlessCachesInputBuilder {
@@ -433,7 +444,7 @@ impl DescribeServerlessCachesFluentBuilder {
         ::querygen_client::SdkError<DescribeServerlessCachesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier for the serverless cache. If this parameter is specified, only information about that
     /// specific serverless cache is returned. Default: NULL
@@ -508,7 +519,7 @@ impl DescribeServerlessCachesFluentBuilder {
         crate::types::ServerlessCache,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -560,7 +571,7 @@ impl DescribeServerlessCachesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServerlessCaches` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServerlessCaches` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -375,7 +375,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServiceUpdates` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServiceUpdatesError`].
+/// Reads the HTTP response of `DescribeServiceUpdates`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServiceUpdatesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -410,19 +410,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServiceUpdates` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServiceUpdates` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServiceUpdatesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServiceUpdatesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServiceUpdatesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServiceUpdatesInputBuilder {
@@ -445,7 +456,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         ::querygen_client::SdkError<DescribeServiceUpdatesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The unique ID of the service update
     pub fn service_update_name(
@@ -535,7 +546,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         crate::types::ServiceUpdate,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -607,7 +618,7 @@ impl DescribeServiceUpdatesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServiceUpdates` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServiceUpdates` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

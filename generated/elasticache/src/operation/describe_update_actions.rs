@@ -432,7 +432,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUpdateActions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
+/// Reads the HTTP response of `DescribeUpdateActions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -467,19 +467,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUpdateActions` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUpdateActions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUpdateActionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeUpdateActionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUpdateActionsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeUpdateActionsInputBuilder {
@@ -502,7 +513,7 @@ impl DescribeUpdateActionsFluentBuilder {
         ::querygen_client::SdkError<DescribeUpdateActionsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The unique ID of the service update
     pub fn service_update_name(
@@ -694,7 +705,7 @@ impl DescribeUpdateActionsFluentBuilder {
         crate::types::UpdateAction,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -848,7 +859,7 @@ impl DescribeUpdateActionsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUpdateActions` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUpdateActions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -346,7 +346,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUserGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
+/// Reads the HTTP response of `DescribeUserGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -381,19 +381,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUserGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUserGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUserGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeUserGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUserGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeUserGroupsInputBuilder {
@@ -416,7 +427,7 @@ impl DescribeUserGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeUserGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
     pub fn user_group_id(
@@ -490,7 +501,7 @@ impl DescribeUserGroupsFluentBuilder {
         crate::types::UserGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -542,7 +553,7 @@ impl DescribeUserGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUserGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUserGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

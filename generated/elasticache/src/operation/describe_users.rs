@@ -372,7 +372,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUsers` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUsersError`].
+/// Reads the HTTP response of `DescribeUsers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUsersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -407,19 +407,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUsers` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUsers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUsersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeUsersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUsersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeUsersInputBuilder {
@@ -442,7 +453,7 @@ impl DescribeUsersFluentBuilder {
         ::querygen_client::SdkError<DescribeUsersError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The engine.
     pub fn engine(
@@ -550,7 +561,7 @@ impl DescribeUsersFluentBuilder {
         crate::types::User,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -627,7 +638,7 @@ impl DescribeUsersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUsers` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUsers` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -69,7 +69,7 @@ impl IncreaseReplicaCountInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct IncreaseReplicaCountOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
@@ -596,7 +596,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `IncreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
+/// Reads the HTTP response of `IncreaseReplicaCount`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -631,19 +631,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `IncreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `IncreaseReplicaCount` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseReplicaCountFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::IncreaseReplicaCountInputBuilder,
 }
 #[cfg(feature = "client")]
 impl IncreaseReplicaCountFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::IncreaseReplicaCountInputBuilder {
@@ -675,7 +686,7 @@ impl IncreaseReplicaCountFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The id of the replication group to which you want to add replica nodes.
     pub fn replication_group_id(
@@ -798,7 +809,7 @@ impl IncreaseReplicaCountOutput {
         }
     }
 }
-/// Server side: parses a `IncreaseReplicaCount` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `IncreaseReplicaCount` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -954,7 +965,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl IncreaseReplicaCountOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -380,7 +380,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListAllowedNodeTypeModifications` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
+/// Reads the HTTP response of `ListAllowedNodeTypeModifications`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -415,19 +415,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListAllowedNodeTypeModifications` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListAllowedNodeTypeModifications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListAllowedNodeTypeModificationsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListAllowedNodeTypeModificationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListAllowedNodeTypeModificationsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListAllowedNodeTypeModificationsInputBuilder {
@@ -450,7 +461,7 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
         ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cluster you want to scale up to a larger node instanced type. ElastiCache uses the
     /// cluster id to identify the current node type of this cluster and from that to create a list of node
@@ -537,7 +548,7 @@ impl ListAllowedNodeTypeModificationsOutput {
         }
     }
 }
-/// Server side: parses a `ListAllowedNodeTypeModifications` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListAllowedNodeTypeModifications` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

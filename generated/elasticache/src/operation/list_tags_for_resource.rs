@@ -616,7 +616,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListTagsForResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
+/// Reads the HTTP response of `ListTagsForResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -651,19 +651,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListTagsForResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListTagsForResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListTagsForResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTagsForResourceFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListTagsForResourceInputBuilder {
@@ -695,7 +706,7 @@ impl ListTagsForResourceFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon Resource Name (ARN) of the resource for which you want the list of tags, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or
@@ -751,7 +762,7 @@ impl ListTagsForResourceOutput {
         }
     }
 }
-/// Server side: parses a `ListTagsForResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

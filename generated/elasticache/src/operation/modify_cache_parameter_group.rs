@@ -392,7 +392,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
+/// Reads the HTTP response of `ModifyCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -427,19 +427,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheParameterGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ModifyCacheParameterGroupInputBuilder {
@@ -471,7 +482,7 @@ impl ModifyCacheParameterGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to modify.
     pub fn cache_parameter_group_name(
@@ -558,7 +569,7 @@ impl ModifyCacheParameterGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

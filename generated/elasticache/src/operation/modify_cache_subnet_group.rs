@@ -50,7 +50,10 @@ impl ModifyCacheSubnetGroupInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheSubnetGroupOutput {
-    /// The `CacheSubnetGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `CreateCacheSubnetGroup`
+    /// - `ModifyCacheSubnetGroup`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
@@ -360,7 +363,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
+/// Reads the HTTP response of `ModifyCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -395,19 +398,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheSubnetGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheSubnetGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ModifyCacheSubnetGroupInputBuilder {
@@ -439,7 +453,7 @@ impl ModifyCacheSubnetGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name for the cache subnet group. This value is stored as a lowercase string.
     ///
@@ -551,7 +565,7 @@ impl ModifyCacheSubnetGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyCacheSubnetGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -682,7 +696,10 @@ pub mod builders {
         cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
     }
     impl ModifyCacheSubnetGroupOutputBuilder {
-        /// The `CacheSubnetGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `CreateCacheSubnetGroup`
+        /// - `ModifyCacheSubnetGroup`
         pub fn cache_subnet_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,

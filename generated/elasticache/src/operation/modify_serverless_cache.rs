@@ -531,7 +531,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
+/// Reads the HTTP response of `ModifyServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -566,19 +566,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyServerlessCacheFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyServerlessCacheFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ModifyServerlessCacheInputBuilder {
@@ -610,7 +621,7 @@ impl ModifyServerlessCacheFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache to be modified.
     pub fn serverless_cache_name(
@@ -885,7 +896,7 @@ impl ModifyServerlessCacheOutput {
         }
     }
 }
-/// Server side: parses a `ModifyServerlessCache` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyServerlessCache` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

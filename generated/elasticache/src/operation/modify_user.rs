@@ -465,7 +465,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserError`].
+/// Reads the HTTP response of `ModifyUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -500,19 +500,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyUserFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ModifyUserInputBuilder {
@@ -544,7 +555,7 @@ impl ModifyUserFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
     pub fn user_id(
@@ -772,7 +783,7 @@ impl ModifyUserOutput {
         }
     }
 }
-/// Server side: parses a `ModifyUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

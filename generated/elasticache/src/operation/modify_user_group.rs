@@ -537,7 +537,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserGroupError`].
+/// Reads the HTTP response of `ModifyUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -572,19 +572,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyUserGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ModifyUserGroupInputBuilder {
@@ -616,7 +627,7 @@ impl ModifyUserGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
     pub fn user_group_id(
@@ -794,7 +805,7 @@ impl ModifyUserGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyUserGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -63,7 +63,7 @@ impl PurchaseReservedCacheNodesOfferingInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PurchaseReservedCacheNodesOfferingOutput {
-    /// The `ReservedCacheNode` member.
+    /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
 }
@@ -453,7 +453,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `PurchaseReservedCacheNodesOffering` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
+/// Reads the HTTP response of `PurchaseReservedCacheNodesOffering`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -488,19 +488,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `PurchaseReservedCacheNodesOffering` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `PurchaseReservedCacheNodesOffering` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::PurchaseReservedCacheNodesOfferingInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::PurchaseReservedCacheNodesOfferingInputBuilder {
@@ -536,7 +547,7 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the reserved cache node offering to purchase.
     ///
@@ -669,7 +680,7 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         }
     }
 }
-/// Server side: parses a `PurchaseReservedCacheNodesOffering` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `PurchaseReservedCacheNodesOffering` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -826,7 +837,7 @@ pub mod builders {
         reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
     }
     impl PurchaseReservedCacheNodesOfferingOutputBuilder {
-        /// The `ReservedCacheNode` member.
+        /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
         pub fn reserved_cache_node(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReservedCacheNode>,

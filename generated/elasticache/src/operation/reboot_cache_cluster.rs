@@ -61,7 +61,7 @@ impl RebootCacheClusterInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RebootCacheClusterOutput {
-    /// The `CacheCluster` member.
+    /// Contains all of the attributes of a specific cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
@@ -305,7 +305,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RebootCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
+/// Reads the HTTP response of `RebootCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -340,19 +340,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RebootCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RebootCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebootCacheClusterFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::RebootCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RebootCacheClusterFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::RebootCacheClusterInputBuilder {
@@ -384,7 +395,7 @@ impl RebootCacheClusterFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier. This parameter is stored as a lowercase string.
     pub fn cache_cluster_id(
@@ -468,7 +479,7 @@ impl RebootCacheClusterOutput {
         }
     }
 }
-/// Server side: parses a `RebootCacheCluster` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RebootCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -583,7 +594,7 @@ pub mod builders {
         cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl RebootCacheClusterOutputBuilder {
-        /// The `CacheCluster` member.
+        /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheCluster>,

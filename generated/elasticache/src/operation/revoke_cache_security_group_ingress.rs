@@ -62,7 +62,11 @@ impl RevokeCacheSecurityGroupIngressInput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RevokeCacheSecurityGroupIngressOutput {
-    /// The `CacheSecurityGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `AuthorizeCacheSecurityGroupIngress`
+    /// - `CreateCacheSecurityGroup`
+    /// - `RevokeCacheSecurityGroupIngress`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
@@ -399,7 +403,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RevokeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
+/// Reads the HTTP response of `RevokeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -434,19 +438,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RevokeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RevokeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::RevokeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RevokeCacheSecurityGroupIngressFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::RevokeCacheSecurityGroupIngressInputBuilder {
@@ -480,7 +495,7 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to revoke ingress from.
     pub fn cache_security_group_name(
@@ -578,7 +593,7 @@ impl RevokeCacheSecurityGroupIngressOutput {
         }
     }
 }
-/// Server side: parses a `RevokeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RevokeCacheSecurityGroupIngress` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -709,7 +724,11 @@ pub mod builders {
         cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
     }
     impl RevokeCacheSecurityGroupIngressOutputBuilder {
-        /// The `CacheSecurityGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `AuthorizeCacheSecurityGroupIngress`
+        /// - `CreateCacheSecurityGroup`
+        /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,

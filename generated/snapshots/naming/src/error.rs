@@ -11,7 +11,7 @@ mod error_value_items {
     #[derive(Clone, PartialEq, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ErrorValue {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Secret` member.
@@ -238,7 +238,7 @@ pub mod builders {
             secret: ::std::option::Option<::std::string::String>,
         }
         impl ErrorValueBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

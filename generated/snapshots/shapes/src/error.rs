@@ -11,7 +11,7 @@ mod invalid_thing_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidThing {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Field` member.
@@ -87,7 +87,7 @@ mod throttled_items {
     #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Throttled {
-        /// The `Message` member.
+        /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -133,7 +133,7 @@ pub mod builders {
             field: ::std::option::Option<::std::string::String>,
         }
         impl InvalidThingBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -194,7 +194,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ThrottledBuilder {
-            /// The `Message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

@@ -16,7 +16,7 @@ mod choice_items {
         Number(i32),
         /// The `Nothing` member.
         Nothing,
-        /// The `Nested` member.
+        /// Exactly one of several members.
         Nested(::std::boxed::Box<crate::types::Choice>),
         /// The `Tags` member.
         Tags(::std::vec::Vec<crate::types::Tag>),

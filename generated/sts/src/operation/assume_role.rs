@@ -766,7 +766,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AssumeRole` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleError`].
+/// Reads the HTTP response of `AssumeRole`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -954,7 +954,7 @@ impl AssumeRoleOutput {
         }
     }
 }
-/// Server side: parses a `AssumeRole` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AssumeRole` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -729,7 +729,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AssumeRoleWithSAML` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithSamlError`].
+/// Reads the HTTP response of `AssumeRoleWithSAML`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithSamlError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -855,7 +855,7 @@ impl AssumeRoleWithSamlOutput {
         }
     }
 }
-/// Server side: parses a `AssumeRoleWithSAML` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AssumeRoleWithSAML` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

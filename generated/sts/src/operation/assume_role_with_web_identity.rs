@@ -784,7 +784,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AssumeRoleWithWebIdentity` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithWebIdentityError`].
+/// Reads the HTTP response of `AssumeRoleWithWebIdentity`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithWebIdentityError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -912,7 +912,7 @@ impl AssumeRoleWithWebIdentityOutput {
         }
     }
 }
-/// Server side: parses a `AssumeRoleWithWebIdentity` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AssumeRoleWithWebIdentity` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -315,7 +315,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AssumeRoot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRootError`].
+/// Reads the HTTP response of `AssumeRoot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRootError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -386,7 +386,7 @@ impl AssumeRootOutput {
         }
     }
 }
-/// Server side: parses a `AssumeRoot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AssumeRoot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -271,7 +271,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DecodeAuthorizationMessage` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecodeAuthorizationMessageError`].
+/// Reads the HTTP response of `DecodeAuthorizationMessage`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecodeAuthorizationMessageError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -321,7 +321,7 @@ impl DecodeAuthorizationMessageOutput {
         }
     }
 }
-/// Server side: parses a `DecodeAuthorizationMessage` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DecodeAuthorizationMessage` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -198,7 +198,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetAccessKeyInfo` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetAccessKeyInfoError`].
+/// Reads the HTTP response of `GetAccessKeyInfo`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetAccessKeyInfoError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -248,7 +248,7 @@ impl GetAccessKeyInfoOutput {
         }
     }
 }
-/// Server side: parses a `GetAccessKeyInfo` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetAccessKeyInfo` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -184,7 +184,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetCallerIdentity` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetCallerIdentityError`].
+/// Reads the HTTP response of `GetCallerIdentity`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetCallerIdentityError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -232,7 +232,7 @@ impl GetCallerIdentityOutput {
         }
     }
 }
-/// Server side: parses a `GetCallerIdentity` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetCallerIdentity` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -567,7 +567,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetFederationToken` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetFederationTokenError`].
+/// Reads the HTTP response of `GetFederationToken`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetFederationTokenError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -679,7 +679,7 @@ impl GetFederationTokenOutput {
         }
     }
 }
-/// Server side: parses a `GetFederationToken` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetFederationToken` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

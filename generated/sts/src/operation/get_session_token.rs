@@ -323,7 +323,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetSessionToken` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSessionTokenError`].
+/// Reads the HTTP response of `GetSessionToken`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSessionTokenError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -389,7 +389,7 @@ impl GetSessionTokenOutput {
         }
     }
 }
-/// Server side: parses a `GetSessionToken` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetSessionToken` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

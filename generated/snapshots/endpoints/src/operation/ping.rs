@@ -165,7 +165,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Ping` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PingError`].
+/// Reads the HTTP response of `Ping`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PingError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -213,7 +213,7 @@ impl PingOutput {
         }
     }
 }
-/// Server side: parses a `Ping` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Ping` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

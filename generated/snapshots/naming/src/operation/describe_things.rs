@@ -39,7 +39,7 @@ pub struct DescribeThingsOutput {
     /// The `Ping` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ping: ::std::option::Option<crate::types::PingPongA>,
-    /// The `Settings` member.
+    /// Defaults and nullability: every rule of Smithy 2.0 once.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: ::std::option::Option<crate::types::Settings>,
 }
@@ -214,7 +214,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeThings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
+/// Reads the HTTP response of `DescribeThings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -283,7 +283,7 @@ impl DescribeThingsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeThings` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeThings` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -396,7 +396,7 @@ pub mod builders {
             self.ping = input;
             self
         }
-        /// The `Settings` member.
+        /// Defaults and nullability: every rule of Smithy 2.0 once.
         pub fn settings(
             mut self,
             input: impl ::std::convert::Into<crate::types::Settings>,

@@ -279,7 +279,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Login` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`LoginError`].
+/// Reads the HTTP response of `Login`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`LoginError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -364,7 +364,7 @@ impl LoginOutput {
         }
     }
 }
-/// Server side: parses a `Login` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Login` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

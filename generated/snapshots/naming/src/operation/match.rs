@@ -44,7 +44,7 @@ pub struct MatchInput {
     /// The `Builder` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub builder: ::std::option::Option<::std::string::String>,
-    /// The `Option` member.
+    /// A structure named like `std::option::Option`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub option: ::std::option::Option<crate::types::OptionValue>,
     /// The `Result` member.
@@ -77,7 +77,7 @@ pub struct MatchOutput {
     /// The `Widget` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub widget: ::std::option::Option<crate::types::Widget>,
-    /// The `OtherWidget` member.
+    /// Same name, other namespace: renamed by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub other_widget: ::std::option::Option<crate::types::OtherWidget>,
 }
@@ -287,7 +287,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Match` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
+/// Reads the HTTP response of `Match`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -415,7 +415,7 @@ impl MatchOutput {
         }
     }
 }
-/// Server side: parses a `Match` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Match` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -561,7 +561,7 @@ pub mod builders {
             self.builder = input;
             self
         }
-        /// The `Option` member.
+        /// A structure named like `std::option::Option`.
         pub fn option(
             mut self,
             input: impl ::std::convert::Into<crate::types::OptionValue>,
@@ -699,7 +699,7 @@ pub mod builders {
             self.widget = input;
             self
         }
-        /// The `OtherWidget` member.
+        /// Same name, other namespace: renamed by the service.
         pub fn other_widget(
             mut self,
             input: impl ::std::convert::Into<crate::types::OtherWidget>,

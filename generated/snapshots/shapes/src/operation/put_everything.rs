@@ -32,7 +32,7 @@ pub struct PutEverythingInput {
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `Scalars` member.
+    /// One member per simple type.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalars: ::std::option::Option<crate::types::Scalars>,
     /// The `Tags` member.
@@ -43,7 +43,7 @@ pub struct PutEverythingInput {
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
     >,
-    /// The `Choice` member.
+    /// Exactly one of several members.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub choice: ::std::option::Option<crate::types::Choice>,
     /// The `Color` member.
@@ -209,7 +209,7 @@ pub mod builders {
             self.name = input;
             self
         }
-        /// The `Scalars` member.
+        /// One member per simple type.
         pub fn scalars(
             mut self,
             input: impl ::std::convert::Into<crate::types::Scalars>,
@@ -266,7 +266,7 @@ pub mod builders {
             self.attributes = input;
             self
         }
-        /// The `Choice` member.
+        /// Exactly one of several members.
         pub fn choice(
             mut self,
             input: impl ::std::convert::Into<crate::types::Choice>,
