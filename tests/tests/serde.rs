@@ -389,3 +389,54 @@ mod naming {
         assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), built);
     }
 }
+
+/// The use docs/generated-code.md suggests: a fake answers with what the AWS CLI printed.
+mod with_a_fake {
+    use elasticache::fake::{ElastiCacheService, Fake};
+    use elasticache::operation::describe_replication_groups::{
+        DescribeReplicationGroupsError, DescribeReplicationGroupsInput,
+        DescribeReplicationGroupsOutput,
+    };
+    use querygen_client::{Config, Credentials};
+
+    /// Saved output of `aws elasticache describe-replication-groups`.
+    const CLI_OUTPUT: &str = r#"{
+        "ReplicationGroups": [
+            {
+                "ReplicationGroupId": "my-rg",
+                "Status": "available",
+                "MultiAZ": "enabled",
+                "ReplicationGroupCreateTime": "2024-01-02T03:04:05.123000+00:00",
+                "NodeGroups": [{"NodeGroupId": "0001", "PrimaryEndpoint": {"Address": "my-rg.cache.amazonaws.com", "Port": 6379}}]
+            }
+        ]
+    }"#;
+
+    struct FromCli;
+
+    impl ElastiCacheService for FromCli {
+        async fn describe_replication_groups(
+            &self,
+            _input: DescribeReplicationGroupsInput,
+        ) -> Result<DescribeReplicationGroupsOutput, DescribeReplicationGroupsError> {
+            Ok(serde_json::from_str(CLI_OUTPUT).expect("the saved output reads"))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fake_answers_with_saved_cli_output() {
+        let client = elasticache::Client::from_conf(
+            Config::builder()
+                .region("us-east-1")
+                .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+                .transport(Fake::new(FromCli))
+                .build(),
+        );
+        let output = client.describe_replication_groups().send().await.unwrap();
+        // Through the fake's XML writer and the client's parser, the value is unchanged.
+        let expected: DescribeReplicationGroupsOutput = serde_json::from_str(CLI_OUTPUT).unwrap();
+        assert_eq!(output, expected);
+        let group = &output.replication_groups.unwrap()[0];
+        assert_eq!(group.status.as_deref(), Some("available"));
+    }
+}
