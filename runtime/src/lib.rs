@@ -29,6 +29,8 @@ pub mod http;
 mod numbers;
 pub mod pagination;
 pub mod query;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 #[cfg(feature = "server")]
 pub mod server;
 mod unknown;

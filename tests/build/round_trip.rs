@@ -4,6 +4,10 @@
 //! - input → `serialize_query_body` → `deserialize_request` gives the input back;
 //! - output → `serialize_response` → `deserialize_response` gives the output and request id back;
 //! - each modeled error → `to_response` → `deserialize_error` gives the error back.
+//!
+//! And per type (every structure, enum, error, input and output), the `serde`
+//! feature's round trip: value → `serde_json` → value, with the object's keys
+//! among the type's Smithy member names (`serde_round_trip` in the test file).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -30,7 +34,15 @@ fn generate_service(out: &Path, name: &str, file: &str) {
 
     let mut code = String::new();
     let mut done = BTreeSet::new();
+    // (test name, strategy function, Smithy member names; `None` for an enum).
+    let mut serde_cases: Vec<(String, String, Option<Vec<String>>)> = Vec::new();
     for ty in &service.types {
+        let id = fn_id(ty.id());
+        match ty {
+            TypeDef::Struct(s) => serde_cases.push((id.clone(), id, Some(member_names(s)))),
+            TypeDef::Enum(_) => serde_cases.push((id.clone(), id, None)),
+            TypeDef::Union(_) => {}
+        }
         match ty {
             TypeDef::Struct(s) => strategy_fn(
                 &mut code,
@@ -50,6 +62,8 @@ fn generate_service(out: &Path, name: &str, file: &str) {
         }
     }
     for error in &service.errors {
+        let id = fn_id(&error.id);
+        serde_cases.push((format!("error_{id}"), id, Some(member_names(error))));
         strategy_fn(
             &mut code,
             error,
@@ -75,6 +89,10 @@ fn generate_service(out: &Path, name: &str, file: &str) {
             "{module}::{}Error",
             querygen::naming::type_name(&op.wire_name)
         );
+        for (kind, s) in [("input", &op.input), ("output", &op.output)] {
+            let name = format!("{kind}_{}", op.rust_name);
+            serde_cases.push((name.clone(), name, Some(member_names(s))));
+        }
         let _ = writeln!(code, "proptest! {{");
         // No failure file: these tests are `include!`d, so proptest finds no source file to sit beside.
         let _ = writeln!(code, "    #![proptest_config(ProptestConfig {{ cases: 24, failure_persistence: None, ..ProptestConfig::default() }})]");
@@ -100,7 +118,32 @@ fn generate_service(out: &Path, name: &str, file: &str) {
         }
         let _ = writeln!(code, "}}\n");
     }
+    let _ = writeln!(code, "proptest! {{");
+    let _ = writeln!(code, "    #![proptest_config(ProptestConfig {{ cases: 24, failure_persistence: None, ..ProptestConfig::default() }})]");
+    for (test, strategy, members) in &serde_cases {
+        let members = match members {
+            Some(names) => format!(
+                "Some(&[{}])",
+                names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "None".to_owned(),
+        };
+        let _ = writeln!(
+            code,
+            "    #[test]\n    fn serde_{test}_round_trips(value in arb_{strategy}()) {{\n        serde_round_trip(&value, {members})?;\n    }}"
+        );
+    }
+    let _ = writeln!(code, "}}");
     std::fs::write(out.join(file), code).unwrap();
+}
+
+/// The JSON keys of a structure: its Smithy member names.
+fn member_names(s: &Struct) -> Vec<String> {
+    s.fields.iter().map(|f| f.wire_name.clone()).collect()
 }
 
 fn fn_id(shape_id: &str) -> String {

@@ -387,6 +387,9 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
         Ok((500, "<html>down</html>")),
     ]);
     tracing::subscriber::with_default(subscriber, || {
+        // Other tests' threads may have cached a callsite as uninteresting
+        // before this subscriber existed: ask every callsite again.
+        tracing::callsite::rebuild_interest_cache();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -447,6 +450,8 @@ fn traced<F: std::future::Future<Output = ()>>(calls: impl FnOnce() -> F) -> Str
         })
         .finish();
     tracing::subscriber::with_default(subscriber, || {
+        // As above: no callsite keeps an interest cached before this subscriber.
+        tracing::callsite::rebuild_interest_cache();
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -170,6 +170,59 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// A `#[serde(rename_all)]` rule of serde's derive, for the key it gives a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SerdeCase {
+    /// No rule: the key is the field name (without `r#`).
+    Field,
+    /// `rename_all = "PascalCase"`: `cache_node_id` → `CacheNodeId`.
+    Pascal,
+    /// `rename_all = "camelCase"`: `cache_node_id` → `cacheNodeId`.
+    Camel,
+}
+
+impl SerdeCase {
+    /// The rule's name in `rename_all`, if it has one.
+    pub fn rule(self) -> Option<&'static str> {
+        match self {
+            Self::Field => None,
+            Self::Pascal => Some("PascalCase"),
+            Self::Camel => Some("camelCase"),
+        }
+    }
+
+    /// The key serde's derive gives the Rust field `field` under this rule
+    /// (serde strips `r#`, then upper-cases the first letter and each letter after `_`).
+    pub fn key(self, field: &str) -> String {
+        let field = unraw(field);
+        if self == Self::Field {
+            return field.to_owned();
+        }
+        let mut pascal = String::with_capacity(field.len());
+        let mut capitalize = true;
+        for ch in field.chars() {
+            if ch == '_' {
+                capitalize = true;
+            } else if capitalize {
+                pascal.push(ch.to_ascii_uppercase());
+                capitalize = false;
+            } else {
+                pascal.push(ch);
+            }
+        }
+        match self {
+            Self::Camel => {
+                let mut chars = pascal.chars();
+                match chars.next() {
+                    Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                    None => pascal,
+                }
+            }
+            _ => pascal,
+        }
+    }
+}
+
 fn camel(name: &str) -> String {
     let converted = name.to_upper_camel_case();
     // Identifiers like `_1` lose their underscore and would start with a digit.
@@ -224,6 +277,17 @@ pub fn check_unique<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_case_keys_follow_serde_derive() {
+        assert_eq!(SerdeCase::Pascal.key("cache_node_id"), "CacheNodeId");
+        assert_eq!(SerdeCase::Camel.key("cache_node_id"), "cacheNodeId");
+        assert_eq!(SerdeCase::Field.key("r#type"), "type");
+        assert_eq!(SerdeCase::Pascal.key("r#type"), "Type");
+        // Where the model name is not what the rule gives, the emitter adds a rename.
+        assert_ne!(SerdeCase::Pascal.key(&field_name("ARN")), "ARN");
+        assert_eq!(SerdeCase::Pascal.key("self_"), "Self");
+    }
 
     #[test]
     fn types_are_upper_camel_case() {

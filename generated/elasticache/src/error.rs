@@ -9,8 +9,10 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#APICallRateForCustomerExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ApiCallRateForCustomerExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ApiCallRateForCustomerExceededFault {
@@ -112,8 +114,10 @@ mod authorization_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#AuthorizationAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct AuthorizationAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationAlreadyExistsFault {
@@ -214,8 +218,10 @@ mod authorization_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#AuthorizationNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct AuthorizationNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationNotFoundFault {
@@ -316,8 +322,10 @@ mod cache_cluster_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheClusterAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheClusterAlreadyExistsFault {
@@ -433,8 +441,10 @@ mod cache_cluster_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheClusterNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheClusterNotFoundFault {
@@ -550,8 +560,10 @@ mod cache_parameter_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupAlreadyExistsFault {
@@ -667,8 +679,10 @@ mod cache_parameter_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupNotFoundFault {
@@ -784,8 +798,10 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheParameterGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupQuotaExceededFault {
@@ -886,8 +902,10 @@ mod cache_security_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupAlreadyExistsFault {
@@ -1002,8 +1020,10 @@ mod cache_security_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupNotFoundFault {
@@ -1118,8 +1138,10 @@ mod cache_security_group_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSecurityGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupQuotaExceededFault {
@@ -1220,8 +1242,10 @@ mod cache_subnet_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupAlreadyExistsFault {
@@ -1322,8 +1346,10 @@ mod cache_subnet_group_in_use_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupInUse`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupInUse {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupInUse {
@@ -1435,8 +1461,10 @@ mod cache_subnet_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupNotFoundFault {
@@ -1548,8 +1576,10 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupQuotaExceededFault {
@@ -1651,8 +1681,10 @@ mod cache_subnet_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct CacheSubnetQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetQuotaExceededFault {
@@ -1760,8 +1792,10 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ClusterQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ClusterQuotaForCustomerExceededFault {
@@ -1869,8 +1903,10 @@ mod default_user_associated_to_user_group_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserAssociatedToUserGroupFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DefaultUserAssociatedToUserGroupFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DefaultUserAssociatedToUserGroupFault {
@@ -1971,8 +2007,10 @@ mod default_user_required_items {
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserRequired`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DefaultUserRequired {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DefaultUserRequired {
@@ -2079,8 +2117,10 @@ mod duplicate_user_name_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#DuplicateUserNameFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct DuplicateUserNameFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DuplicateUserNameFault {
@@ -2187,8 +2227,10 @@ mod global_replication_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct GlobalReplicationGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
@@ -2301,8 +2343,10 @@ mod global_replication_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct GlobalReplicationGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroupNotFoundFault {
@@ -2428,8 +2472,10 @@ mod insufficient_cache_cluster_capacity_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InsufficientCacheClusterCapacityFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InsufficientCacheClusterCapacityFault {
@@ -2546,8 +2592,10 @@ mod invalid_arn_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidARNFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidArnFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidArnFault {
@@ -2667,8 +2715,10 @@ mod invalid_cache_cluster_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheClusterStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheClusterStateFault {
@@ -2789,8 +2839,10 @@ mod invalid_cache_parameter_group_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheParameterGroupStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheParameterGroupStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheParameterGroupStateFault {
@@ -2906,8 +2958,10 @@ mod invalid_cache_security_group_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheSecurityGroupStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCacheSecurityGroupStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheSecurityGroupStateFault {
@@ -3022,8 +3076,10 @@ mod invalid_credentials_exception_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCredentialsException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidCredentialsException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCredentialsException {
@@ -3143,8 +3199,10 @@ mod invalid_global_replication_group_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidGlobalReplicationGroupStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidGlobalReplicationGroupStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidGlobalReplicationGroupStateFault {
@@ -3265,8 +3323,10 @@ mod invalid_kms_key_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidKMSKeyFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidKmsKeyFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidKmsKeyFault {
@@ -3428,8 +3488,10 @@ mod invalid_parameter_combination_exception_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidParameterCombinationException {
         /// Two or more parameters that must not be used together were used together.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidParameterCombinationException {
@@ -3650,8 +3712,10 @@ mod invalid_parameter_value_exception_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidParameterValueException {
         /// A parameter value is invalid.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidParameterValueException {
@@ -3836,8 +3900,10 @@ mod invalid_replication_group_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidReplicationGroupStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidReplicationGroupStateFault {
@@ -3966,8 +4032,10 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidServerlessCacheSnapshotStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidServerlessCacheSnapshotStateFault {
@@ -4087,8 +4155,10 @@ mod invalid_serverless_cache_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidServerlessCacheStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidServerlessCacheStateFault {
@@ -4199,8 +4269,10 @@ mod invalid_snapshot_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidSnapshotStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSnapshotStateFault {
@@ -4301,8 +4373,10 @@ mod invalid_subnet_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSubnet`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidSubnet {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSubnet {
@@ -4412,8 +4486,10 @@ mod invalid_user_group_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserGroupStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidUserGroupStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidUserGroupStateFault {
@@ -4523,8 +4599,10 @@ mod invalid_user_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidUserStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidUserStateFault {
@@ -4635,8 +4713,10 @@ mod invalid_vpc_network_state_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidVpcNetworkStateFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidVpcNetworkStateFault {
@@ -4747,8 +4827,10 @@ mod no_operation_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#NoOperationFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NoOperationFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NoOperationFault {
@@ -4850,8 +4932,10 @@ mod node_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeGroupNotFoundFault {
@@ -4960,8 +5044,10 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupsPerReplicationGroupQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -5077,8 +5163,10 @@ mod node_quota_for_cluster_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeQuotaForClusterExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeQuotaForClusterExceededFault {
@@ -5197,8 +5285,10 @@ mod node_quota_for_customer_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NodeQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeQuotaForCustomerExceededFault {
@@ -5309,8 +5399,10 @@ mod replication_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupAlreadyExistsFault {
@@ -5411,8 +5503,10 @@ mod replication_group_already_under_migration_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyUnderMigrationFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupAlreadyUnderMigrationFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -5533,8 +5627,10 @@ mod replication_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupNotFoundFault {
@@ -5655,8 +5751,10 @@ mod replication_group_not_under_migration_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotUnderMigrationFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplicationGroupNotUnderMigrationFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupNotUnderMigrationFault {
@@ -5757,8 +5855,10 @@ mod reserved_cache_node_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeAlreadyExistsFault {
@@ -5866,8 +5966,10 @@ mod reserved_cache_node_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeNotFoundFault {
@@ -5975,8 +6077,10 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodeQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeQuotaExceededFault {
@@ -6082,8 +6186,10 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOfferingNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReservedCacheNodesOfferingNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
@@ -6189,8 +6295,10 @@ mod serverless_cache_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheAlreadyExistsFault {
@@ -6303,8 +6411,10 @@ mod serverless_cache_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheNotFoundFault {
@@ -6417,8 +6527,10 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheQuotaForCustomerExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -6526,8 +6638,10 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -6645,8 +6759,10 @@ mod serverless_cache_snapshot_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotNotFoundFault {
@@ -6763,8 +6879,10 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServerlessCacheSnapshotQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -6890,8 +7008,10 @@ mod service_linked_role_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServiceLinkedRoleNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServiceLinkedRoleNotFoundFault {
@@ -7018,8 +7138,10 @@ mod service_update_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ServiceUpdateNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServiceUpdateNotFoundFault {
@@ -7133,8 +7255,10 @@ mod snapshot_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotAlreadyExistsFault {
@@ -7253,8 +7377,10 @@ mod snapshot_feature_not_supported_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotFeatureNotSupportedFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotFeatureNotSupportedFault {
@@ -7370,8 +7496,10 @@ mod snapshot_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotNotFoundFault {
@@ -7488,8 +7616,10 @@ mod snapshot_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SnapshotQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotQuotaExceededFault {
@@ -7597,8 +7727,10 @@ mod subnet_in_use_items {
     /// Smithy shape: `com.amazonaws.elasticache#SubnetInUse`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SubnetInUse {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubnetInUse {
@@ -7701,8 +7833,10 @@ mod subnet_not_allowed_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#SubnetNotAllowedFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SubnetNotAllowedFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubnetNotAllowedFault {
@@ -7803,8 +7937,10 @@ mod tag_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#TagNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagNotFoundFault {
@@ -7923,8 +8059,10 @@ mod tag_quota_per_resource_exceeded_items {
     /// Smithy shape: `com.amazonaws.elasticache#TagQuotaPerResourceExceeded`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagQuotaPerResourceExceeded {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagQuotaPerResourceExceeded {
@@ -8042,8 +8180,10 @@ mod test_failover_not_available_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#TestFailoverNotAvailableFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TestFailoverNotAvailableFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TestFailoverNotAvailableFault {
@@ -8144,8 +8284,10 @@ mod user_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserAlreadyExistsFault {
@@ -8246,8 +8388,10 @@ mod user_group_already_exists_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupAlreadyExistsFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupAlreadyExistsFault {
@@ -8361,8 +8505,10 @@ mod user_group_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupNotFoundFault {
@@ -8476,8 +8622,10 @@ mod user_group_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupQuotaExceededFault {
@@ -8589,8 +8737,10 @@ mod user_not_found_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserNotFoundFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserNotFoundFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserNotFoundFault {
@@ -8702,8 +8852,10 @@ mod user_quota_exceeded_fault_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserQuotaExceededFault`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserQuotaExceededFault {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserQuotaExceededFault {

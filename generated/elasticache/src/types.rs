@@ -90,6 +90,8 @@ mod auth_token_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStatus);
 }
 #[cfg(
     any(
@@ -187,6 +189,8 @@ mod auth_token_update_strategy_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStrategyType);
 }
 #[cfg(any(feature = "modify-cache-cluster", feature = "modify-replication-group"))]
 pub use self::auth_token_update_strategy_type_items::*;
@@ -204,10 +208,14 @@ mod authentication_items {
     /// Smithy shape: `com.amazonaws.elasticache#Authentication`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Authentication {
         /// Indicates whether the user requires a password to authenticate.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub r#type: ::std::option::Option<crate::types::AuthenticationType>,
         /// The number of passwords belonging to the user. The maximum is two.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub password_count: ::std::option::Option<i32>,
     }
     impl Authentication {
@@ -273,11 +281,15 @@ mod authentication_mode_items {
     /// Smithy shape: `com.amazonaws.elasticache#AuthenticationMode`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct AuthenticationMode {
         /// Specifies the authentication type. Possible options are IAM authentication, password and no
         /// password.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub r#type: ::std::option::Option<crate::types::InputAuthenticationType>,
         /// Specifies the passwords to use for authentication if `Type` is set to `password`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl AuthenticationMode {
@@ -434,6 +446,8 @@ mod authentication_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(AuthenticationType);
 }
 #[cfg(
     any(
@@ -552,6 +566,8 @@ mod automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(AutomaticFailoverStatus);
 }
 #[cfg(
     any(
@@ -595,8 +611,11 @@ mod availability_zone_items {
     /// Smithy shape: `com.amazonaws.elasticache#AvailabilityZone`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct AvailabilityZone {
         /// The name of the Availability Zone.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub name: ::std::option::Option<::std::string::String>,
     }
     impl AvailabilityZone {
@@ -708,6 +727,8 @@ mod az_mode_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(AzMode);
 }
 #[cfg(any(feature = "create-cache-cluster", feature = "modify-cache-cluster"))]
 pub use self::az_mode_items::*;
@@ -726,16 +747,21 @@ mod cache_cluster_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheCluster {
         /// The user-supplied identifier of the cluster. This identifier is a unique key that identifies a
         /// cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// Represents a Memcached cluster endpoint which can be used by an application to connect to any node
         /// in the cluster. The configuration endpoint will always have `.cfg` in it.
         ///
         /// Example: `mem-3.9dvc4r.cfg.usw2.cache.amazonaws.com:11211`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The URL of the web page where you can download the latest ElastiCache client library.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub client_download_landing_page: ::std::option::Option<::std::string::String>,
         /// The name of the compute and memory capacity node type for the cluster.
         ///
@@ -814,26 +840,34 @@ mod cache_cluster_items {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The name of the cache engine (`memcached` or `redis`) to be used for this cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The version of the cache engine that is used in this cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The current state of this cluster, one of the following values: `available`, `creating`, `deleted`,
         /// `deleting`, `incompatible-network`, `modifying`, `rebooting cluster nodes`, `restore-failed`, or
         /// `snapshotting`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_status: ::std::option::Option<::std::string::String>,
         /// The number of cache nodes in the cluster.
         ///
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub num_cache_nodes: ::std::option::Option<i32>,
         /// The name of the Availability Zone in which the cluster is located or "Multiple" if the cache nodes
         /// are located in different Availability Zones.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
         /// The outpost ARN in which the cache cluster is created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The date and time when the cluster was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_create_time: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -852,56 +886,70 @@ mod cache_cluster_items {
         /// - `sat`
         ///
         /// Example: `sun:23:00-mon:01:30`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         /// A group of settings that are applied to the cluster in the future, or that are currently being
         /// applied.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub pending_modified_values: ::std::option::Option<
             crate::types::PendingModifiedValues,
         >,
         /// Describes a notification topic and its status. Notification topics are used for publishing
         /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub notification_configuration: ::std::option::Option<
             crate::types::NotificationConfiguration,
         >,
         /// A list of cache security group elements, composed of name and status sub-elements.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_security_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
         >,
         /// Status of the cache parameter group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group: ::std::option::Option<
             crate::types::CacheParameterGroupStatus,
         >,
         /// The name of the cache subnet group associated with the cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
         /// A list of cache nodes that are members of the cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_nodes: ::std::option::Option<::std::vec::Vec<crate::types::CacheNode>>,
         /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
         /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
         /// previous versions.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auto_minor_version_upgrade: ::std::option::Option<bool>,
         /// A list of VPC Security Groups associated with the cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub security_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::SecurityGroupMembership>,
         >,
         /// The replication group to which this cluster belongs. If this field is empty, the cluster is not
         /// associated with any replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
         /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
         /// for 5 days before being deleted.
         ///
         /// **Important:** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_retention_limit: ::std::option::Option<i32>,
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
         /// cluster.
         ///
         /// Example: `05:00-09:00`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_window: ::std::option::Option<::std::string::String>,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_enabled: ::std::option::Option<bool>,
         /// The date the auth token was last modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_last_modified_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -911,6 +959,7 @@ mod cache_cluster_items {
         /// version `3.2.6`, `4.x` or later.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A flag that enables encryption at-rest when set to `true`.
         ///
@@ -922,25 +971,35 @@ mod cache_cluster_items {
         /// version `3.2.6`, `4.x` or later.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub at_rest_encryption_enabled: ::std::option::Option<bool>,
         /// The ARN (Amazon Resource Name) of the cache cluster.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// A boolean value indicating whether log delivery is enabled for the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_log_delivery_enabled: ::std::option::Option<bool>,
         /// Returns the destination, format and type of the logs.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
         >,
         /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
         /// and above, Redis OSS engine version 6.2 7.1 or Memcached engine version 1.6.6 and above on all
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub network_type: ::std::option::Option<crate::types::NetworkType>,
         /// The network type associated with the cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
         /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
         /// version 1.6.6 and above on all instances built on the [Nitro
         /// system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
@@ -1470,19 +1529,26 @@ mod cache_engine_version_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheEngineVersion`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheEngineVersion {
         /// The name of the cache engine.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The version number of the cache engine.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The name of the cache parameter group family associated with this cache engine.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
         /// The description of the cache engine.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_engine_description: ::std::option::Option<::std::string::String>,
         /// The description of the cache engine version.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_engine_version_description: ::std::option::Option<
             ::std::string::String,
         >,
@@ -1671,25 +1737,35 @@ mod cache_node_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheNode {
         /// The cache node identifier. A node ID is a numeric identifier (0001, 0002, etc.). The combination of
         /// cluster ID and node ID uniquely identifies every cache node used in a customer's Amazon account.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The current state of this cache node, one of the following values: `available`, `creating`,
         /// `rebooting`, or `deleting`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_status: ::std::option::Option<::std::string::String>,
         /// The date and time when the cache node was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The hostname for connecting to this cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The status of the parameter group applied to this cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_group_status: ::std::option::Option<::std::string::String>,
         /// The ID of the primary node to which this read replica node is synchronized. If this field is empty,
         /// this node is not associated with a primary cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub source_cache_node_id: ::std::option::Option<::std::string::String>,
         /// The Availability Zone where this node was created and now resides.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub customer_availability_zone: ::std::option::Option<::std::string::String>,
         /// The customer outpost ARN of the cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub customer_outpost_arn: ::std::option::Option<::std::string::String>,
     }
     impl CacheNode {
@@ -1843,23 +1919,33 @@ mod cache_node_type_specific_parameter_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheNodeTypeSpecificParameter`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheNodeTypeSpecificParameter {
         /// The name of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_name: ::std::option::Option<::std::string::String>,
         /// A description of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// The source of the parameter value.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub source: ::std::option::Option<::std::string::String>,
         /// The valid data type for the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_type: ::std::option::Option<::std::string::String>,
         /// The valid range of values for the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub allowed_values: ::std::option::Option<::std::string::String>,
         /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
         /// security or operational implications that prevent them from being changed.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub is_modifiable: ::std::option::Option<bool>,
         /// The earliest cache engine version to which the parameter can apply.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// A list of cache node types and their corresponding values for this parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type_specific_values: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
         >,
@@ -1867,6 +1953,7 @@ mod cache_node_type_specific_parameter_items {
         /// change to be applied. You can force a reboot or wait until the next maintenance window's reboot. For
         /// more information, see [Rebooting a
         /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub change_type: ::std::option::Option<crate::types::ChangeType>,
     }
     impl CacheNodeTypeSpecificParameter {
@@ -2016,10 +2103,14 @@ mod cache_node_type_specific_value_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheNodeTypeSpecificValue`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheNodeTypeSpecificValue {
         /// The cache node type for which this value applies.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The value for the cache node type.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl CacheNodeTypeSpecificValue {
@@ -2080,26 +2171,36 @@ mod cache_node_update_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheNodeUpdateStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheNodeUpdateStatus {
         /// The node ID of the cache cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The update status of the node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
         /// The deletion date of the node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The start date of the update for a node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The end date of the update for a node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_initiated_by: ::std::option::Option<
             crate::types::NodeUpdateInitiatedBy,
         >,
         /// The date when the update is triggered
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_initiated_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The date when the NodeUpdateStatus was last modified\>
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_status_modified_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -2278,19 +2379,29 @@ mod cache_parameter_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheParameterGroup {
         /// The name of the cache parameter group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         /// The name of the cache parameter group family that this cache parameter group is compatible with.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
         /// The description for this cache parameter group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// Indicates whether the parameter group is associated with a Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub is_global: ::std::option::Option<bool>,
         /// The ARN (Amazon Resource Name) of the cache parameter group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroup {
@@ -2399,13 +2510,18 @@ mod cache_parameter_group_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheParameterGroupStatus {
         /// The name of the cache parameter group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         /// The status of parameter updates.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_apply_status: ::std::option::Option<::std::string::String>,
         /// A list of the cache node IDs which need to be rebooted for parameter changes to be applied. A node
         /// ID is a numeric identifier (0001, 0002, etc.).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_ids_to_reboot: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -2512,18 +2628,31 @@ mod cache_security_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheSecurityGroup {
         /// The Amazon account ID of the cache security group owner.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub owner_id: ::std::option::Option<::std::string::String>,
         /// The name of the cache security group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_security_group_name: ::std::option::Option<::std::string::String>,
         /// The description of the cache security group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// A list of Amazon EC2 security groups that are associated with this cache security group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "EC2SecurityGroups", skip_serializing_if = "Option::is_none")
+        )]
         pub ec2_security_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
         >,
         /// The ARN of the cache security group,
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroup {
@@ -2634,11 +2763,15 @@ mod cache_security_group_membership_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheSecurityGroupMembership {
         /// The name of the cache security group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_security_group_name: ::std::option::Option<::std::string::String>,
         /// The membership status in the cache security group. The status changes when a cache security group is
         /// modified, or when the cache security groups assigned to a cluster are modified.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupMembership {
@@ -2715,20 +2848,31 @@ mod cache_subnet_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheSubnetGroup {
         /// The name of the cache subnet group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
         /// The description of the cache subnet group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_subnet_group_description: ::std::option::Option<::std::string::String>,
         /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub vpc_id: ::std::option::Option<::std::string::String>,
         /// A list of subnets associated with the cache subnet group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnets: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>>,
         /// The ARN (Amazon Resource Name) of the cache subnet group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub supported_network_types: ::std::option::Option<
             ::std::vec::Vec<crate::types::NetworkType>,
         >,
@@ -2869,11 +3013,18 @@ mod cache_usage_limits_items {
     /// Smithy shape: `com.amazonaws.elasticache#CacheUsageLimits`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CacheUsageLimits {
         /// The maximum data storage limit in the cache, expressed in Gigabytes.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_storage: ::std::option::Option<crate::types::DataStorage>,
         /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
         /// second.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ECPUPerSecond", skip_serializing_if = "Option::is_none")
+        )]
         pub ecpu_per_second: ::std::option::Option<crate::types::EcpuPerSecond>,
     }
     impl CacheUsageLimits {
@@ -3065,6 +3216,8 @@ mod change_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(ChangeType);
 }
 #[cfg(
     any(
@@ -3099,8 +3252,11 @@ mod cloud_watch_logs_destination_details_items {
     /// Smithy shape: `com.amazonaws.elasticache#CloudWatchLogsDestinationDetails`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CloudWatchLogsDestinationDetails {
         /// The name of the CloudWatch Logs log group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_group: ::std::option::Option<::std::string::String>,
     }
     impl CloudWatchLogsDestinationDetails {
@@ -3275,6 +3431,8 @@ mod cluster_mode_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(ClusterMode);
 }
 #[cfg(
     any(
@@ -3301,6 +3459,8 @@ mod configure_shard_items {
     /// Smithy shape: `com.amazonaws.elasticache#ConfigureShard`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ConfigureShard {
         /// The 4-digit id for the node group you are configuring. For Valkey or Redis OSS (cluster mode
         /// disabled) replication groups, the node group id is always 0001. To find a Valkey or Redis OSS
@@ -3308,6 +3468,7 @@ mod configure_shard_items {
         /// Id](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/shard-find-id.html).
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// The number of replicas you want in this node group at the end of this operation. The maximum value
         /// for `NewReplicaCount` is 5. The minimum value depends upon the type of Valkey or Redis OSS
@@ -3322,16 +3483,19 @@ mod configure_shard_items {
         ///   replica if your primary node fails)
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub new_replica_count: ::std::option::Option<i32>,
         /// A list of `PreferredAvailabilityZone` strings that specify which availability zones the replication
         /// group's nodes are to be in. The nummber of `PreferredAvailabilityZone` values must equal the value
         /// of `NewReplicaCount` plus 1 to account for the primary node. If this member of
         /// `ReplicaConfiguration` is omitted, ElastiCache selects the availability zone for each of the
         /// replicas.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_availability_zones: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The outpost ARNs in which the cache cluster is created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_outpost_arns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -3463,10 +3627,14 @@ mod customer_node_endpoint_items {
     /// Smithy shape: `com.amazonaws.elasticache#CustomerNodeEndpoint`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct CustomerNodeEndpoint {
         /// The address of the node endpoint
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub address: ::std::option::Option<::std::string::String>,
         /// The port of the node endpoint
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub port: ::std::option::Option<i32>,
     }
     impl CustomerNodeEndpoint {
@@ -3532,14 +3700,19 @@ mod data_storage_items {
     /// Smithy shape: `com.amazonaws.elasticache#DataStorage`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct DataStorage {
         /// The upper limit for data storage the cache is set to use.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub maximum: ::std::option::Option<i32>,
         /// The lower limit for data storage the cache is set to use.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum: ::std::option::Option<i32>,
         /// The unit that the storage is measured in, in GB.
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub unit: ::std::option::Option<crate::types::DataStorageUnit>,
     }
     impl DataStorage {
@@ -3731,6 +3904,8 @@ mod data_storage_unit_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(DataStorageUnit);
 }
 #[cfg(
     any(
@@ -3828,6 +4003,8 @@ mod data_tiering_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(DataTieringStatus);
 }
 #[cfg(
     any(
@@ -3875,12 +4052,16 @@ mod destination_details_items {
     /// Smithy shape: `com.amazonaws.elasticache#DestinationDetails`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct DestinationDetails {
         /// The configuration details of the CloudWatch Logs destination.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cloud_watch_logs_details: ::std::option::Option<
             crate::types::CloudWatchLogsDestinationDetails,
         >,
         /// The configuration details of the Kinesis Data Firehose destination.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub kinesis_firehose_details: ::std::option::Option<
             crate::types::KinesisFirehoseDestinationDetails,
         >,
@@ -4108,6 +4289,8 @@ mod destination_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(DestinationType);
 }
 #[cfg(
     any(
@@ -4144,12 +4327,29 @@ mod ec2_security_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#EC2SecurityGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Ec2SecurityGroup {
         /// The status of the Amazon EC2 security group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The name of the Amazon EC2 security group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                rename = "EC2SecurityGroupName",
+                skip_serializing_if = "Option::is_none"
+            )
+        )]
         pub ec2_security_group_name: ::std::option::Option<::std::string::String>,
         /// The Amazon account ID of the Amazon EC2 security group owner.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                rename = "EC2SecurityGroupOwnerId",
+                skip_serializing_if = "Option::is_none"
+            )
+        )]
         pub ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
     }
     impl Ec2SecurityGroup {
@@ -4239,10 +4439,14 @@ mod ecpu_per_second_items {
     /// Smithy shape: `com.amazonaws.elasticache#ECPUPerSecond`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct EcpuPerSecond {
         /// The configuration for the maximum number of ECPUs the cache can consume per second.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub maximum: ::std::option::Option<i32>,
         /// The configuration for the minimum number of ECPUs the cache should be able consume per second.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum: ::std::option::Option<i32>,
     }
     impl EcpuPerSecond {
@@ -4375,10 +4579,14 @@ mod endpoint_items {
     /// Smithy shape: `com.amazonaws.elasticache#Endpoint`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Endpoint {
         /// The DNS hostname of the cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub address: ::std::option::Option<::std::string::String>,
         /// The port number that the cache engine is listening on.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub port: ::std::option::Option<i32>,
     }
     impl Endpoint {
@@ -4458,18 +4666,24 @@ mod engine_defaults_items {
     /// Smithy shape: `com.amazonaws.elasticache#EngineDefaults`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct EngineDefaults {
         /// Specifies the name of the cache parameter group family to which the engine default parameters apply.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.0` \| `redis6.x` \| `redis7`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
         /// Provides an identifier to allow retrieval of paginated results.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub marker: ::std::option::Option<::std::string::String>,
         /// Contains a list of engine default parameters.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
         /// A list of parameters specific to a particular cache node type. Each element in the list contains
         /// detailed information about one parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type_specific_parameters: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
         >,
@@ -4588,15 +4802,21 @@ mod event_items {
     /// Smithy shape: `com.amazonaws.elasticache#Event`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Event {
         /// The identifier for the source of the event. For example, if the event occurred at the cluster level,
         /// the identifier would be the name of the cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub source_identifier: ::std::option::Option<::std::string::String>,
         /// Specifies the origin of this event - a cluster, a parameter group, a security group, etc.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub source_type: ::std::option::Option<crate::types::SourceType>,
         /// The text of the event.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// The date and time when the event occurred.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub date: ::std::option::Option<::querygen_runtime::DateTime>,
     }
     impl Event {
@@ -4680,14 +4900,18 @@ mod filter_items {
     /// Smithy shape: `com.amazonaws.elasticache#Filter`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Filter {
         /// The property being filtered. For example, UserId.
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub name: ::std::option::Option<::std::string::String>,
         /// The property values to filter on. For example, "user-123".
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl Filter {
@@ -4779,10 +5003,14 @@ mod global_node_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalNodeGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct GlobalNodeGroup {
         /// The name of the global node group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_node_group_id: ::std::option::Option<::std::string::String>,
         /// The keyspace for this node group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub slots: ::std::option::Option<::std::string::String>,
     }
     impl GlobalNodeGroup {
@@ -4867,39 +5095,52 @@ mod global_replication_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct GlobalReplicationGroup {
         /// The name of the Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_replication_group_id: ::std::option::Option<::std::string::String>,
         /// The optional description of the Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_replication_group_description: ::std::option::Option<
             ::std::string::String,
         >,
         /// The status of the Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The cache node type of the Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The ElastiCache engine. For Valkey or Redis OSS only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The ElastiCache engine version.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The replication groups that comprise the Global datastore.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub members: ::std::option::Option<
             ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
         >,
         /// A flag that indicates whether the Global datastore is cluster enabled.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cluster_enabled: ::std::option::Option<bool>,
         /// Indicates the slot configuration and global identifier for each slice group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_node_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::GlobalNodeGroup>,
         >,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_enabled: ::std::option::Option<bool>,
         /// A flag that enables in-transit encryption when set to true.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
         /// version `3.2.6`, `4.x` or later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A flag that enables encryption at rest when set to `true`.
         ///
@@ -4909,8 +5150,13 @@ mod global_replication_group_items {
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
         /// version `3.2.6`, `4.x` or later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub at_rest_encryption_enabled: ::std::option::Option<bool>,
         /// The ARN (Amazon Resource Name) of the global replication group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroup {
@@ -5147,10 +5393,14 @@ mod global_replication_group_info_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupInfo`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct GlobalReplicationGroupInfo {
         /// The name of the Global datastore
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_replication_group_id: ::std::option::Option<::std::string::String>,
         /// The role of the replication group in a Global datastore. Can be primary or secondary.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_replication_group_member_role: ::std::option::Option<
             ::std::string::String,
         >,
@@ -5250,18 +5500,25 @@ mod global_replication_group_member_items {
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupMember`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct GlobalReplicationGroupMember {
         /// The replication group id of the Global datastore member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The Amazon region of the Global datastore member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_region: ::std::option::Option<::std::string::String>,
         /// Indicates the role of the replication group, primary or secondary.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub role: ::std::option::Option<::std::string::String>,
         /// Indicates whether automatic failover is enabled for the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub automatic_failover: ::std::option::Option<
             crate::types::AutomaticFailoverStatus,
         >,
         /// The status of the membership of the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroupMember {
@@ -5427,6 +5684,8 @@ mod input_authentication_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(InputAuthenticationType);
 }
 #[cfg(any(feature = "create-user", feature = "modify-user"))]
 pub use self::input_authentication_type_items::*;
@@ -5518,6 +5777,8 @@ mod ip_discovery_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(IpDiscovery);
 }
 #[cfg(
     any(
@@ -5566,8 +5827,11 @@ mod kinesis_firehose_destination_details_items {
     /// Smithy shape: `com.amazonaws.elasticache#KinesisFirehoseDestinationDetails`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct KinesisFirehoseDestinationDetails {
         /// The name of the Kinesis Data Firehose delivery stream.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub delivery_stream: ::std::option::Option<::std::string::String>,
     }
     impl KinesisFirehoseDestinationDetails {
@@ -5683,19 +5947,27 @@ mod log_delivery_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct LogDeliveryConfiguration {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_type: ::std::option::Option<crate::types::LogType>,
         /// Returns the destination type, either `cloudwatch-logs` or `kinesis-firehose`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_type: ::std::option::Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
         /// Returns the log format, either JSON or TEXT.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_format: ::std::option::Option<crate::types::LogFormat>,
         /// Returns the log delivery configuration status. Values are one of `enabling` \| `disabling` \|
         /// `modifying` \| `active` \| `error`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<crate::types::LogDeliveryConfigurationStatus>,
         /// Returns an error message for the log delivery configuration.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl LogDeliveryConfiguration {
@@ -5814,16 +6086,23 @@ mod log_delivery_configuration_request_items {
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct LogDeliveryConfigurationRequest {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_type: ::std::option::Option<crate::types::LogType>,
         /// Specify either `cloudwatch-logs` or `kinesis-firehose` as the destination type.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_type: ::std::option::Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
         /// Specifies either JSON or TEXT
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_format: ::std::option::Option<crate::types::LogFormat>,
         /// Specify if log delivery is enabled. Default `true`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub enabled: ::std::option::Option<bool>,
     }
     impl LogDeliveryConfigurationRequest {
@@ -6032,6 +6311,8 @@ mod log_delivery_configuration_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(LogDeliveryConfigurationStatus);
 }
 #[cfg(
     any(
@@ -6142,6 +6423,8 @@ mod log_format_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(LogFormat);
 }
 #[cfg(
     any(
@@ -6252,6 +6535,8 @@ mod log_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(LogType);
 }
 #[cfg(
     any(
@@ -6357,6 +6642,8 @@ mod multi_az_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(MultiAzStatus);
 }
 #[cfg(
     any(
@@ -6471,6 +6758,8 @@ mod network_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(NetworkType);
 }
 #[cfg(
     any(
@@ -6518,21 +6807,29 @@ mod node_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeGroup {
         /// The identifier for the node group (shard). A Valkey or Redis OSS (cluster mode disabled) replication
         /// group contains only 1 node group; therefore, the node group ID is 0001. A Valkey or Redis OSS
         /// (cluster mode enabled) replication group contains 1 to 90 node groups numbered 0001 to 0090.
         /// Optionally, the user can provide the id for a node group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The endpoint of the primary node in this node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The endpoint of the replica nodes in this node group (shard). This value is read-only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The keyspace for this node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub slots: ::std::option::Option<::std::string::String>,
         /// A list containing information about individual nodes within the node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_members: ::std::option::Option<
             ::std::vec::Vec<crate::types::NodeGroupMember>,
         >,
@@ -6673,27 +6970,36 @@ mod node_group_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeGroupConfiguration {
         /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
         /// configuration values apply to.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// A string that specifies the keyspace for a particular node group. Keyspaces range from 0 to 16,383.
         /// The string is in the format `startkey-endkey`.
         ///
         /// Example: `"0-3999"`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub slots: ::std::option::Option<::std::string::String>,
         /// The number of read replica nodes in this node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replica_count: ::std::option::Option<i32>,
         /// The Availability Zone where the primary node of this node group (shard) is launched.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub primary_availability_zone: ::std::option::Option<::std::string::String>,
         /// A list of Availability Zones to be used for the read replicas. The number of Availability Zones in
         /// this list must match the value of `ReplicaCount` or `ReplicasPerNodeGroup` if not specified.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replica_availability_zones: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The outpost ARN of the primary node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub primary_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The outpost ARN of the node replicas.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replica_outpost_arns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -6994,20 +7300,28 @@ mod node_group_member_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMember`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeGroupMember {
         /// The ID of the cluster to which the node belongs.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The ID of the node within its cluster. A node ID is a numeric identifier (0001, 0002, etc.).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The information required for client programs to connect to a node for read operations. The read
         /// endpoint is only applicable on Valkey or Redis OSS (cluster mode disabled) clusters.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub read_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The name of the Availability Zone in which the node is located.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
         /// The outpost ARN of the node group member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The role that is currently assigned to the node - `primary` or `replica`. This member is only
         /// applicable for Valkey or Redis OSS (cluster mode disabled) replication groups.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub current_role: ::std::option::Option<::std::string::String>,
     }
     impl NodeGroupMember {
@@ -7130,28 +7444,39 @@ mod node_group_member_update_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMemberUpdateStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeGroupMemberUpdateStatus {
         /// The cache cluster ID
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The node ID of the cache cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The update status of the node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
         /// The deletion date of the node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The start date of the update for a node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The end date of the update for a node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_initiated_by: ::std::option::Option<
             crate::types::NodeUpdateInitiatedBy,
         >,
         /// The date when the update is triggered
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_initiated_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The date when the NodeUpdateStatus was last modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_update_status_modified_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -7335,10 +7660,14 @@ mod node_group_update_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupUpdateStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeGroupUpdateStatus {
         /// The ID of the node group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// The status of the service update on the node group member
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_member_update_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
         >,
@@ -7423,22 +7752,31 @@ mod node_snapshot_items {
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NodeSnapshot {
         /// A unique identifier for the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// A unique identifier for the source node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// The cache node identifier for the node in the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The configuration for the source node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_configuration: ::std::option::Option<
             crate::types::NodeGroupConfiguration,
         >,
         /// The size of the cache on the source cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_size: ::std::option::Option<::std::string::String>,
         /// The date and time when the cache node was created in the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The date and time when the source node's metadata and cache data set was obtained for the snapshot.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
     }
     impl NodeSnapshot {
@@ -7638,6 +7976,8 @@ mod node_update_initiated_by_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(NodeUpdateInitiatedBy);
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::node_update_initiated_by_items::*;
@@ -7741,6 +8081,8 @@ mod node_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(NodeUpdateStatus);
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::node_update_status_items::*;
@@ -7760,10 +8102,14 @@ mod notification_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#NotificationConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct NotificationConfiguration {
         /// The Amazon Resource Name (ARN) that identifies the topic.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub topic_arn: ::std::option::Option<::std::string::String>,
         /// The current state of the topic.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub topic_status: ::std::option::Option<::std::string::String>,
     }
     impl NotificationConfiguration {
@@ -7887,6 +8233,8 @@ mod outpost_mode_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(OutpostMode);
 }
 #[cfg(feature = "create-cache-cluster")]
 pub use self::outpost_mode_items::*;
@@ -7902,28 +8250,39 @@ mod parameter_items {
     /// Smithy shape: `com.amazonaws.elasticache#Parameter`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Parameter {
         /// The name of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_name: ::std::option::Option<::std::string::String>,
         /// The value of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_value: ::std::option::Option<::std::string::String>,
         /// A description of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// The source of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub source: ::std::option::Option<::std::string::String>,
         /// The valid data type for the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_type: ::std::option::Option<::std::string::String>,
         /// The valid range of values for the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub allowed_values: ::std::option::Option<::std::string::String>,
         /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
         /// security or operational implications that prevent them from being changed.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub is_modifiable: ::std::option::Option<bool>,
         /// The earliest cache engine version to which the parameter can apply.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// Indicates whether a change to the parameter is applied immediately or requires a reboot for the
         /// change to be applied. You can force a reboot or wait until the next maintenance window's reboot. For
         /// more information, see [Rebooting a
         /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub change_type: ::std::option::Option<crate::types::ChangeType>,
     }
     impl Parameter {
@@ -8055,10 +8414,14 @@ mod parameter_name_value_items {
     /// Smithy shape: `com.amazonaws.elasticache#ParameterNameValue`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ParameterNameValue {
         /// The name of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_name: ::std::option::Option<::std::string::String>,
         /// The value of the parameter.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub parameter_value: ::std::option::Option<::std::string::String>,
     }
     impl ParameterNameValue {
@@ -8198,6 +8561,8 @@ mod pending_automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(PendingAutomaticFailoverStatus);
 }
 #[cfg(
     any(
@@ -8241,14 +8606,20 @@ mod pending_log_delivery_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PendingLogDeliveryConfiguration {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_type: ::std::option::Option<crate::types::LogType>,
         /// Returns the destination type, either CloudWatch Logs or Kinesis Data Firehose.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_type: ::std::option::Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
         /// Returns the log format, either JSON or TEXT
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_format: ::std::option::Option<crate::types::LogFormat>,
     }
     impl PendingLogDeliveryConfiguration {
@@ -8355,32 +8726,42 @@ mod pending_modified_values_items {
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PendingModifiedValues {
         /// The new number of cache nodes for the cluster.
         ///
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub num_cache_nodes: ::std::option::Option<i32>,
         /// A list of cache node IDs that are being removed (or will be removed) from the cluster. A node ID is
         /// a 4-digit numeric identifier (0001, 0002, etc.).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_ids_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The new cache engine version that the cluster runs.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The cache node type that this cluster or replication group is scaled to.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The auth token status
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_status: ::std::option::Option<
             crate::types::AuthTokenUpdateStatus,
         >,
         /// The log delivery configurations being modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
         >,
         /// A flag that enables in-transit encryption when set to true.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
@@ -8541,14 +8922,20 @@ mod processed_update_action_items {
     /// Smithy shape: `com.amazonaws.elasticache#ProcessedUpdateAction`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ProcessedUpdateAction {
         /// The ID of the replication group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The ID of the cache cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The unique ID of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The status of the update action on the Valkey or Redis OSS cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub update_action_status: ::std::option::Option<
             crate::types::UpdateActionStatus,
         >,
@@ -8637,10 +9024,21 @@ mod recurring_charge_items {
     /// Smithy shape: `com.amazonaws.elasticache#RecurringCharge`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct RecurringCharge {
         /// The monetary amount of the recurring charge.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub recurring_charge_amount: ::std::option::Option<f64>,
         /// The frequency of the recurring charge.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub recurring_charge_frequency: ::std::option::Option<::std::string::String>,
     }
     impl RecurringCharge {
@@ -8712,19 +9110,24 @@ mod regional_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#RegionalConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct RegionalConfiguration {
         /// The name of the secondary cluster
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The Amazon region where the cluster is stored
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_region: ::std::option::Option<::std::string::String>,
         /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
         /// the resharded cluster.
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub resharding_configuration: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReshardingConfiguration>,
         >,
@@ -8838,49 +9241,66 @@ mod replication_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReplicationGroup {
         /// The identifier for the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The user supplied description of the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// The name of the Global datastore and role of this replication group in the Global datastore.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub global_replication_group_info: ::std::option::Option<
             crate::types::GlobalReplicationGroupInfo,
         >,
         /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`,
         /// `create-failed`, `snapshotting`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// A group of settings to be applied to the replication group, either immediately or during the next
         /// maintenance window.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub pending_modified_values: ::std::option::Option<
             crate::types::ReplicationGroupPendingModifiedValues,
         >,
         /// The names of all the cache clusters that are part of this replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub member_clusters: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// A list of node groups in this replication group. For Valkey or Redis OSS (cluster mode disabled)
         /// replication groups, this is a single-element list. For Valkey or Redis OSS (cluster mode enabled)
         /// replication groups, the list contains an entry for each node group (shard).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_groups: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroup>>,
         /// The cluster ID that is used as the daily snapshot source for the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub automatic_failover: ::std::option::Option<
             crate::types::AutomaticFailoverStatus,
         >,
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html)
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "MultiAZ", skip_serializing_if = "Option::is_none")
+        )]
         pub multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
         /// The configuration endpoint for this replication group. Use the configuration endpoint to connect to
         /// this replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
         /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
         /// for 5 days before being deleted.
         ///
         /// **Important:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_retention_limit: ::std::option::Option<i32>,
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
         /// group (shard).
@@ -8890,19 +9310,24 @@ mod replication_group_items {
         /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
         ///
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_window: ::std::option::Option<::std::string::String>,
         /// A flag indicating whether or not this replication group is cluster enabled; i.e., whether its data
         /// can be partitioned across multiple shards (API/CLI: node groups).
         ///
         /// Valid values: `true` \| `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cluster_enabled: ::std::option::Option<bool>,
         /// The name of the compute and memory capacity node type for each node in the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_enabled: ::std::option::Option<bool>,
         /// The date the auth token was last modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_last_modified_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -8912,6 +9337,7 @@ mod replication_group_items {
         /// version `3.2.6`, `4.x` or later.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A flag that enables encryption at-rest when set to `true`.
         ///
@@ -8923,45 +9349,60 @@ mod replication_group_items {
         /// version `3.2.6`, `4.x` or later.
         ///
         /// Default: `false`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub at_rest_encryption_enabled: ::std::option::Option<bool>,
         /// The outpost ARNs of the replication group's member clusters.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub member_clusters_outpost_arns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The ID of the KMS key used to encrypt the disk in the cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The ARN (Amazon Resource Name) of the replication group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// The ID of the user group associated to the replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// Returns the destination, format and type of the logs.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
         >,
         /// The date and time when the cluster was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_create_time: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
         /// If you are running Valkey 7.2 and above, or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
         /// parameter is disabled for previous versions.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auto_minor_version_upgrade: ::std::option::Option<bool>,
         /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
         /// and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub network_type: ::std::option::Option<crate::types::NetworkType>,
         /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
         /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
         /// version 1.6.6 and above on all instances built on the [Nitro
         /// system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
@@ -8970,8 +9411,10 @@ mod replication_group_items {
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
         /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
         /// to Enabled.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
         /// The engine used in a replication group. The options are redis, memcached or valkey.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroup {
@@ -9475,29 +9918,39 @@ mod replication_group_pending_modified_values_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupPendingModifiedValues`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReplicationGroupPendingModifiedValues {
         /// The primary cluster ID that is applied immediately (if `--apply-immediately` was specified), or
         /// during the next maintenance window.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub primary_cluster_id: ::std::option::Option<::std::string::String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub automatic_failover_status: ::std::option::Option<
             crate::types::PendingAutomaticFailoverStatus,
         >,
         /// The status of an online resharding operation.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub resharding: ::std::option::Option<crate::types::ReshardingStatus>,
         /// The auth token status
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auth_token_status: ::std::option::Option<
             crate::types::AuthTokenUpdateStatus,
         >,
         /// The user group being modified.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_groups: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
         /// The log delivery configurations being modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
         >,
         /// A flag that enables in-transit encryption when set to true.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
@@ -9506,6 +9959,7 @@ mod replication_group_pending_modified_values_items {
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
         /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
         /// to Enabled.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
     }
     impl ReplicationGroupPendingModifiedValues {
@@ -9692,10 +10146,14 @@ mod reserved_cache_node_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNode`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReservedCacheNode {
         /// The unique identifier for the reservation.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
         /// The offering identifier.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reserved_cache_nodes_offering_id: ::std::option::Option<
             ::std::string::String,
         >,
@@ -9776,30 +10234,58 @@ mod reserved_cache_node_items {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The time the reservation started.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The duration of the reservation in seconds.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub duration: ::std::option::Option<i32>,
         /// The fixed price charged for this reserved cache node.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub fixed_price: ::std::option::Option<f64>,
         /// The hourly price charged for this reserved cache node.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub usage_price: ::std::option::Option<f64>,
         /// The number of cache nodes that have been reserved.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_count: ::std::option::Option<i32>,
         /// The description of the reserved cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub product_description: ::std::option::Option<::std::string::String>,
         /// The offering type of this reserved cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub offering_type: ::std::option::Option<::std::string::String>,
         /// The state of the reserved cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub state: ::std::option::Option<::std::string::String>,
         /// The recurring price charged to run this reserved cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub recurring_charges: ::std::option::Option<
             ::std::vec::Vec<crate::types::RecurringCharge>,
         >,
         /// The Amazon Resource Name (ARN) of the reserved cache node.
         ///
         /// Example: `arn:aws:elasticache:us-east-1:123456789012:reserved-instance:ri-2017-03-27-08-33-25-582`
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ReservationARN", skip_serializing_if = "Option::is_none")
+        )]
         pub reservation_arn: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNode {
@@ -10001,8 +10487,11 @@ mod reserved_cache_nodes_offering_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOffering`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReservedCacheNodesOffering {
         /// A unique identifier for the reserved cache node offering.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reserved_cache_nodes_offering_id: ::std::option::Option<
             ::std::string::String,
         >,
@@ -10083,18 +10572,39 @@ mod reserved_cache_nodes_offering_items {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The duration of the offering. in seconds.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub duration: ::std::option::Option<i32>,
         /// The fixed price charged for this offering.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub fixed_price: ::std::option::Option<f64>,
         /// The hourly price charged for this offering.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub usage_price: ::std::option::Option<f64>,
         /// The cache engine used by the offering.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub product_description: ::std::option::Option<::std::string::String>,
         /// The offering type.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub offering_type: ::std::option::Option<::std::string::String>,
         /// The recurring price charged to run this reserved cache node.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub recurring_charges: ::std::option::Option<
             ::std::vec::Vec<crate::types::RecurringCharge>,
         >,
@@ -10241,11 +10751,15 @@ mod resharding_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReshardingConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReshardingConfiguration {
         /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
         /// configuration values apply to.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// A list of preferred availability zones for the nodes in this cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_availability_zones: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -10350,8 +10864,11 @@ mod resharding_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#ReshardingStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ReshardingStatus {
         /// Represents the progress of an online resharding operation.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub slot_migration: ::std::option::Option<crate::types::SlotMigration>,
     }
     impl ReshardingStatus {
@@ -10430,11 +10947,15 @@ mod security_group_membership_items {
     /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct SecurityGroupMembership {
         /// The identifier of the cache security group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub security_group_id: ::std::option::Option<::std::string::String>,
         /// The status of the cache security group membership. The status changes whenever a cache security
         /// group is modified, or when the cache security groups assigned to a cluster are modified.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
     }
     impl SecurityGroupMembership {
@@ -10505,52 +11026,74 @@ mod serverless_cache_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCache`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ServerlessCache {
         /// The unique identifier of the serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serverless_cache_name: ::std::option::Option<::std::string::String>,
         /// A description of the serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub description: ::std::option::Option<::std::string::String>,
         /// When the serverless cache was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub create_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The current status of the serverless cache. The allowed values are CREATING, AVAILABLE, DELETING,
         /// CREATE-FAILED and MODIFYING.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The engine the serverless cache is compatible with.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The version number of the engine the serverless cache is compatible with.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub major_engine_version: ::std::option::Option<::std::string::String>,
         /// The name and version number of the engine the serverless cache is compatible with.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub full_engine_version: ::std::option::Option<::std::string::String>,
         /// The cache usage limit for the serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
         /// The ID of the Amazon Web Services Key Management Service (KMS) key that is used to encrypt data at
         /// rest in the serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The IDs of the EC2 security groups associated with the serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// Represents the information required for client programs to connect to a cache node. This value is
         /// read-only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// Represents the information required for client programs to connect to a cache node. This value is
         /// read-only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The Amazon Resource Name (ARN) of the serverless cache.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// The identifier of the user group associated with the serverless cache. Available for Valkey and
         /// Redis OSS only. Default is NULL.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_id: ::std::option::Option<::std::string::String>,
         /// If no subnet IDs are given and your VPC is in us-west-1, then ElastiCache will select 2 default
         /// subnets across AZs in your VPC. For all other Regions, if no subnet IDs are given then ElastiCache
         /// will select 3 default subnets across AZs in your default VPC.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// The current setting for the number of serverless cache snapshots the system will retain. Available
         /// for Valkey, Redis OSS and Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_retention_limit: ::std::option::Option<i32>,
         /// The daily time that a cache snapshot will be created. Default is NULL, i.e. snapshots will not be
         /// created at a specific time on a daily basis. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCache {
@@ -10810,12 +11353,17 @@ mod serverless_cache_configuration_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ServerlessCacheConfiguration {
         /// The identifier of a serverless cache.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serverless_cache_name: ::std::option::Option<::std::string::String>,
         /// The engine that the serverless cache is configured with.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The engine version number that the serverless cache is configured with.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub major_engine_version: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheConfiguration {
@@ -10899,33 +11447,47 @@ mod serverless_cache_snapshot_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ServerlessCacheSnapshot {
         /// The identifier of a serverless cache snapshot. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
         /// The Amazon Resource Name (ARN) of a serverless cache snapshot. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// The ID of the Amazon Web Services Key Management Service (KMS) key of a serverless cache snapshot.
         /// Available for Valkey, Redis OSS and Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The type of snapshot of serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_type: ::std::option::Option<::std::string::String>,
         /// The current status of the serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The date and time that the source serverless cache's metadata and cache data set was obtained for
         /// the snapshot. Available for Valkey, Redis OSS and Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub create_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The time that the serverless cache snapshot will expire. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The total size of a serverless cache snapshot, in bytes. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub bytes_used_for_cache: ::std::option::Option<::std::string::String>,
         /// The configuration of the serverless cache, at the time the snapshot was taken. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serverless_cache_configuration: ::std::option::Option<
             crate::types::ServerlessCacheConfiguration,
         >,
@@ -11087,42 +11649,56 @@ mod service_update_items {
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdate`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ServiceUpdate {
         /// The unique ID of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The date when the service update is initially available
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_release_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The date after which the service update is no longer available
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The severity of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_severity: ::std::option::Option<
             crate::types::ServiceUpdateSeverity,
         >,
         /// The recommendend date to apply the service update in order to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_recommended_apply_by_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The status of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_status: ::std::option::Option<
             crate::types::ServiceUpdateStatus,
         >,
         /// Provides details of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_description: ::std::option::Option<::std::string::String>,
         /// Reflects the nature of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The Elasticache engine version to which the update applies. Either Valkey, Redis OSS or Memcached
         /// engine version.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// Indicates whether the service update will be automatically applied once the recommended apply-by
         /// date has expired.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auto_update_after_recommended_apply_by_date: ::std::option::Option<bool>,
         /// The estimated length of time the service update will take
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub estimated_update_time: ::std::option::Option<::std::string::String>,
     }
     impl ServiceUpdate {
@@ -11401,6 +11977,8 @@ mod service_update_severity_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(ServiceUpdateSeverity);
 }
 #[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_severity_items::*;
@@ -11479,6 +12057,8 @@ mod service_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(ServiceUpdateStatus);
 }
 #[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_status_items::*;
@@ -11545,6 +12125,8 @@ mod service_update_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(ServiceUpdateType);
 }
 #[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_type_items::*;
@@ -11623,6 +12205,8 @@ mod sla_met_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(SlaMet);
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::sla_met_items::*;
@@ -11647,8 +12231,18 @@ mod slot_migration_items {
     /// Smithy shape: `com.amazonaws.elasticache#SlotMigration`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct SlotMigration {
         /// The percentage of the slot migration that is complete.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub progress_percentage: ::std::option::Option<f64>,
     }
     impl SlotMigration {
@@ -11721,21 +12315,29 @@ mod snapshot_items {
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Snapshot {
         /// The name of a snapshot. For an automatic snapshot, the name is system-generated. For a manual
         /// snapshot, this is the user-provided name.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_name: ::std::option::Option<::std::string::String>,
         /// The unique identifier of the source replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// A description of the source replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_description: ::std::option::Option<::std::string::String>,
         /// The user-supplied identifier of the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The status of the snapshot. Valid values: `creating` \| `available` \| `restoring` \| `copying` \|
         /// `deleting`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_status: ::std::option::Option<::std::string::String>,
         /// Indicates whether the snapshot is from an automatic backup (`automated`) or was created manually
         /// (`manual`).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_source: ::std::option::Option<::std::string::String>,
         /// The name of the compute and memory capacity node type for the source cluster.
         ///
@@ -11814,21 +12416,28 @@ mod snapshot_items {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The name of the cache engine (`memcached` or `redis`) used by the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The version of the cache engine version that is used by the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The number of cache nodes in the source cluster.
         ///
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub num_cache_nodes: ::std::option::Option<i32>,
         /// The name of the Availability Zone in which the source cluster is located.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
         /// The ARN (Amazon Resource Name) of the preferred outpost.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The date and time when the source cluster was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_create_time: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
@@ -11847,22 +12456,29 @@ mod snapshot_items {
         /// - `sat`
         ///
         /// Example: `sun:23:00-mon:01:30`
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         /// The Amazon Resource Name (ARN) for the topic used by the source cluster for publishing
         /// notifications.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub topic_arn: ::std::option::Option<::std::string::String>,
         /// The port number used by each cache nodes in the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub port: ::std::option::Option<i32>,
         /// The cache parameter group that is associated with the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         /// The name of the cache subnet group associated with the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
         /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group for the source
         /// cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub vpc_id: ::std::option::Option<::std::string::String>,
         /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
         /// parameter is disabled for previous versions.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub auto_minor_version_upgrade: ::std::option::Option<bool>,
         /// For an automatic snapshot, the number of days for which ElastiCache retains the snapshot before
         /// deleting it.
@@ -11872,27 +12488,38 @@ mod snapshot_items {
         /// only be deleted using the `DeleteSnapshot` operation.
         ///
         /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_retention_limit: ::std::option::Option<i32>,
         /// The daily time range during which ElastiCache takes daily snapshots of the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub snapshot_window: ::std::option::Option<::std::string::String>,
         /// The number of node groups (shards) in this snapshot. When restoring from a snapshot, the number of
         /// node groups (shards) in the snapshot and in the restored replication group must be the same.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub num_node_groups: ::std::option::Option<i32>,
         /// Indicates the status of automatic failover for the source Valkey or Redis OSS replication group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub automatic_failover: ::std::option::Option<
             crate::types::AutomaticFailoverStatus,
         >,
         /// A list of the cache nodes in the source cluster.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_snapshots: ::std::option::Option<
             ::std::vec::Vec<crate::types::NodeSnapshot>,
         >,
         /// The ID of the KMS key used to encrypt the snapshot.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The ARN (Amazon Resource Name) of the snapshot.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
     }
     impl Snapshot {
@@ -12374,6 +13001,8 @@ mod source_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(SourceType);
 }
 #[cfg(feature = "describe-events")]
 pub use self::source_type_items::*;
@@ -12391,18 +13020,24 @@ mod subnet_items {
     /// Smithy shape: `com.amazonaws.elasticache#Subnet`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Subnet {
         /// The unique identifier for the subnet.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnet_identifier: ::std::option::Option<::std::string::String>,
         /// The Availability Zone associated with the subnet.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnet_availability_zone: ::std::option::Option<
             crate::types::AvailabilityZone,
         >,
         /// The outpost ARN of the subnet.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost>,
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub supported_network_types: ::std::option::Option<
             ::std::vec::Vec<crate::types::NetworkType>,
         >,
@@ -12522,8 +13157,11 @@ mod subnet_outpost_items {
     /// Smithy shape: `com.amazonaws.elasticache#SubnetOutpost`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct SubnetOutpost {
         /// The outpost ARN of the subnet.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subnet_outpost_arn: ::std::option::Option<::std::string::String>,
     }
     impl SubnetOutpost {
@@ -12602,10 +13240,14 @@ mod tag_items {
     /// Smithy shape: `com.amazonaws.elasticache#Tag`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Tag {
         /// The key for the tag. May not be null.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub key: ::std::option::Option<::std::string::String>,
         /// The tag's value. May be null.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl Tag {
@@ -12716,10 +13358,14 @@ mod time_range_filter_items {
     /// Smithy shape: `com.amazonaws.elasticache#TimeRangeFilter`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct TimeRangeFilter {
         /// The start time of the time range filter
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The end time of the time range filter
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub end_time: ::std::option::Option<::querygen_runtime::DateTime>,
     }
     impl TimeRangeFilter {
@@ -12877,6 +13523,8 @@ mod transit_encryption_mode_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(TransitEncryptionMode);
 }
 #[cfg(
     any(
@@ -12906,16 +13554,23 @@ mod unprocessed_update_action_items {
     /// Smithy shape: `com.amazonaws.elasticache#UnprocessedUpdateAction`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct UnprocessedUpdateAction {
         /// The replication group ID
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The ID of the cache cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The unique ID of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The error type for requests that are not processed
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub error_type: ::std::option::Option<::std::string::String>,
         /// The error message that describes the reason the request was not processed
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub error_message: ::std::option::Option<::std::string::String>,
     }
     impl UnprocessedUpdateAction {
@@ -13001,62 +13656,81 @@ mod update_action_items {
     /// Smithy shape: `com.amazonaws.elasticache#UpdateAction`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct UpdateAction {
         /// The ID of the replication group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_group_id: ::std::option::Option<::std::string::String>,
         /// The ID of the cache cluster
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_cluster_id: ::std::option::Option<::std::string::String>,
         /// The unique ID of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The date the update is first available
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_release_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The severity of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_severity: ::std::option::Option<
             crate::types::ServiceUpdateSeverity,
         >,
         /// The status of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_status: ::std::option::Option<
             crate::types::ServiceUpdateStatus,
         >,
         /// The recommended date to apply the service update to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_recommended_apply_by_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// Reflects the nature of the service update
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
         /// The date that the service update is available to a replication group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub update_action_available_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// The status of the update action
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub update_action_status: ::std::option::Option<
             crate::types::UpdateActionStatus,
         >,
         /// The progress of the service update on the replication group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub nodes_updated: ::std::option::Option<::std::string::String>,
         /// The date when the UpdateActionStatus was last modified
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub update_action_status_modified_date: ::std::option::Option<
             ::querygen_runtime::DateTime,
         >,
         /// If yes, all nodes in the replication group have been updated by the recommended apply-by date. If
         /// no, at least one node in the replication group have not been updated by the recommended apply-by
         /// date. If N/A, the replication group was created after the recommended apply-by date.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub sla_met: ::std::option::Option<crate::types::SlaMet>,
         /// The status of the service update on the node group
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub node_group_update_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
         >,
         /// The status of the service update on the cache node
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub cache_node_update_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
         >,
         /// The estimated length of time for the update to complete
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub estimated_update_time: ::std::option::Option<::std::string::String>,
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
     }
     impl UpdateAction {
@@ -13449,6 +14123,8 @@ mod update_action_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(UpdateActionStatus);
 }
 #[cfg(
     any(
@@ -13465,26 +14141,40 @@ mod user_items {
     /// Smithy shape: `com.amazonaws.elasticache#User`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct User {
         /// The ID of the user.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_id: ::std::option::Option<::std::string::String>,
         /// The username of the user.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_name: ::std::option::Option<::std::string::String>,
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The options are valkey or redis.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The minimum engine version required, which is Redis OSS 6.0
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// Access permissions string used for this user.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub access_string: ::std::option::Option<::std::string::String>,
         /// Returns a list of the user group IDs the user belongs to.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// Denotes whether the user requires a password to authenticate.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub authentication: ::std::option::Option<crate::types::Authentication>,
         /// The Amazon Resource Name (ARN) of the user.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
     }
     impl User {
@@ -13610,31 +14300,45 @@ mod user_group_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroup`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct UserGroup {
         /// The ID of the user group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_id: ::std::option::Option<::std::string::String>,
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The options are valkey or redis.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub engine: ::std::option::Option<::std::string::String>,
         /// The list of user IDs that belong to the user group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// The minimum engine version required, which is Redis OSS 6.0
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// A list of updates being applied to the user group.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub pending_changes: ::std::option::Option<
             crate::types::UserGroupPendingChanges,
         >,
         /// A list of replication groups that the user group can access.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub replication_groups: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serverless_caches: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The Amazon Resource Name (ARN) of the user group.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+        )]
         pub arn: ::std::option::Option<::std::string::String>,
     }
     impl UserGroup {
@@ -13795,12 +14499,16 @@ mod user_group_pending_changes_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupPendingChanges`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct UserGroupPendingChanges {
         /// The list of user IDs to remove.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_ids_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The list of user IDs to add.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_ids_to_add: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -13903,12 +14611,16 @@ mod user_groups_update_status_items {
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupsUpdateStatus`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct UserGroupsUpdateStatus {
         /// The ID of the user group to add.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_ids_to_add: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The ID of the user group to remove.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub user_group_ids_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,

@@ -7,8 +7,10 @@
 /// Smithy shape: `com.amazonaws.sns#AuthorizationErrorException`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AuthorizationErrorException {
     /// The error message, as the service wrote it.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl AuthorizationErrorException {
@@ -104,8 +106,10 @@ mod batch_entry_ids_not_distinct_exception_items {
     /// Smithy shape: `com.amazonaws.sns#BatchEntryIdsNotDistinctException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct BatchEntryIdsNotDistinctException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl BatchEntryIdsNotDistinctException {
@@ -206,8 +210,10 @@ mod batch_request_too_long_exception_items {
     /// Smithy shape: `com.amazonaws.sns#BatchRequestTooLongException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct BatchRequestTooLongException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl BatchRequestTooLongException {
@@ -316,8 +322,10 @@ mod concurrent_access_exception_items {
     /// Smithy shape: `com.amazonaws.sns#ConcurrentAccessException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ConcurrentAccessException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ConcurrentAccessException {
@@ -426,8 +434,10 @@ mod empty_batch_request_exception_items {
     /// Smithy shape: `com.amazonaws.sns#EmptyBatchRequestException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct EmptyBatchRequestException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl EmptyBatchRequestException {
@@ -528,8 +538,10 @@ mod endpoint_disabled_exception_items {
     /// Smithy shape: `com.amazonaws.sns#EndpointDisabledException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct EndpointDisabledException {
         /// Message for endpoint disabled.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl EndpointDisabledException {
@@ -638,8 +650,10 @@ mod filter_policy_limit_exceeded_exception_items {
     /// Smithy shape: `com.amazonaws.sns#FilterPolicyLimitExceededException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct FilterPolicyLimitExceededException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl FilterPolicyLimitExceededException {
@@ -788,8 +802,10 @@ mod internal_error_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InternalErrorException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InternalErrorException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InternalErrorException {
@@ -932,8 +948,10 @@ mod invalid_batch_entry_id_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InvalidBatchEntryIdException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidBatchEntryIdException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidBatchEntryIdException {
@@ -1078,8 +1096,10 @@ mod invalid_parameter_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidParameterException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidParameterException {
@@ -1224,8 +1244,10 @@ mod invalid_parameter_value_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterValueException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidParameterValueException {
         /// The parameter of an entry in a request doesn't abide by the specification.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidParameterValueException {
@@ -1339,8 +1361,10 @@ mod invalid_security_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InvalidSecurityException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidSecurityException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSecurityException {
@@ -1453,8 +1477,10 @@ mod invalid_state_exception_items {
     /// Smithy shape: `com.amazonaws.sns#InvalidStateException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidStateException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidStateException {
@@ -1555,8 +1581,10 @@ mod kms_access_denied_exception_items {
     /// Smithy shape: `com.amazonaws.sns#KMSAccessDeniedException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsAccessDeniedException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsAccessDeniedException {
@@ -1657,8 +1685,10 @@ mod kms_disabled_exception_items {
     /// Smithy shape: `com.amazonaws.sns#KMSDisabledException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsDisabledException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsDisabledException {
@@ -1762,8 +1792,10 @@ mod kms_invalid_state_exception_items {
     /// Smithy shape: `com.amazonaws.sns#KMSInvalidStateException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsInvalidStateException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsInvalidStateException {
@@ -1864,8 +1896,10 @@ mod kms_not_found_exception_items {
     /// Smithy shape: `com.amazonaws.sns#KMSNotFoundException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsNotFoundException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsNotFoundException {
@@ -1966,8 +2000,10 @@ mod kms_opt_in_required_items {
     /// Smithy shape: `com.amazonaws.sns#KMSOptInRequired`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsOptInRequired {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsOptInRequired {
@@ -2070,8 +2106,10 @@ mod kms_throttling_exception_items {
     /// Smithy shape: `com.amazonaws.sns#KMSThrottlingException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct KmsThrottlingException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsThrottlingException {
@@ -2196,8 +2234,10 @@ mod not_found_exception_items {
     /// Smithy shape: `com.amazonaws.sns#NotFoundException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct NotFoundException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NotFoundException {
@@ -2323,8 +2363,10 @@ mod opted_out_exception_items {
     /// Smithy shape: `com.amazonaws.sns#OptedOutException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct OptedOutException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl OptedOutException {
@@ -2425,8 +2467,10 @@ mod platform_application_disabled_exception_items {
     /// Smithy shape: `com.amazonaws.sns#PlatformApplicationDisabledException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct PlatformApplicationDisabledException {
         /// Message for platform application disabled.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl PlatformApplicationDisabledException {
@@ -2533,8 +2577,10 @@ mod replay_limit_exceeded_exception_items {
     /// Smithy shape: `com.amazonaws.sns#ReplayLimitExceededException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ReplayLimitExceededException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplayLimitExceededException {
@@ -2650,8 +2696,10 @@ mod resource_not_found_exception_items {
     /// Smithy shape: `com.amazonaws.sns#ResourceNotFoundException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ResourceNotFoundException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ResourceNotFoundException {
@@ -2769,8 +2817,10 @@ mod stale_tag_exception_items {
     /// Smithy shape: `com.amazonaws.sns#StaleTagException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct StaleTagException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl StaleTagException {
@@ -2878,8 +2928,10 @@ mod subscription_limit_exceeded_exception_items {
     /// Smithy shape: `com.amazonaws.sns#SubscriptionLimitExceededException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct SubscriptionLimitExceededException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubscriptionLimitExceededException {
@@ -2982,8 +3034,10 @@ mod tag_limit_exceeded_exception_items {
     /// Smithy shape: `com.amazonaws.sns#TagLimitExceededException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagLimitExceededException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagLimitExceededException {
@@ -3094,8 +3148,10 @@ mod tag_policy_exception_items {
     /// Smithy shape: `com.amazonaws.sns#TagPolicyException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TagPolicyException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagPolicyException {
@@ -3219,8 +3275,10 @@ mod throttled_exception_items {
     /// Smithy shape: `com.amazonaws.sns#ThrottledException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ThrottledException {
         /// Throttled request.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ThrottledException {
@@ -3335,8 +3393,10 @@ mod too_many_entries_in_batch_request_exception_items {
     /// Smithy shape: `com.amazonaws.sns#TooManyEntriesInBatchRequestException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TooManyEntriesInBatchRequestException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TooManyEntriesInBatchRequestException {
@@ -3437,8 +3497,10 @@ mod topic_limit_exceeded_exception_items {
     /// Smithy shape: `com.amazonaws.sns#TopicLimitExceededException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct TopicLimitExceededException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TopicLimitExceededException {
@@ -3544,8 +3606,10 @@ mod user_error_exception_items {
     /// Smithy shape: `com.amazonaws.sns#UserErrorException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct UserErrorException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserErrorException {
@@ -3657,6 +3721,8 @@ mod validation_exception_items {
     /// Smithy shape: `com.amazonaws.sns#ValidationException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ValidationException {
         /// The error message, as the service wrote it.
         ///
@@ -3773,6 +3839,8 @@ mod verification_exception_items {
     /// Smithy shape: `com.amazonaws.sns#VerificationException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct VerificationException {
         /// The error message, as the service wrote it.
         ///

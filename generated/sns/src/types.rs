@@ -9,6 +9,8 @@ mod batch_result_error_entry_items {
     /// Smithy shape: `com.amazonaws.sns#BatchResultErrorEntry`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct BatchResultErrorEntry {
         /// The `Id` of an entry in a batch request
         ///
@@ -19,10 +21,12 @@ mod batch_result_error_entry_items {
         /// Required: the builder's `build()` fails without it.
         pub code: ::std::string::String,
         /// A message explaining why the action failed on this entry.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// Specifies whether the error happened due to the caller of the batch API action.
         ///
         /// Defaults to `false` when not set.
+        #[cfg_attr(feature = "serde", serde(default))]
         pub sender_fault: bool,
     }
     impl BatchResultErrorEntry {
@@ -118,10 +122,14 @@ mod endpoint_items {
     /// Smithy shape: `com.amazonaws.sns#Endpoint`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Endpoint {
         /// The `EndpointArn` for mobile app and device.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub endpoint_arn: ::std::option::Option<::std::string::String>,
         /// Attributes for endpoint.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
@@ -383,6 +391,8 @@ mod language_code_string_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(LanguageCodeString);
 }
 #[cfg(feature = "create-sms-sandbox-phone-number")]
 pub use self::language_code_string_items::*;
@@ -403,6 +413,8 @@ mod message_attribute_value_items {
     /// Smithy shape: `com.amazonaws.sns#MessageAttributeValue`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct MessageAttributeValue {
         /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For
         /// more information, see [Message Attribute Data
@@ -412,9 +424,18 @@ mod message_attribute_value_items {
         pub data_type: ::std::string::String,
         /// Strings are Unicode with UTF8 binary encoding. For a list of code values, see [ASCII Printable
         /// Characters](https://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub string_value: ::std::option::Option<::std::string::String>,
         /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or
         /// images.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub binary_value: ::std::option::Option<::std::vec::Vec<u8>>,
     }
     impl MessageAttributeValue {
@@ -565,6 +586,8 @@ mod number_capability_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(NumberCapability);
 }
 #[cfg(feature = "list-origination-numbers")]
 pub use self::number_capability_items::*;
@@ -575,18 +598,26 @@ mod phone_number_information_items {
     /// Smithy shape: `com.amazonaws.sns#PhoneNumberInformation`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PhoneNumberInformation {
         /// The date and time when the phone number was created.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub created_at: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The phone number.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// The status of the phone number.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<::std::string::String>,
         /// The two-character code for the country or region, in ISO 3166-1 alpha-2 format.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub iso2_country_code: ::std::option::Option<::std::string::String>,
         /// The list of supported routes.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub route_type: ::std::option::Option<crate::types::RouteType>,
         /// The capabilities of each phone number.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub number_capabilities: ::std::option::Option<
             ::std::vec::Vec<crate::types::NumberCapability>,
         >,
@@ -712,10 +743,14 @@ mod platform_application_items {
     /// Smithy shape: `com.amazonaws.sns#PlatformApplication`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PlatformApplication {
         /// PlatformApplicationArn for platform application object.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub platform_application_arn: ::std::option::Option<::std::string::String>,
         /// Attributes for platform application object.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
@@ -842,6 +877,8 @@ mod publish_batch_request_entry_items {
     /// Smithy shape: `com.amazonaws.sns#PublishBatchRequestEntry`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PublishBatchRequestEntry {
         /// An identifier for the message in this batch.
         ///
@@ -857,6 +894,7 @@ mod publish_batch_request_entry_items {
         /// Required: the builder's `build()` fails without it.
         pub message: ::std::string::String,
         /// The subject of the batch message.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subject: ::std::option::Option<::std::string::String>,
         /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
         /// example, using one publish action, you can send a short message to your SMS subscribers and a longer
@@ -868,10 +906,12 @@ mod publish_batch_request_entry_items {
         ///
         /// You can define other top-level keys that define the message you want to send to a specific transport
         /// protocol (e.g. http).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message_structure: ::std::option::Option<::std::string::String>,
         /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon
         /// SNS message attributes](https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html) in
         /// the Amazon SNS Developer Guide.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message_attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<
                 ::std::string::String,
@@ -917,6 +957,7 @@ mod publish_batch_request_entry_items {
         ///
         /// Amazon SNS continues to keep track of the message deduplication ID even after the message is
         /// received and deleted.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message_deduplication_id: ::std::option::Option<::std::string::String>,
         /// This parameter applies only to FIFO (first-in-first-out) topics.
         ///
@@ -935,6 +976,7 @@ mod publish_batch_request_entry_items {
         /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
         ///
         /// **Important:** `MessageGroupId` is required for FIFO topics. You can't use it for standard topics.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message_group_id: ::std::option::Option<::std::string::String>,
     }
     impl PublishBatchRequestEntry {
@@ -1120,10 +1162,14 @@ mod publish_batch_result_entry_items {
     /// Smithy shape: `com.amazonaws.sns#PublishBatchResultEntry`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PublishBatchResultEntry {
         /// The `Id` of an entry in a batch request.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub id: ::std::option::Option<::std::string::String>,
         /// An identifier for the message.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message_id: ::std::option::Option<::std::string::String>,
         /// This parameter applies only to FIFO (first-in-first-out) topics.
         ///
@@ -1131,6 +1177,7 @@ mod publish_batch_result_entry_items {
         ///
         /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular
         /// `MessageGroupId`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub sequence_number: ::std::option::Option<::std::string::String>,
     }
     impl PublishBatchResultEntry {
@@ -1264,6 +1311,8 @@ mod route_type_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(RouteType);
 }
 #[cfg(feature = "list-origination-numbers")]
 pub use self::route_type_items::*;
@@ -1283,10 +1332,14 @@ mod sms_sandbox_phone_number_items {
     /// Smithy shape: `com.amazonaws.sns#SMSSandboxPhoneNumber`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct SmsSandboxPhoneNumber {
         /// The destination phone number.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub phone_number: ::std::option::Option<::std::string::String>,
         /// The destination phone number's verification status.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub status: ::std::option::Option<
             crate::types::SmsSandboxPhoneNumberVerificationStatus,
         >,
@@ -1417,6 +1470,8 @@ mod sms_sandbox_phone_number_verification_status_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(SmsSandboxPhoneNumberVerificationStatus);
 }
 #[cfg(feature = "list-sms-sandbox-phone-numbers")]
 pub use self::sms_sandbox_phone_number_verification_status_items::*;
@@ -1427,16 +1482,23 @@ mod subscription_items {
     /// Smithy shape: `com.amazonaws.sns#Subscription`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Subscription {
         /// The subscription's ARN.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub subscription_arn: ::std::option::Option<::std::string::String>,
         /// The subscription's owner.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub owner: ::std::option::Option<::std::string::String>,
         /// The subscription's protocol.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub protocol: ::std::option::Option<::std::string::String>,
         /// The subscription's endpoint (format depends on the protocol).
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub endpoint: ::std::option::Option<::std::string::String>,
         /// The ARN of the subscription's topic.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub topic_arn: ::std::option::Option<::std::string::String>,
     }
     impl Subscription {
@@ -1516,6 +1578,8 @@ mod tag_items {
     /// Smithy shape: `com.amazonaws.sns#Tag`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Tag {
         /// The required key portion of the tag.
         ///
@@ -1670,8 +1734,11 @@ mod topic_items {
     /// Smithy shape: `com.amazonaws.sns#Topic`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Topic {
         /// The topic's ARN.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub topic_arn: ::std::option::Option<::std::string::String>,
     }
     impl Topic {

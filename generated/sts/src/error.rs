@@ -17,8 +17,10 @@ mod expired_token_exception_items {
     /// Smithy shape: `com.amazonaws.sts#ExpiredTokenException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ExpiredTokenException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ExpiredTokenException {
@@ -129,8 +131,10 @@ mod idp_communication_error_exception_items {
     /// Smithy shape: `com.amazonaws.sts#IDPCommunicationErrorException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct IdpCommunicationErrorException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl IdpCommunicationErrorException {
@@ -235,8 +239,10 @@ mod idp_rejected_claim_exception_items {
     /// Smithy shape: `com.amazonaws.sts#IDPRejectedClaimException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct IdpRejectedClaimException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl IdpRejectedClaimException {
@@ -338,8 +344,10 @@ mod invalid_authorization_message_exception_items {
     /// Smithy shape: `com.amazonaws.sts#InvalidAuthorizationMessageException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidAuthorizationMessageException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidAuthorizationMessageException {
@@ -441,8 +449,10 @@ mod invalid_identity_token_exception_items {
     /// Smithy shape: `com.amazonaws.sts#InvalidIdentityTokenException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidIdentityTokenException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidIdentityTokenException {
@@ -551,8 +561,10 @@ mod malformed_policy_document_exception_items {
     /// Smithy shape: `com.amazonaws.sts#MalformedPolicyDocumentException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct MalformedPolicyDocumentException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl MalformedPolicyDocumentException {
@@ -677,8 +689,10 @@ mod packed_policy_too_large_exception_items {
     /// Smithy shape: `com.amazonaws.sts#PackedPolicyTooLargeException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct PackedPolicyTooLargeException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl PackedPolicyTooLargeException {
@@ -799,8 +813,10 @@ mod region_disabled_exception_items {
     /// Smithy shape: `com.amazonaws.sts#RegionDisabledException`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct RegionDisabledException {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl RegionDisabledException {

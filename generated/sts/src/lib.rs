@@ -17,7 +17,7 @@
 //! - [`error`]: the errors the service may return.
 //! - [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set (`resolve_endpoint`, `Params`).
 //!
-//! Features: every operation is a cargo feature (`assume-role` for `AssumeRole`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
+//! Features: every operation is a cargo feature (`assume-role` for `AssumeRole`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs. The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and union, in the JSON form of the AWS CLI's output and boto3's dictionaries.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,

@@ -229,3 +229,25 @@ pub fn scripted_client(script: &Script, max_attempts: u32) -> elasticache::Clien
         .build();
     elasticache::Client::from_conf(config)
 }
+
+/// The shared benchmark's ElastiCache response fixtures, generated once per test
+/// binary from `$ELASTICACHE_BENCH_DIR/fixtures/gen_fixtures.py` into `dir_name`
+/// under cargo's test temp dir. Returns the folder.
+pub fn bench_fixtures(dir_name: &str) -> std::path::PathBuf {
+    let bench = std::env::var_os("ELASTICACHE_BENCH_DIR").unwrap_or_else(|| {
+        panic!("ELASTICACHE_BENCH_DIR is not set: point it at the shared bench folder (`.ci/run` sets ../shared/bench)")
+    });
+    let bench = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(bench);
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(dir_name);
+    let status = Command::new("python3")
+        .arg(bench.join("fixtures/gen_fixtures.py"))
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", bench.display()));
+    assert!(status.success(), "gen_fixtures.py failed ({status})");
+    out
+}

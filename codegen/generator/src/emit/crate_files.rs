@@ -182,6 +182,10 @@ fn lib_rs(service: &Service) -> TokenStream {
             super::fake::trait_name(service)
         ));
     }
+    intro.push_str(
+        " The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and \
+         union, in the JSON form of the AWS CLI's output and boto3's dictionaries.",
+    );
     let lines = crate::docs::doc_lines(&intro);
     let types = (!service.types.is_empty()).then(|| {
         quote!(
@@ -559,6 +563,7 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          [dependencies]\n\
          querygen-runtime = {runtime}\n\
          {client_dependency}\
+         serde = {{ version = \"1.0.219\", optional = true, default-features = false, features = [\"std\", \"derive\"] }}\n\
          \n\
          [features]\n\
          # Every operation by default; a crate that needs a few turns the default off and names them.\n\
@@ -566,6 +571,8 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          {client_features}\
          {server_feature}\
          {fake_features}\
+         # Serialize and Deserialize on every type, in the JSON form of the AWS CLI and boto3.\n\
+         serde = [\"dep:serde\", \"querygen-runtime/serde\"]\n\
          # One feature per operation: its module and every shape it reaches.\n\
          {per_operation}\
          {lints}",

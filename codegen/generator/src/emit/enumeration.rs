@@ -59,6 +59,7 @@ pub fn enum_item(e: &Enum) -> TokenStream {
         string_enum_impls(e, &name, &names)
     };
     let unknown_doc = doc_line(UNKNOWN_DOC);
+    let serde = super::serde::enum_impls(e);
     let unknown_ty = if e.int {
         quote!(::querygen_runtime::UnknownVariant<i32>)
     } else {
@@ -76,6 +77,7 @@ pub fn enum_item(e: &Enum) -> TokenStream {
 
         #body
         #debug
+        #serde
     }
 }
 
@@ -220,6 +222,7 @@ pub fn union_item(u: &Union) -> TokenStream {
     }
     let debug = u.sensitive.then(|| redacted_debug(&name));
     let unknown_doc = doc_line("A member this version of the model does not know.");
+    let serde = super::serde::union_impls(u);
     quote! {
         #docs
         #[non_exhaustive]
@@ -231,5 +234,6 @@ pub fn union_item(u: &Union) -> TokenStream {
         }
 
         #debug
+        #serde
     }
 }

@@ -3,8 +3,8 @@
 //! One module per output kind: [`structure`] (structs and their builders),
 //! [`aws_query`] (the awsQuery protocol's serializers),
 //! [`endpoint`] (the endpoint resolver compiled from the rule set),
-//! [`enumeration`] (enums and unions), [`crate_files`] (the crate root,
-//! module files and the manifest). This module holds what they share: type
+//! [`enumeration`] (enums and unions), [`serde`] (the `serde` feature),
+//! [`crate_files`] (the crate root, module files and the manifest). This module holds what they share: type
 //! paths and doc attributes. Emitted code uses fully qualified paths
 //! everywhere, so no file manages imports.
 
@@ -16,6 +16,7 @@ pub mod endpoint;
 pub mod enumeration;
 pub mod fake;
 pub mod pagination;
+pub mod serde;
 pub mod structure;
 pub mod waiters;
 

@@ -26,11 +26,12 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         &format!("The `{}` structure.", s.rust_name),
         &[deprecated_note(&s.deprecated), shape_note(&s.id)],
     );
-    let fields = s.fields.iter().map(|f| {
+    let serde = super::serde::struct_serde(s, &name);
+    let fields = s.fields.iter().zip(&serde.fields).map(|(f, serde_attr)| {
         let field = ident(&f.rust_name);
         let ty = field_type(f);
         let docs = field_docs(f);
-        quote!(#docs pub #field: #ty,)
+        quote!(#docs #serde_attr pub #field: #ty,)
     });
     let infallible = s.required_fields().next().is_none();
     let all_optional = s.fields.iter().all(|f| f.optional);
@@ -56,10 +57,13 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         _ => None,
     };
     let builder_doc = doc_line(&format!("Creates a builder for [`{}`].", s.rust_name));
+    let serde_container = &serde.container;
+    let serde_defaults = &serde.defaults;
     quote! {
         #docs
         #[non_exhaustive]
         #[derive(#(#derives),*)]
+        #serde_container
         pub struct #name {
             #(#fields)*
         }
@@ -74,6 +78,7 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         #debug
         #default
         #error
+        #serde_defaults
     }
 }
 

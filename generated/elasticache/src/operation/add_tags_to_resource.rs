@@ -41,6 +41,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#AddTagsToResourceMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AddTagsToResourceInput {
     /// The Amazon Resource Name (ARN) of the resource to which the tags are to be added, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or
@@ -51,11 +53,13 @@ pub struct AddTagsToResourceInput {
     /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl AddTagsToResourceInput {
@@ -70,8 +74,11 @@ impl AddTagsToResourceInput {
 /// Smithy shape: `com.amazonaws.elasticache#TagListMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AddTagsToResourceOutput {
     /// A list of tags as key-value pairs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl AddTagsToResourceOutput {

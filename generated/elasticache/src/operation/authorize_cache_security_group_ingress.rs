@@ -21,20 +21,34 @@
 /// Smithy shape: `com.amazonaws.elasticache#AuthorizeCacheSecurityGroupIngressMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AuthorizeCacheSecurityGroupIngressInput {
     /// The cache security group that allows network ingress.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_name: ::std::option::Option<::std::string::String>,
     /// The Amazon EC2 security group to be authorized for ingress to the cache security group.
     ///
     /// Required by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "EC2SecurityGroupName", skip_serializing_if = "Option::is_none")
+    )]
     pub ec2_security_group_name: ::std::option::Option<::std::string::String>,
     /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
     /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
     /// parameter.
     ///
     /// Required by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "EC2SecurityGroupOwnerId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
 }
 impl AuthorizeCacheSecurityGroupIngressInput {
@@ -48,12 +62,15 @@ impl AuthorizeCacheSecurityGroupIngressInput {
 /// Smithy shape: `com.amazonaws.elasticache#AuthorizeCacheSecurityGroupIngressResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AuthorizeCacheSecurityGroupIngressOutput {
     /// Represents the output of one of the following operations:
     ///
     /// - `AuthorizeCacheSecurityGroupIngress`
     /// - `CreateCacheSecurityGroup`
     /// - `RevokeCacheSecurityGroupIngress`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
 impl AuthorizeCacheSecurityGroupIngressOutput {

@@ -15,16 +15,21 @@
 /// Smithy shape: `com.amazonaws.elasticache#BatchApplyUpdateActionMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct BatchApplyUpdateActionInput {
     /// The replication group IDs
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The cache cluster IDs
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The unique ID of the service update
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_name: ::std::option::Option<::std::string::String>,
 }
 impl BatchApplyUpdateActionInput {
@@ -38,12 +43,16 @@ impl BatchApplyUpdateActionInput {
 /// Smithy shape: `com.amazonaws.elasticache#UpdateActionResultsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct BatchApplyUpdateActionOutput {
     /// Update actions that have been processed successfully
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub processed_update_actions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
     >,
     /// Update actions that haven't been processed successfully
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unprocessed_update_actions: ::std::option::Option<
         ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
     >,

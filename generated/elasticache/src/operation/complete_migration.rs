@@ -15,14 +15,18 @@
 /// Smithy shape: `com.amazonaws.elasticache#CompleteMigrationMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CompleteMigrationInput {
     /// The ID of the replication group to which data is being migrated.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// Forces the migration to stop without ensuring that data is in sync. It is recommended to use this
     /// option only to abort the migration and not recommended when application wants to continue migration
     /// to ElastiCache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub force: ::std::option::Option<bool>,
 }
 impl CompleteMigrationInput {
@@ -36,8 +40,11 @@ impl CompleteMigrationInput {
 /// Smithy shape: `com.amazonaws.elasticache#CompleteMigrationResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CompleteMigrationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl CompleteMigrationOutput {

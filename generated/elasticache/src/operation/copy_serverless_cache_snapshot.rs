@@ -21,11 +21,14 @@
 /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CopyServerlessCacheSnapshotInput {
     /// The identifier of the existing serverless cache’s snapshot to be copied. Available for Valkey, Redis
     /// OSS and Serverless Memcached only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_serverless_cache_snapshot_name: ::std::option::Option<
         ::std::string::String,
     >,
@@ -33,14 +36,17 @@ pub struct CopyServerlessCacheSnapshotInput {
     /// Memcached only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_serverless_cache_snapshot_name: ::std::option::Option<
         ::std::string::String,
     >,
     /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to the target snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Default: NULL
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CopyServerlessCacheSnapshotInput {
@@ -54,9 +60,12 @@ impl CopyServerlessCacheSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CopyServerlessCacheSnapshotOutput {
     /// The response for the attempt to copy the serverless cache snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot: ::std::option::Option<
         crate::types::ServerlessCacheSnapshot,
     >,

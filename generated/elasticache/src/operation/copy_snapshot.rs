@@ -78,15 +78,19 @@
 /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CopySnapshotInput {
     /// The name of an existing snapshot from which to make a copy.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_snapshot_name: ::std::option::Option<::std::string::String>,
     /// A name for the snapshot copy. ElastiCache does not permit overwriting a snapshot, therefore this
     /// name must be unique within its context - ElastiCache or an Amazon S3 bucket if exporting.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_snapshot_name: ::std::option::Option<::std::string::String>,
     /// The Amazon S3 bucket to which the snapshot is exported. This parameter is used only when exporting a
     /// snapshot for external access.
@@ -100,11 +104,14 @@ pub struct CopySnapshotInput {
     /// For more information, see [Exporting a
     /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
     /// *Amazon ElastiCache User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_bucket: ::std::option::Option<::std::string::String>,
     /// The ID of the KMS key used to encrypt the target snapshot.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CopySnapshotInput {
@@ -118,9 +125,12 @@ impl CopySnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CopySnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl CopySnapshotOutput {

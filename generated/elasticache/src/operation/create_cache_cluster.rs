@@ -29,6 +29,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheClusterInput {
     /// The node group (shard) identifier. This parameter is stored as a lowercase string.
     ///
@@ -39,6 +41,7 @@ pub struct CreateCacheClusterInput {
     /// - A name cannot end with a hyphen or contain two consecutive hyphens.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the replication group to which this cluster should belong. If this parameter is specified,
     /// the cluster is added to the specified replication group as a read replica; otherwise, the cluster is
@@ -49,6 +52,7 @@ pub struct CreateCacheClusterInput {
     /// Availability Zones.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// Specifies whether the nodes in this Memcached cluster are created in a single Availability Zone or
     /// created across multiple Availability Zones in the cluster's region.
@@ -57,6 +61,10 @@ pub struct CreateCacheClusterInput {
     ///
     /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
     /// mode.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AZMode", skip_serializing_if = "Option::is_none")
+    )]
     pub az_mode: ::std::option::Option<crate::types::AzMode>,
     /// The EC2 Availability Zone in which the cluster is created.
     ///
@@ -64,6 +72,7 @@ pub struct CreateCacheClusterInput {
     /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
     ///
     /// Default: System chosen Availability Zone.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
     /// A list of the Availability Zones in which cache nodes are created. The order of the zones in the
     /// list is not important.
@@ -79,6 +88,7 @@ pub struct CreateCacheClusterInput {
     /// repeat the Availability Zone multiple times in the list.
     ///
     /// Default: System chosen Availability Zones.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_availability_zones: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -89,6 +99,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
     /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_cache_nodes: ::std::option::Option<i32>,
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
@@ -167,10 +178,12 @@ pub struct CreateCacheClusterInput {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// The name of the cache engine to be used for this cluster.
     ///
     /// Valid values for this parameter are: `memcached` \| `redis`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The version number of the cache engine to be used for this cluster. To view the supported cache
     /// engine versions, use the DescribeCacheEngineVersions operation.
@@ -180,10 +193,12 @@ pub struct CreateCacheClusterInput {
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing cluster or replication group and create it anew with the earlier engine
     /// version.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// The name of the parameter group to associate with this cluster. If this argument is omitted, the
     /// default parameter group for the specified engine is used. You cannot use any parameter group which
     /// has `cluster-enabled='yes'` when creating a cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The name of the subnet group to be used for the cluster.
     ///
@@ -193,11 +208,13 @@ pub struct CreateCacheClusterInput {
     /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A list of security group names to associate with this cluster.
     ///
     /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
     /// (Amazon VPC).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -205,10 +222,12 @@ pub struct CreateCacheClusterInput {
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
     /// VPC).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// A list of tags to be added to this resource.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// A single-element string list containing an Amazon Resource Name (ARN) that uniquely identifies a
     /// Valkey or Redis OSS RDB snapshot file stored in Amazon S3. The snapshot file is used to populate the
@@ -217,27 +236,33 @@ pub struct CreateCacheClusterInput {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of a Valkey or Redis OSS snapshot from which to restore data into the new node group
     /// (shard). The snapshot status changes to `restoring` while the new node group (shard) is being
     /// created.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
     /// The port number on which each of the cache nodes accepts connections.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: ::std::option::Option<i32>,
     /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_arn: ::std::option::Option<::std::string::String>,
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_minor_version_upgrade: ::std::option::Option<bool>,
     /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
     /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot taken today is retained for 5 days
@@ -246,6 +271,7 @@ pub struct CreateCacheClusterInput {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
@@ -255,6 +281,7 @@ pub struct CreateCacheClusterInput {
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_window: ::std::option::Option<::std::string::String>,
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
@@ -267,30 +294,38 @@ pub struct CreateCacheClusterInput {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// Specifies whether the nodes in the cluster are created in a single outpost or across multiple
     /// outposts.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
     /// The outpost ARN in which the cache cluster is created.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
     /// The outpost ARNs in which the cache cluster is created.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_outpost_arns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Specifies the destination, format and type of the logs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_delivery_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// A flag that enables in-transit encryption when set to true.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transit_encryption_enabled: ::std::option::Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_type: ::std::option::Option<crate::types::NetworkType>,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
 }
 impl CreateCacheClusterInput {
@@ -304,8 +339,11 @@ impl CreateCacheClusterInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl CreateCacheClusterOutput {

@@ -30,10 +30,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheParameterGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheParameterGroupInput {
     /// A user-specified name for the cache parameter group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The name of the cache parameter group family that the cache parameter group can be used with.
     ///
@@ -41,13 +44,16 @@ pub struct CreateCacheParameterGroupInput {
     /// `redis2.6` \| `redis2.8` \| `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
     /// A user-specified description for the cache parameter group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CreateCacheParameterGroupInput {
@@ -61,8 +67,11 @@ impl CreateCacheParameterGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheParameterGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheParameterGroupOutput {
     /// Represents the output of a `CreateCacheParameterGroup` operation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
 }
 impl CreateCacheParameterGroupOutput {

@@ -23,6 +23,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheSecurityGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheSecurityGroupInput {
     /// A name for the cache security group. This value is stored as a lowercase string.
     ///
@@ -31,13 +33,16 @@ pub struct CreateCacheSecurityGroupInput {
     /// Example: `mysecuritygroup`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_name: ::std::option::Option<::std::string::String>,
     /// A description for the cache security group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CreateCacheSecurityGroupInput {
@@ -51,12 +56,15 @@ impl CreateCacheSecurityGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheSecurityGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheSecurityGroupOutput {
     /// Represents the output of one of the following operations:
     ///
     /// - `AuthorizeCacheSecurityGroupIngress`
     /// - `CreateCacheSecurityGroup`
     /// - `RevokeCacheSecurityGroupIngress`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
 impl CreateCacheSecurityGroupOutput {

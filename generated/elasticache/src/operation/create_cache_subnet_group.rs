@@ -21,6 +21,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheSubnetGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheSubnetGroupInput {
     /// A name for the cache subnet group. This value is stored as a lowercase string.
     ///
@@ -29,17 +31,21 @@ pub struct CreateCacheSubnetGroupInput {
     /// Example: `mysubnetgroup`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A description for the cache subnet group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_description: ::std::option::Option<::std::string::String>,
     /// A list of VPC subnet IDs for the cache subnet group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CreateCacheSubnetGroupInput {
@@ -53,11 +59,14 @@ impl CreateCacheSubnetGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheSubnetGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateCacheSubnetGroupOutput {
     /// Represents the output of one of the following operations:
     ///
     /// - `CreateCacheSubnetGroup`
     /// - `ModifyCacheSubnetGroup`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
 impl CreateCacheSubnetGroupOutput {

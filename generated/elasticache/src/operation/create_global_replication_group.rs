@@ -25,6 +25,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateGlobalReplicationGroupInput {
     /// The suffix name of a Global datastore. Amazon ElastiCache automatically applies a prefix to the
     /// Global datastore ID when it is created. Each Amazon Region has its own prefix. For instance, a
@@ -38,8 +40,10 @@ pub struct CreateGlobalReplicationGroupInput {
     /// .
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id_suffix: ::std::option::Option<::std::string::String>,
     /// Provides details of the Global datastore
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_description: ::std::option::Option<
         ::std::string::String,
     >,
@@ -47,6 +51,7 @@ pub struct CreateGlobalReplicationGroupInput {
     /// cluster.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_replication_group_id: ::std::option::Option<::std::string::String>,
 }
 impl CreateGlobalReplicationGroupInput {
@@ -60,6 +65,8 @@ impl CreateGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -67,6 +74,7 @@ pub struct CreateGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

@@ -66,6 +66,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateReplicationGroupInput {
     /// The replication group identifier. This parameter is stored as a lowercase string.
     ///
@@ -76,18 +78,22 @@ pub struct CreateReplicationGroupInput {
     /// - A name cannot end with a hyphen or contain two consecutive hyphens.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// A user-created description for the replication group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_description: ::std::option::Option<::std::string::String>,
     /// The name of the Global datastore
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// The identifier of the cluster that serves as the primary for this replication group. This cluster
     /// must already exist and have a status of `available`.
     ///
     /// This parameter is not required if `NumCacheClusters`, `NumNodeGroups`, or `ReplicasPerNodeGroup` is
     /// specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_cluster_id: ::std::option::Option<::std::string::String>,
     /// Specifies whether a read-only replica is automatically promoted to read/write primary if the
     /// existing primary fails.
@@ -96,10 +102,15 @@ pub struct CreateReplicationGroupInput {
     /// replication groups.
     ///
     /// Default: false
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_failover_enabled: ::std::option::Option<bool>,
     /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
     /// [Minimizing Downtime:
     /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "MultiAZEnabled", skip_serializing_if = "Option::is_none")
+    )]
     pub multi_az_enabled: ::std::option::Option<bool>,
     /// The number of clusters this replication group initially has.
     ///
@@ -111,6 +122,7 @@ pub struct CreateReplicationGroupInput {
     /// explicitly set it to a value between 2 and 6.
     ///
     /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_cache_clusters: ::std::option::Option<i32>,
     /// A list of EC2 Availability Zones in which the replication group's clusters are created. The order of
     /// the Availability Zones in the list is the order in which clusters are allocated. The primary cluster
@@ -125,6 +137,7 @@ pub struct CreateReplicationGroupInput {
     /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
     ///
     /// Default: system chosen Availability Zones.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_cache_cluster_a_zs: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -133,9 +146,11 @@ pub struct CreateReplicationGroupInput {
     /// omit this parameter or set it to 1.
     ///
     /// Default: 1
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_node_groups: ::std::option::Option<i32>,
     /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
     /// values are 0 to 5.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas_per_node_group: ::std::option::Option<i32>,
     /// A list of node group (shard) configuration options. Each node group (shard) configuration has the
     /// following members: `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`, and
@@ -146,6 +161,7 @@ pub struct CreateReplicationGroupInput {
     /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
     /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
     /// (shard) using this parameter because you must specify the slots for each node group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_configuration: ::std::option::Option<
         ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
     >,
@@ -226,9 +242,11 @@ pub struct CreateReplicationGroupInput {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// The name of the cache engine to be used for the clusters in this replication group. The value must
     /// be set to `valkey` or `redis`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The version number of the cache engine to be used for the clusters in this replication group. To
     /// view the supported cache engine versions, use the `DescribeCacheEngineVersions` operation.
@@ -238,6 +256,7 @@ pub struct CreateReplicationGroupInput {
     /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
     /// to use an earlier engine version, you must delete the existing cluster or replication group and
     /// create it anew with the earlier engine version.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// The name of the parameter group to associate with this replication group. If this argument is
     /// omitted, the default cache parameter group for the specified engine is used.
@@ -249,14 +268,17 @@ pub struct CreateReplicationGroupInput {
     ///   `CacheParameterGroupName=default.redis3.2`.
     /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
     ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The name of the cache subnet group to be used for the replication group.
     ///
     /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A list of cache security group names to associate with this replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -264,6 +286,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -271,6 +294,7 @@ pub struct CreateReplicationGroupInput {
     /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
     /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
     /// replicated to all nodes.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// A list of Amazon Resource Names (ARN) that uniquely identify the Valkey or Redis OSS RDB snapshot
     /// files stored in Amazon S3. The snapshot files are used to populate the new replication group. The
@@ -279,9 +303,11 @@ pub struct CreateReplicationGroupInput {
     /// node groups configured by *NodeGroupConfiguration* regardless of the number of ARNs specified here.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of a snapshot from which to restore data into the new replication group. The snapshot
     /// status changes to `restoring` while the new replication group is being created.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
@@ -298,23 +324,28 @@ pub struct CreateReplicationGroupInput {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
     /// The port number on which each member of the replication group accepts connections.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: ::std::option::Option<i32>,
     /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_arn: ::std::option::Option<::std::string::String>,
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_minor_version_upgrade: ::std::option::Option<bool>,
     /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
     /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained for 5
     /// days before being deleted.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cluster).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
@@ -322,6 +353,7 @@ pub struct CreateReplicationGroupInput {
     /// Example: `05:00-09:00`
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_window: ::std::option::Option<::std::string::String>,
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
@@ -339,6 +371,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// A flag that enables in-transit encryption when set to `true`.
     ///
@@ -354,6 +387,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
     /// `AuthToken`, and a `CacheSubnetGroup`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transit_encryption_enabled: ::std::option::Option<bool>,
     /// A flag that enables encryption at rest when set to `true`.
     ///
@@ -365,27 +399,34 @@ pub struct CreateReplicationGroupInput {
     /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
     ///
     /// Default: `true` when using Valkey, `false` when using Redis OSS
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub at_rest_encryption_enabled: ::std::option::Option<bool>,
     /// The ID of the KMS key used to encrypt the disk in the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// The user group to associate with the replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the destination, format and type of the logs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_delivery_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_tiering_enabled: ::std::option::Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_type: ::std::option::Option<crate::types::NetworkType>,
     /// The network type you choose when creating a replication group, either `ipv4` \| `ipv6`. IPv6 is
     /// supported for workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached
     /// engine version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
@@ -399,6 +440,7 @@ pub struct CreateReplicationGroupInput {
     /// `required`.
     ///
     /// This process will not trigger the replacement of the replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transit_encryption_mode: ::std::option::Option<
         crate::types::TransitEncryptionMode,
     >,
@@ -407,8 +449,10 @@ pub struct CreateReplicationGroupInput {
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
     /// The name of the snapshot used to create a replication group. Available for Valkey, Redis OSS only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
 }
 impl CreateReplicationGroupInput {
@@ -422,8 +466,11 @@ impl CreateReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl CreateReplicationGroupOutput {

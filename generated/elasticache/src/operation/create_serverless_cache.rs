@@ -23,52 +23,67 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateServerlessCacheInput {
     /// User-provided identifier for the serverless cache. This parameter is stored as a lowercase string.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// User-provided description for the serverless cache. The default is NULL, i.e. if no description is
     /// provided then an empty string will be returned. The maximum length is 255 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the cache engine to be used for creating the serverless cache.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The version of the cache engine that will be used to create the serverless cache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub major_engine_version: ::std::option::Option<::std::string::String>,
     /// Sets the cache usage limits for storage and ElastiCache Processing Units for the cache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
     /// ARN of the customer managed key for encrypting the data at rest. If no KMS key is provided, a
     /// default service key is used.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// A list of the one or more VPC security groups to be associated with the serverless cache. The
     /// security group will authorize traffic access for the VPC end-point (private-link). If no other
     /// information is given this will be the VPC’s Default Security Group that is associated with the
     /// cluster VPC end-point.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The ARN(s) of the snapshot that the new serverless cache will be created from. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_arns_to_restore: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_id: ::std::option::Option<::std::string::String>,
     /// A list of the identifiers of the subnets where the VPC endpoint for the serverless cache will be
     /// deployed. All the subnetIds must belong to the same VPC.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The number of snapshots that will be retained for the serverless cache that is being created. As new
     /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time that snapshots will be created from the new serverless cache. By default this number
     /// is populated with 0, i.e. no snapshots will be created on an automatic daily basis. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
 }
 impl CreateServerlessCacheInput {
@@ -82,8 +97,11 @@ impl CreateServerlessCacheInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateServerlessCacheOutput {
     /// The response for the attempt to create the serverless cache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
 }
 impl CreateServerlessCacheOutput {

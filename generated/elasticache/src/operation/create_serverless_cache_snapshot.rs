@@ -21,22 +21,28 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateServerlessCacheSnapshotInput {
     /// The name for the snapshot being created. Must be unique for the customer account. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Must be between 1 and 255 characters.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
     /// The name of an existing serverless cache. The snapshot is created from this cache. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// The ID of the KMS key used to encrypt the snapshot. Available for Valkey, Redis OSS and Serverless
     /// Memcached only. Default: NULL
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to the snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CreateServerlessCacheSnapshotInput {
@@ -50,9 +56,12 @@ impl CreateServerlessCacheSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateServerlessCacheSnapshotOutput {
     /// The state of a serverless cache snapshot at a specific point in time, to the millisecond. Available
     /// for Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot: ::std::option::Option<
         crate::types::ServerlessCacheSnapshot,
     >,

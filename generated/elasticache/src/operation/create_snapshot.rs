@@ -24,20 +24,27 @@
 /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateSnapshotInput {
     /// The identifier of an existing replication group. The snapshot is created from this replication
     /// group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The identifier of an existing cluster. The snapshot is created from this cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// A name for the snapshot being created.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// The ID of the KMS key used to encrypt the snapshot.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl CreateSnapshotInput {
@@ -51,9 +58,12 @@ impl CreateSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateSnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl CreateSnapshotOutput {

@@ -16,19 +16,24 @@
 /// Smithy shape: `com.amazonaws.elasticache#DecreaseNodeGroupsInGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// The number of node groups (shards) that results from the modification of the shard configuration
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_count: ::std::option::Option<i32>,
     /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
     /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
     /// by GlobalNodeGroupsToRemove from the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_node_groups_to_remove: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -36,6 +41,7 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
     /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
     /// by GlobalNodeGroupsToRetain from the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_node_groups_to_retain: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -43,6 +49,7 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// value for this parameter is true.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
@@ -56,6 +63,8 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#DecreaseNodeGroupsInGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -63,6 +72,7 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

@@ -27,10 +27,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#DecreaseReplicaCountMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecreaseReplicaCountInput {
     /// The id of the replication group from which you want to remove replica nodes.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The number of read replica nodes you want at the completion of this operation. For Valkey or Redis
     /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
@@ -44,14 +47,17 @@ pub struct DecreaseReplicaCountInput {
     ///   - If Multi-AZ is not enabled: 0
     /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
     ///   replica if your primary node fails)
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_replica_count: ::std::option::Option<i32>,
     /// A list of `ConfigureShard` objects that can be used to configure each shard in a Valkey or Redis OSS
     /// replication group. The `ConfigureShard` has three members: `NewReplicaCount`, `NodeGroupId`, and
     /// `PreferredAvailabilityZones`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_configuration: ::std::option::Option<
         ::std::vec::Vec<crate::types::ConfigureShard>,
     >,
     /// A list of the node ids to remove from the replication group or node group (shard).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas_to_remove: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -59,6 +65,7 @@ pub struct DecreaseReplicaCountInput {
     /// currently supported.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
 }
 impl DecreaseReplicaCountInput {
@@ -72,8 +79,11 @@ impl DecreaseReplicaCountInput {
 /// Smithy shape: `com.amazonaws.elasticache#DecreaseReplicaCountResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecreaseReplicaCountOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl DecreaseReplicaCountOutput {

@@ -32,13 +32,17 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteCacheClusterInput {
     /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// The user-supplied name of a final cluster snapshot. This is the unique name that identifies the
     /// snapshot. ElastiCache creates the snapshot, and then deletes the cluster immediately afterward.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub final_snapshot_identifier: ::std::option::Option<::std::string::String>,
 }
 impl DeleteCacheClusterInput {
@@ -52,8 +56,11 @@ impl DeleteCacheClusterInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl DeleteCacheClusterOutput {

@@ -18,12 +18,15 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheParameterGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteCacheParameterGroupInput {
     /// The name of the cache parameter group to delete.
     ///
     /// **Note:** The specified cache security group must not be associated with any clusters.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteCacheParameterGroupInput {
@@ -37,6 +40,7 @@ impl DeleteCacheParameterGroupInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteCacheParameterGroupOutput {}
 impl DeleteCacheParameterGroupOutput {
     /// Creates a builder for [`DeleteCacheParameterGroupOutput`].

@@ -18,12 +18,15 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheSecurityGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteCacheSecurityGroupInput {
     /// The name of the cache security group to delete.
     ///
     /// **Note:** You cannot delete the default security group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteCacheSecurityGroupInput {
@@ -37,6 +40,7 @@ impl DeleteCacheSecurityGroupInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteCacheSecurityGroupOutput {}
 impl DeleteCacheSecurityGroupOutput {
     /// Creates a builder for [`DeleteCacheSecurityGroupOutput`].

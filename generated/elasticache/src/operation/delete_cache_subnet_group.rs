@@ -17,12 +17,15 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheSubnetGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteCacheSubnetGroupInput {
     /// The name of the cache subnet group to delete.
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteCacheSubnetGroupInput {
@@ -36,6 +39,7 @@ impl DeleteCacheSubnetGroupInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteCacheSubnetGroupOutput {}
 impl DeleteCacheSubnetGroupOutput {
     /// Creates a builder for [`DeleteCacheSubnetGroupOutput`].

@@ -29,14 +29,18 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// The primary replication group is retained as a standalone replication group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retain_primary_replication_group: ::std::option::Option<bool>,
 }
 impl DeleteGlobalReplicationGroupInput {
@@ -50,6 +54,8 @@ impl DeleteGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -57,6 +63,7 @@ pub struct DeleteGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

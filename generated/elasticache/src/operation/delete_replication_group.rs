@@ -31,16 +31,21 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteReplicationGroupInput {
     /// The identifier for the cluster to be deleted. This parameter is not case sensitive.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retain_primary_cluster: ::std::option::Option<bool>,
     /// The name of a final node group (shard) snapshot. ElastiCache creates the snapshot from the primary
     /// node in the cluster, rather than one of the replicas; this is to ensure that it captures the
     /// freshest data. After the final snapshot is taken, the replication group is immediately deleted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub final_snapshot_identifier: ::std::option::Option<::std::string::String>,
 }
 impl DeleteReplicationGroupInput {
@@ -54,8 +59,11 @@ impl DeleteReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl DeleteReplicationGroupOutput {

@@ -22,13 +22,17 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteServerlessCacheInput {
     /// The identifier of the serverless cache to be deleted.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// Name of the final snapshot to be taken before the serverless cache is deleted. Available for Valkey,
     /// Redis OSS and Serverless Memcached only. Default: NULL, i.e. a final snapshot is not taken.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub final_snapshot_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteServerlessCacheInput {
@@ -42,8 +46,11 @@ impl DeleteServerlessCacheInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteServerlessCacheOutput {
     /// Provides the details of the specified serverless cache that is about to be deleted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
 }
 impl DeleteServerlessCacheOutput {

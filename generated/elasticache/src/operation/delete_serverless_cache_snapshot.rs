@@ -17,11 +17,14 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteServerlessCacheSnapshotInput {
     /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteServerlessCacheSnapshotInput {
@@ -35,8 +38,11 @@ impl DeleteServerlessCacheSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteServerlessCacheSnapshotOutput {
     /// The snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot: ::std::option::Option<
         crate::types::ServerlessCacheSnapshot,
     >,

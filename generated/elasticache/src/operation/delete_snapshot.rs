@@ -19,10 +19,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteSnapshotInput {
     /// The name of the snapshot to be deleted.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
 }
 impl DeleteSnapshotInput {
@@ -36,9 +39,12 @@ impl DeleteSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteSnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl DeleteSnapshotOutput {

@@ -20,10 +20,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteUserMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteUserInput {
     /// The ID of the user.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteUserInput {
@@ -37,24 +40,38 @@ impl DeleteUserInput {
 /// Smithy shape: `com.amazonaws.elasticache#User`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteUserOutput {
     /// The ID of the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// The username of the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Indicates the user status. Can be "active", "modifying" or "deleting".
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The options are valkey or redis.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The minimum engine version required, which is Redis OSS 6.0
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_engine_version: ::std::option::Option<::std::string::String>,
     /// Access permissions string used for this user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_string: ::std::option::Option<::std::string::String>,
     /// Returns a list of the user group IDs the user belongs to.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Denotes whether the user requires a password to authenticate.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication: ::std::option::Option<crate::types::Authentication>,
     /// The Amazon Resource Name (ARN) of the user.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 impl DeleteUserOutput {

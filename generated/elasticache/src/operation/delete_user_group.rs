@@ -19,10 +19,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#DeleteUserGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteUserGroupInput {
     /// The ID of the user group.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteUserGroupInput {
@@ -36,27 +39,41 @@ impl DeleteUserGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#UserGroup`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteUserGroupOutput {
     /// The ID of the user group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_id: ::std::option::Option<::std::string::String>,
     /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The options are valkey or redis.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The list of user IDs that belong to the user group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The minimum engine version required, which is Redis OSS 6.0
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_engine_version: ::std::option::Option<::std::string::String>,
     /// A list of updates being applied to the user group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
     /// A list of replication groups that the user group can access.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_groups: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The Amazon Resource Name (ARN) of the user group.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 impl DeleteUserGroupOutput {

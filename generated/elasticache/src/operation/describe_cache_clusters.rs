@@ -32,9 +32,12 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheClustersInput {
     /// The user-supplied cluster identifier. If this parameter is specified, only information about that
     /// specific cluster is returned. This parameter isn't case sensitive.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -43,17 +46,21 @@ pub struct DescribeCacheClustersInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
     /// about the individual cache nodes.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub show_cache_node_info: ::std::option::Option<bool>,
     /// An optional flag that can be included in the `DescribeCacheCluster` request to show only nodes
     /// (API/CLI: clusters) that are not members of a replication group. In practice, this means Memcached
     /// and single node Valkey or Redis OSS clusters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub show_cache_clusters_not_in_replication_groups: ::std::option::Option<bool>,
 }
 impl DescribeCacheClustersInput {
@@ -67,10 +74,14 @@ impl DescribeCacheClustersInput {
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheClustersOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of clusters. Each item in the list contains detailed information about one cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_clusters: ::std::option::Option<
         ::std::vec::Vec<crate::types::CacheCluster>,
     >,

@@ -9,12 +9,16 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheEngineVersionsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheEngineVersionsInput {
     /// The cache engine to return. Valid values: `memcached` \| `redis`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The cache engine version to return.
     ///
     /// Example: `1.4.14`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// The name of a specific cache parameter group family to return details for.
     ///
@@ -26,6 +30,7 @@ pub struct DescribeCacheEngineVersionsInput {
     /// - Must be 1 to 255 alphanumeric characters
     /// - First character must be a letter
     /// - Cannot end with a hyphen or contain two consecutive hyphens
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -34,13 +39,16 @@ pub struct DescribeCacheEngineVersionsInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// If `true`, specifies that only the default version of the specified engine or engine and major
     /// version combination is to be returned.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_only: ::std::option::Option<bool>,
 }
 impl DescribeCacheEngineVersionsInput {
@@ -54,11 +62,15 @@ impl DescribeCacheEngineVersionsInput {
 /// Smithy shape: `com.amazonaws.elasticache#CacheEngineVersionMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheEngineVersionsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of cache engine version details. Each element in the list contains detailed information about
     /// one cache engine version.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_engine_versions: ::std::option::Option<
         ::std::vec::Vec<crate::types::CacheEngineVersion>,
     >,

@@ -15,14 +15,18 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheParametersMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheParametersInput {
     /// The name of a specific cache parameter group to return details for.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The parameter types to return.
     ///
     /// Valid values: `user` \| `system` \| `engine-default`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -31,10 +35,12 @@ pub struct DescribeCacheParametersInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeCacheParametersInput {
@@ -48,13 +54,18 @@ impl DescribeCacheParametersInput {
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupDetails`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeCacheParametersOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of Parameter instances.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
     /// A list of parameters specific to a particular cache node type. Each element in the list contains
     /// detailed information about one parameter.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type_specific_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
     >,

@@ -14,6 +14,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeEngineDefaultParametersMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeEngineDefaultParametersInput {
     /// The name of the cache parameter group family.
     ///
@@ -21,6 +23,7 @@ pub struct DescribeEngineDefaultParametersInput {
     /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis6.2` \| `redis7`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -29,10 +32,12 @@ pub struct DescribeEngineDefaultParametersInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeEngineDefaultParametersInput {
@@ -46,8 +51,11 @@ impl DescribeEngineDefaultParametersInput {
 /// Smithy shape: `com.amazonaws.elasticache#DescribeEngineDefaultParametersResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeEngineDefaultParametersOutput {
     /// Represents the output of a `DescribeEngineDefaultParameters` operation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
 }
 impl DescribeEngineDefaultParametersOutput {

@@ -19,21 +19,28 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeEventsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeEventsInput {
     /// The identifier of the event source for which events are returned. If not specified, all sources are
     /// included in the response.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identifier: ::std::option::Option<::std::string::String>,
     /// The event source to retrieve events for. If no value is specified, all events are returned.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: ::std::option::Option<crate::types::SourceType>,
     /// The beginning of the time interval to retrieve events for, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
     /// The end of the time interval for which to retrieve events, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: ::std::option::Option<::querygen_runtime::DateTime>,
     /// The number of minutes worth of events to retrieve.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration: ::std::option::Option<i32>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -42,10 +49,12 @@ pub struct DescribeEventsInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeEventsInput {
@@ -59,10 +68,14 @@ impl DescribeEventsInput {
 /// Smithy shape: `com.amazonaws.elasticache#EventsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeEventsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of events. Each element in the list contains detailed information about one event.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
 }
 impl DescribeEventsOutput {

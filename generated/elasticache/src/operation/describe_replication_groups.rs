@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeReplicationGroupsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeReplicationGroupsInput {
     /// The identifier for the replication group to be described. This parameter is not case sensitive.
     ///
     /// If you do not specify this parameter, information about all replication groups is returned.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -30,10 +33,12 @@ pub struct DescribeReplicationGroupsInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeReplicationGroupsInput {
@@ -47,11 +52,15 @@ impl DescribeReplicationGroupsInput {
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeReplicationGroupsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of replication groups. Each item in the list contains detailed information about one
     /// replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_groups: ::std::option::Option<
         ::std::vec::Vec<crate::types::ReplicationGroup>,
     >,

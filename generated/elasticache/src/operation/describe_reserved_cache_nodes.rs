@@ -16,12 +16,16 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeReservedCacheNodesMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeReservedCacheNodesInput {
     /// The reserved cache node identifier filter value. Use this parameter to show only the reservation
     /// that matches the specified reservation ID.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
     /// The offering identifier filter value. Use this parameter to show only purchased reservations
     /// matching the specified offering identifier.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
     /// The cache node type filter value. Use this parameter to show only those reservations matching the
     /// specified cache node type.
@@ -101,20 +105,24 @@ pub struct DescribeReservedCacheNodesInput {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// The duration filter value, specified in years or seconds. Use this parameter to show only
     /// reservations for this duration.
     ///
     /// Valid Values: `1 | 3 | 31536000 | 94608000`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration: ::std::option::Option<::std::string::String>,
     /// The product description filter value. Use this parameter to show only those reservations matching
     /// the specified product description.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_description: ::std::option::Option<::std::string::String>,
     /// The offering type filter value. Use this parameter to show only the available offerings matching the
     /// specified offering type.
     ///
     /// Valid values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization"|"All Upfront"|"Partial
     /// Upfront"| "No Upfront"`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offering_type: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -123,10 +131,12 @@ pub struct DescribeReservedCacheNodesInput {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeReservedCacheNodesInput {
@@ -140,11 +150,15 @@ impl DescribeReservedCacheNodesInput {
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeReservedCacheNodesOutput {
     /// Provides an identifier to allow retrieval of paginated results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of reserved cache nodes. Each element in the list contains detailed information about one
     /// node.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_nodes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ReservedCacheNode>,
     >,

@@ -19,26 +19,33 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServerlessCacheSnapshotsInput {
     /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
     /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the serverless cache’s snapshot. If this parameter is specified, only this
     /// snapshot is described. Available for Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
     /// The type of snapshot that is being described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// max-results value, a market is included in the response so that remaining results can be retrieved.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.The default is 50. The Validation
     /// Constraints are a maximum of 50.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_results: ::std::option::Option<i32>,
 }
 impl DescribeServerlessCacheSnapshotsInput {
@@ -52,14 +59,18 @@ impl DescribeServerlessCacheSnapshotsInput {
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServerlessCacheSnapshotsOutput {
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The serverless caches snapshots associated with a given description request. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshots: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
     >,

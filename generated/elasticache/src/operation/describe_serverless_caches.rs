@@ -16,17 +16,22 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCachesRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServerlessCachesInput {
     /// The identifier for the serverless cache. If this parameter is specified, only information about that
     /// specific serverless cache is returned. Default: NULL
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// The maximum number of records in the response. If more records exist than the specified max-records
     /// value, the next token is included in the response so that remaining results can be retrieved. The
     /// default is 50.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_results: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl DescribeServerlessCachesInput {
@@ -40,12 +45,16 @@ impl DescribeServerlessCachesInput {
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCachesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServerlessCachesOutput {
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The serverless caches associated with a given description request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_caches: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServerlessCache>,
     >,

@@ -15,18 +15,24 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServiceUpdatesMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServiceUpdatesInput {
     /// The unique ID of the service update
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_name: ::std::option::Option<::std::string::String>,
     /// The status of the service update
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_status: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
     >,
     /// The maximum number of records to include in the response
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeServiceUpdatesInput {
@@ -40,12 +46,16 @@ impl DescribeServiceUpdatesInput {
 /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdatesMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeServiceUpdatesOutput {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of service updates
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_updates: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServiceUpdate>,
     >,

@@ -20,23 +20,30 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotsInput {
     /// A user-supplied replication group identifier. If this parameter is specified, only snapshots
     /// associated with that specific replication group are described.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// A user-supplied cluster identifier. If this parameter is specified, only snapshots associated with
     /// that specific cluster are described.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// A user-supplied name of the snapshot. If this parameter is specified, only this snapshot are
     /// described.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// If set to `system`, the output shows snapshots that were automatically created by ElastiCache. If
     /// set to `user` the output shows snapshots that were manually created. If omitted, the output shows
     /// both automatically and manually created snapshots.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_source: ::std::option::Option<::std::string::String>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
@@ -45,9 +52,11 @@ pub struct DescribeSnapshotsInput {
     /// Default: 50
     ///
     /// Constraints: minimum 20; maximum 50.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
     /// description.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub show_node_group_config: ::std::option::Option<bool>,
 }
 impl DescribeSnapshotsInput {
@@ -61,12 +70,16 @@ impl DescribeSnapshotsInput {
 /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsListMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotsOutput {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of snapshots. Each item in the list contains detailed information about one snapshot.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshots: ::std::option::Option<::std::vec::Vec<crate::types::Snapshot>>,
 }
 impl DescribeSnapshotsOutput {

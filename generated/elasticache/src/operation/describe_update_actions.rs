@@ -14,34 +14,46 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUpdateActionsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeUpdateActionsInput {
     /// The unique ID of the service update
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_name: ::std::option::Option<::std::string::String>,
     /// The replication group IDs
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The cache cluster IDs
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The status of the service update
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_status: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
     >,
     /// The range of time specified to search for service updates that are in available status
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_update_time_range: ::std::option::Option<crate::types::TimeRangeFilter>,
     /// The status of the update action.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_action_status: ::std::option::Option<
         ::std::vec::Vec<crate::types::UpdateActionStatus>,
     >,
     /// Dictates whether to include node level update status in the response
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub show_node_level_update_status: ::std::option::Option<bool>,
     /// The maximum number of records to include in the response
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeUpdateActionsInput {
@@ -55,12 +67,16 @@ impl DescribeUpdateActionsInput {
 /// Smithy shape: `com.amazonaws.elasticache#UpdateActionsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeUpdateActionsOutput {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// Returns a list of update actions
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_actions: ::std::option::Option<
         ::std::vec::Vec<crate::types::UpdateAction>,
     >,

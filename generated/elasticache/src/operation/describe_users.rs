@@ -15,20 +15,27 @@
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUsersMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeUsersInput {
     /// The engine.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The ID of the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Filter to determine the list of User IDs to return.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub filters: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_records: ::std::option::Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeUsersInput {
@@ -42,12 +49,16 @@ impl DescribeUsersInput {
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUsersResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeUsersOutput {
     /// A list of users.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 impl DescribeUsersOutput {

@@ -18,18 +18,23 @@
 /// Smithy shape: `com.amazonaws.elasticache#DisassociateGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DisassociateGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the secondary cluster you wish to remove from the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The Amazon region of secondary cluster you wish to remove from the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_region: ::std::option::Option<::std::string::String>,
 }
 impl DisassociateGlobalReplicationGroupInput {
@@ -43,6 +48,8 @@ impl DisassociateGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#DisassociateGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DisassociateGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -50,6 +57,7 @@ pub struct DisassociateGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

@@ -17,16 +17,20 @@
 /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ExportServerlessCacheSnapshotInput {
     /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
     /// OSS only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
     /// Name of the Amazon S3 bucket to export the snapshot to. The Amazon S3 bucket must also be in same
     /// region as the snapshot. Available for Valkey and Redis OSS only.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub s3_bucket_name: ::std::option::Option<::std::string::String>,
 }
 impl ExportServerlessCacheSnapshotInput {
@@ -40,9 +44,12 @@ impl ExportServerlessCacheSnapshotInput {
 /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ExportServerlessCacheSnapshotOutput {
     /// The state of a serverless cache at a specific point in time, to the millisecond. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_snapshot: ::std::option::Option<
         crate::types::ServerlessCacheSnapshot,
     >,

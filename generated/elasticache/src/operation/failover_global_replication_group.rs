@@ -17,18 +17,23 @@
 /// Smithy shape: `com.amazonaws.elasticache#FailoverGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct FailoverGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// The Amazon region of the primary cluster of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_region: ::std::option::Option<::std::string::String>,
     /// The name of the primary replication group
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_replication_group_id: ::std::option::Option<::std::string::String>,
 }
 impl FailoverGlobalReplicationGroupInput {
@@ -42,6 +47,8 @@ impl FailoverGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#FailoverGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct FailoverGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -49,6 +56,7 @@ pub struct FailoverGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

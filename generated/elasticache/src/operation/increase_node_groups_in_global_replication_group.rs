@@ -15,17 +15,22 @@
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseNodeGroupsInGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// Total number of node groups you want
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_count: ::std::option::Option<i32>,
     /// Describes the replication group IDs, the Amazon regions where they are stored and the shard
     /// configuration for each that comprise the Global datastore
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub regional_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::RegionalConfiguration>,
     >,
@@ -33,6 +38,7 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupInput {
     /// parameter is true.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
@@ -46,6 +52,8 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseNodeGroupsInGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -53,6 +61,7 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

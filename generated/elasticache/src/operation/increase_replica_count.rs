@@ -27,19 +27,24 @@
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseReplicaCountMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct IncreaseReplicaCountInput {
     /// The id of the replication group to which you want to add replica nodes.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The number of read replica nodes you want at the completion of this operation. For Valkey or Redis
     /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
     /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
     /// number of replica nodes in each of the replication group's node groups.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_replica_count: ::std::option::Option<i32>,
     /// A list of `ConfigureShard` objects that can be used to configure each shard in a Valkey or Redis OSS
     /// (cluster mode enabled) replication group. The `ConfigureShard` has three members: `NewReplicaCount`,
     /// `NodeGroupId`, and `PreferredAvailabilityZones`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_configuration: ::std::option::Option<
         ::std::vec::Vec<crate::types::ConfigureShard>,
     >,
@@ -47,6 +52,7 @@ pub struct IncreaseReplicaCountInput {
     /// currently supported.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
 }
 impl IncreaseReplicaCountInput {
@@ -60,8 +66,11 @@ impl IncreaseReplicaCountInput {
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseReplicaCountResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct IncreaseReplicaCountOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl IncreaseReplicaCountOutput {

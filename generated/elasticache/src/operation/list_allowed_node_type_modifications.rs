@@ -21,18 +21,22 @@
 /// Smithy shape: `com.amazonaws.elasticache#ListAllowedNodeTypeModificationsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListAllowedNodeTypeModificationsInput {
     /// The name of the cluster you want to scale up to a larger node instanced type. ElastiCache uses the
     /// cluster id to identify the current node type of this cluster and from that to create a list of node
     /// types you can scale up to.
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// The name of the replication group want to scale up to a larger node type. ElastiCache uses the
     /// replication group id to identify the current node type being used by this replication group, and
     /// from that to create a list of node types you can scale up to.
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
 }
 impl ListAllowedNodeTypeModificationsInput {
@@ -46,12 +50,15 @@ impl ListAllowedNodeTypeModificationsInput {
 /// Smithy shape: `com.amazonaws.elasticache#AllowedNodeTypeModificationsMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListAllowedNodeTypeModificationsOutput {
     /// A string list, each element of which specifies a cache node type which you can use to scale your
     /// cluster or replication group.
     ///
     /// When scaling up a Valkey or Redis OSS cluster or replication group using `ModifyCacheCluster` or
     /// `ModifyReplicationGroup`, use a value from this list for the `CacheNodeType` parameter.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_up_modifications: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -59,6 +66,7 @@ pub struct ListAllowedNodeTypeModificationsOutput {
     /// cluster or replication group. When scaling down a Valkey or Redis OSS cluster or replication group
     /// using ModifyCacheCluster or ModifyReplicationGroup, use a value from this list for the CacheNodeType
     /// parameter.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_down_modifications: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,

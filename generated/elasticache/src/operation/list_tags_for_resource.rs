@@ -35,6 +35,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#ListTagsForResourceMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the resource for which you want the list of tags, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or
@@ -44,6 +46,7 @@ pub struct ListTagsForResourceInput {
     /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: ::std::option::Option<::std::string::String>,
 }
 impl ListTagsForResourceInput {
@@ -58,8 +61,11 @@ impl ListTagsForResourceInput {
 /// Smithy shape: `com.amazonaws.elasticache#TagListMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListTagsForResourceOutput {
     /// A list of tags as key-value pairs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl ListTagsForResourceOutput {

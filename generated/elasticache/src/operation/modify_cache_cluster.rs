@@ -24,10 +24,13 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheClusterMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheClusterInput {
     /// The cluster identifier. This value is stored as a lowercase string.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// The number of cache nodes that the cluster should have. If the value for `NumCacheNodes` is greater
     /// than the sum of the number of current cache nodes and the number of cache nodes pending creation
@@ -56,6 +59,7 @@ pub struct ModifyCacheClusterInput {
     /// cancel the pending request and retry the new request. To cancel pending operations to modify the
     /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
     /// equal to the number of cache nodes currently in the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_cache_nodes: ::std::option::Option<i32>,
     /// A list of cache node IDs to be removed. A node ID is a numeric identifier (0001, 0002, etc.). This
     /// parameter is only valid when `NumCacheNodes` is less than the existing number of cache nodes. The
@@ -65,6 +69,7 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
     /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_ids_to_remove: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -80,6 +85,10 @@ pub struct ModifyCacheClusterInput {
     /// current Availability Zone.
     ///
     /// Only newly created nodes are located in different Availability Zones.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AZMode", skip_serializing_if = "Option::is_none")
+    )]
     pub az_mode: ::std::option::Option<crate::types::AzMode>,
     /// **Note:** This option is only supported on Memcached clusters.
     ///
@@ -131,6 +140,7 @@ pub struct ModifyCacheClusterInput {
     ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
     ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
     ///     creates are pending.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_availability_zones: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -141,6 +151,7 @@ pub struct ModifyCacheClusterInput {
     /// Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -148,6 +159,7 @@ pub struct ModifyCacheClusterInput {
     ///
     /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -166,19 +178,23 @@ pub struct ModifyCacheClusterInput {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the cluster owner.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_arn: ::std::option::Option<::std::string::String>,
     /// The name of the cache parameter group to apply to this cluster. This change is asynchronously
     /// applied as soon as possible for parameters when the `ApplyImmediately` parameter is specified as
     /// `true` for this request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The status of the Amazon SNS notification topic. Notifications are sent only if the status is
     /// `active`.
     ///
     /// Valid values: `active` \| `inactive`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_status: ::std::option::Option<::std::string::String>,
     /// If `true`, this parameter causes the modifications in this request and any pending modifications to
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
@@ -193,8 +209,10 @@ pub struct ModifyCacheClusterInput {
     /// Valid values: `true` \| `false`
     ///
     /// Default: `false`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
     /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The upgraded version of the cache engine to be run on the cache nodes.
     ///
@@ -202,21 +220,26 @@ pub struct ModifyCacheClusterInput {
     /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing cluster and create it anew with the earlier engine version.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
     /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
     /// versions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_minor_version_upgrade: ::std::option::Option<bool>,
     /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
     /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
     /// for 5 days before being deleted.
     ///
     /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
     /// cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_window: ::std::option::Option<::std::string::String>,
     /// A valid cache node type that you want to scale this cluster up to.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update` parameter. Password constraints:
@@ -226,6 +249,7 @@ pub struct ModifyCacheClusterInput {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
@@ -236,10 +260,12 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token_update_strategy: ::std::option::Option<
         crate::types::AuthTokenUpdateStrategyType,
     >,
     /// Specifies the destination, format and type of the logs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_delivery_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
@@ -247,6 +273,7 @@ pub struct ModifyCacheClusterInput {
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
 }
 impl ModifyCacheClusterInput {
@@ -260,8 +287,11 @@ impl ModifyCacheClusterInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheClusterResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl ModifyCacheClusterOutput {

@@ -18,16 +18,20 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheParameterGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheParameterGroupInput {
     /// The name of the cache parameter group to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// An array of parameter names and values for the parameter update. You must supply at least one
     /// parameter name and value; subsequent arguments are optional. A maximum of 20 parameters may be
     /// modified per request.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parameter_name_values: ::std::option::Option<
         ::std::vec::Vec<crate::types::ParameterNameValue>,
     >,
@@ -46,8 +50,11 @@ impl ModifyCacheParameterGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNameMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheParameterGroupOutput {
     /// The name of the cache parameter group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
 }
 impl ModifyCacheParameterGroupOutput {

@@ -17,6 +17,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheSubnetGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheSubnetGroupInput {
     /// The name for the cache subnet group. This value is stored as a lowercase string.
     ///
@@ -25,10 +27,13 @@ pub struct ModifyCacheSubnetGroupInput {
     /// Example: `mysubnetgroup`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A description of the cache subnet group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group_description: ::std::option::Option<::std::string::String>,
     /// The EC2 subnet IDs for the cache subnet group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ModifyCacheSubnetGroupInput {
@@ -42,11 +47,14 @@ impl ModifyCacheSubnetGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheSubnetGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyCacheSubnetGroupOutput {
     /// Represents the output of one of the following operations:
     ///
     /// - `CreateCacheSubnetGroup`
     /// - `ModifyCacheSubnetGroup`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
 impl ModifyCacheSubnetGroupOutput {

@@ -15,33 +15,43 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyGlobalReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyGlobalReplicationGroupInput {
     /// The name of the Global datastore
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_id: ::std::option::Option<::std::string::String>,
     /// This parameter causes the modifications in this request and any pending modifications to be applied,
     /// asynchronously and as soon as possible. Modifications to Global Replication Groups cannot be
     /// requested to be applied in PreferredMaintenceWindow.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
     /// A valid cache node type that you want to scale this Global datastore to.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// Modifies the engine listed in a global replication group message. The options are redis, memcached
     /// or valkey.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The upgraded version of the cache engine to be run on the clusters in the Global datastore.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// The name of the cache parameter group to use with the Global datastore. It must be compatible with
     /// the major engine version used by the Global datastore.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// A description of the Global datastore
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group_description: ::std::option::Option<
         ::std::string::String,
     >,
     /// Determines whether a read replica is automatically promoted to read/write primary if the existing
     /// primary encounters a failure.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_failover_enabled: ::std::option::Option<bool>,
 }
 impl ModifyGlobalReplicationGroupInput {
@@ -55,6 +65,8 @@ impl ModifyGlobalReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyGlobalReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyGlobalReplicationGroupOutput {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -62,6 +74,7 @@ pub struct ModifyGlobalReplicationGroupOutput {
     ///
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,

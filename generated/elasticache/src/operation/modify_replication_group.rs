@@ -36,30 +36,42 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyReplicationGroupInput {
     /// The identifier of the replication group to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// A description for the replication group. Maximum length is 255 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_description: ::std::option::Option<::std::string::String>,
     /// For replication groups with a single primary, if this parameter is specified, ElastiCache promotes
     /// the specified cluster in the specified replication group to the primary role. The nodes of all other
     /// clusters in the replication group are read replicas.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_cluster_id: ::std::option::Option<::std::string::String>,
     /// The cluster ID that is used as the daily snapshot source for the replication group. This parameter
     /// cannot be set for Valkey or Redis OSS (cluster mode enabled) replication groups.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
     /// Determines whether a read replica is automatically promoted to read/write primary if the existing
     /// primary encounters a failure.
     ///
     /// Valid values: `true` \| `false`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_failover_enabled: ::std::option::Option<bool>,
     /// A flag to indicate MultiAZ is enabled.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "MultiAZEnabled", skip_serializing_if = "Option::is_none")
+    )]
     pub multi_az_enabled: ::std::option::Option<bool>,
     /// Deprecated. This parameter is not used.
     ///
     /// **Deprecated:** Deprecated.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_id: ::std::option::Option<::std::string::String>,
     /// A list of cache security group names to authorize for the clusters in this replication group. This
     /// change is asynchronously applied as soon as possible.
@@ -68,6 +80,7 @@ pub struct ModifyReplicationGroupInput {
     /// Amazon Virtual Private Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_security_group_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -75,6 +88,7 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// This parameter can be used only with replication group containing clusters running in an Amazon
     /// Virtual Private Cloud (Amazon VPC).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -93,19 +107,23 @@ pub struct ModifyReplicationGroupInput {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the replication group owner.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_arn: ::std::option::Option<::std::string::String>,
     /// The name of the cache parameter group to apply to all of the clusters in this replication group.
     /// This change is asynchronously applied as soon as possible for parameters when the `ApplyImmediately`
     /// parameter is specified as `true` for this request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// The status of the Amazon SNS notification topic for the replication group. Notifications are sent
     /// only if the status is `active`.
     ///
     /// Valid values: `active` \| `inactive`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub notification_topic_status: ::std::option::Option<::std::string::String>,
     /// If `true`, this parameter causes the modifications in this request and any pending modifications to
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
@@ -117,9 +135,11 @@ pub struct ModifyReplicationGroupInput {
     /// Valid values: `true` \| `false`
     ///
     /// Default: `false`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
     /// Modifies the engine listed in a replication group message. The options are redis, memcached or
     /// valkey.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The upgraded version of the cache engine to be run on the clusters in the replication group.
     ///
@@ -127,16 +147,19 @@ pub struct ModifyReplicationGroupInput {
     /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing replication group and create it anew with the earlier engine version.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
     /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
     /// previous versions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_minor_version_upgrade: ::std::option::Option<bool>,
     /// The number of days for which ElastiCache retains automatic node group (shard) snapshots before
     /// deleting them. For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken
     /// today is retained for 5 days before being deleted.
     ///
     /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of the node
     /// group (shard) specified by `SnapshottingClusterId`.
@@ -144,8 +167,10 @@ pub struct ModifyReplicationGroupInput {
     /// Example: `05:00-09:00`
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_window: ::std::option::Option<::std::string::String>,
     /// A valid cache node type that you want to scale this replication group to.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_type: ::std::option::Option<::std::string::String>,
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update-strategy` parameter. Password constraints:
@@ -155,6 +180,7 @@ pub struct ModifyReplicationGroupInput {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
@@ -165,21 +191,26 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_token_update_strategy: ::std::option::Option<
         crate::types::AuthTokenUpdateStrategyType,
     >,
     /// The ID of the user group you are associating with the replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_ids_to_add: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The ID of the user group to disassociate from the replication group, meaning the users in the group
     /// no longer can access the replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_ids_to_remove: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Removes the user group associated with this replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remove_user_groups: ::std::option::Option<bool>,
     /// Specifies the destination, format and type of the logs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_delivery_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
@@ -187,9 +218,11 @@ pub struct ModifyReplicationGroupInput {
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     /// A flag that enables in-transit encryption when set to true. If you are enabling in-transit
     /// encryption for an existing cluster, you must also set `TransitEncryptionMode` to `preferred`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transit_encryption_enabled: ::std::option::Option<bool>,
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
@@ -201,6 +234,7 @@ pub struct ModifyReplicationGroupInput {
     /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
     /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
     /// `required`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transit_encryption_mode: ::std::option::Option<
         crate::types::TransitEncryptionMode,
     >,
@@ -209,6 +243,7 @@ pub struct ModifyReplicationGroupInput {
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
 }
 impl ModifyReplicationGroupInput {
@@ -222,8 +257,11 @@ impl ModifyReplicationGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupOutput {

@@ -23,15 +23,19 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupShardConfigurationMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyReplicationGroupShardConfigurationInput {
     /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
     /// shards are to be configured.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The number of node groups (shards) that results from the modification of the shard configuration.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_count: ::std::option::Option<i32>,
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is `true`.
@@ -39,6 +43,7 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     /// Value: true
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub apply_immediately: ::std::option::Option<bool>,
     /// Specifies the preferred availability zones for each node group in the cluster. If the value of
     /// `NodeGroupCount` is greater than the current number of node groups (shards), you can use this
@@ -47,6 +52,7 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     ///
     /// You can specify this parameter only if the value of `NodeGroupCount` is greater than the current
     /// number of node groups (shards).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resharding_configuration: ::std::option::Option<
         ::std::vec::Vec<crate::types::ReshardingConfiguration>,
     >,
@@ -55,6 +61,7 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     /// `NodeGroupId`s to remove from the cluster.
     ///
     /// ElastiCache will attempt to remove all node groups listed by `NodeGroupsToRemove` from the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_groups_to_remove: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -64,6 +71,7 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     ///
     /// ElastiCache will attempt to remove all node groups except those listed by `NodeGroupsToRetain` from
     /// the cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_groups_to_retain: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -79,8 +87,11 @@ impl ModifyReplicationGroupShardConfigurationInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupShardConfigurationResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyReplicationGroupShardConfigurationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupShardConfigurationOutput {

@@ -20,41 +20,53 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyServerlessCacheRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyServerlessCacheInput {
     /// User-provided identifier for the serverless cache to be modified.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache_name: ::std::option::Option<::std::string::String>,
     /// User provided description for the serverless cache. Default = NULL, i.e. the existing description is
     /// not removed/modified. The description has a maximum length of 255 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Modify the cache usage limit for the serverless cache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
     /// The identifier of the UserGroup to be removed from association with the Valkey and Redis OSS
     /// serverless cache. Available for Valkey and Redis OSS only. Default is NULL.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remove_user_group: ::std::option::Option<bool>,
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL - the existing UserGroup is not removed.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_id: ::std::option::Option<::std::string::String>,
     /// The new list of VPC security groups to be associated with the serverless cache. Populating this list
     /// means the current VPC security groups will be removed. This security group is used to authorize
     /// traffic access for the VPC end-point (private-link). Default = NULL - the existing list of VPC
     /// security groups is not removed.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
     /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
     /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_retention_limit: ::std::option::Option<i32>,
     /// The daily time during which Elasticache begins taking a daily snapshot of the serverless cache.
     /// Available for Valkey, Redis OSS and Serverless Memcached only. The default is NULL, i.e. the
     /// existing snapshot time configured for the cluster is not removed.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
     /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
     /// valkey.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// Modifies the engine vesion listed in a serverless cache request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub major_engine_version: ::std::option::Option<::std::string::String>,
 }
 impl ModifyServerlessCacheInput {
@@ -68,8 +80,11 @@ impl ModifyServerlessCacheInput {
 /// Smithy shape: `com.amazonaws.elasticache#ModifyServerlessCacheResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyServerlessCacheOutput {
     /// The response for the attempt to modify the serverless cache.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
 }
 impl ModifyServerlessCacheOutput {

@@ -17,22 +17,31 @@
 /// Smithy shape: `com.amazonaws.elasticache#ModifyUserMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyUserInput {
     /// The ID of the user.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Access permissions string used for this user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_string: ::std::option::Option<::std::string::String>,
     /// Adds additional user permissions to the access string.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub append_access_string: ::std::option::Option<::std::string::String>,
     /// The passwords belonging to the user. You are allowed up to two.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Indicates no password is required for the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub no_password_required: ::std::option::Option<bool>,
     /// Specifies how to authenticate the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_mode: ::std::option::Option<crate::types::AuthenticationMode>,
     /// Modifies the engine listed for a user. The options are valkey or redis.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
 }
 impl ModifyUserInput {
@@ -46,24 +55,38 @@ impl ModifyUserInput {
 /// Smithy shape: `com.amazonaws.elasticache#User`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ModifyUserOutput {
     /// The ID of the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// The username of the user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Indicates the user status. Can be "active", "modifying" or "deleting".
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The options are valkey or redis.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// The minimum engine version required, which is Redis OSS 6.0
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_engine_version: ::std::option::Option<::std::string::String>,
     /// Access permissions string used for this user.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_string: ::std::option::Option<::std::string::String>,
     /// Returns a list of the user group IDs the user belongs to.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Denotes whether the user requires a password to authenticate.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication: ::std::option::Option<crate::types::Authentication>,
     /// The Amazon Resource Name (ARN) of the user.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ARN", skip_serializing_if = "Option::is_none")
+    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 impl ModifyUserOutput {

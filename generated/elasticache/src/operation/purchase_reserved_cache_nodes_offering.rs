@@ -20,12 +20,15 @@
 /// Smithy shape: `com.amazonaws.elasticache#PurchaseReservedCacheNodesOfferingMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PurchaseReservedCacheNodesOfferingInput {
     /// The ID of the reserved cache node offering to purchase.
     ///
     /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
     /// A customer-specified identifier to track this reservation.
     ///
@@ -34,13 +37,16 @@ pub struct PurchaseReservedCacheNodesOfferingInput {
     /// for the reservation.
     ///
     /// Example: myreservationID
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
     /// The number of cache node instances to reserve.
     ///
     /// Default: `1`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_count: ::std::option::Option<i32>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl PurchaseReservedCacheNodesOfferingInput {
@@ -54,8 +60,11 @@ impl PurchaseReservedCacheNodesOfferingInput {
 /// Smithy shape: `com.amazonaws.elasticache#PurchaseReservedCacheNodesOfferingResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PurchaseReservedCacheNodesOfferingOutput {
     /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
 }
 impl PurchaseReservedCacheNodesOfferingOutput {

@@ -30,15 +30,19 @@
 /// Smithy shape: `com.amazonaws.elasticache#RebootCacheClusterMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RebootCacheClusterInput {
     /// The cluster identifier. This parameter is stored as a lowercase string.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster_id: ::std::option::Option<::std::string::String>,
     /// A list of cache node IDs to reboot. A node ID is a numeric identifier (0001, 0002, etc.). To reboot
     /// an entire cluster, specify all of the cache node IDs.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_node_ids_to_reboot: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -54,8 +58,11 @@ impl RebootCacheClusterInput {
 /// Smithy shape: `com.amazonaws.elasticache#RebootCacheClusterResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RebootCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl RebootCacheClusterOutput {

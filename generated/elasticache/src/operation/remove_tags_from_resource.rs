@@ -33,6 +33,8 @@
 /// Smithy shape: `com.amazonaws.elasticache#RemoveTagsFromResourceMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RemoveTagsFromResourceInput {
     /// The Amazon Resource Name (ARN) of the resource from which you want the tags removed, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or
@@ -42,10 +44,12 @@ pub struct RemoveTagsFromResourceInput {
     /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// A list of `TagKeys` identifying the tags you want removed from the named resource.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl RemoveTagsFromResourceInput {
@@ -60,8 +64,11 @@ impl RemoveTagsFromResourceInput {
 /// Smithy shape: `com.amazonaws.elasticache#TagListMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RemoveTagsFromResourceOutput {
     /// A list of tags as key-value pairs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl RemoveTagsFromResourceOutput {

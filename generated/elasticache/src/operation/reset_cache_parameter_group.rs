@@ -19,19 +19,24 @@
 /// Smithy shape: `com.amazonaws.elasticache#ResetCacheParameterGroupMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ResetCacheParameterGroupInput {
     /// The name of the cache parameter group to reset.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
     /// If `true`, all parameters in the cache parameter group are reset to their default values. If
     /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
     ///
     /// Valid values: `true` \| `false`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reset_all_parameters: ::std::option::Option<bool>,
     /// An array of parameter names to reset to their default values. If `ResetAllParameters` is `true`, do
     /// not use `ParameterNameValues`. If `ResetAllParameters` is `false`, you must specify the name of at
     /// least one parameter to reset.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parameter_name_values: ::std::option::Option<
         ::std::vec::Vec<crate::types::ParameterNameValue>,
     >,
@@ -50,8 +55,11 @@ impl ResetCacheParameterGroupInput {
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNameMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ResetCacheParameterGroupOutput {
     /// The name of the cache parameter group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
 }
 impl ResetCacheParameterGroupOutput {

@@ -16,15 +16,19 @@
 /// Smithy shape: `com.amazonaws.elasticache#StartMigrationMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct StartMigrationInput {
     /// The ID of the replication group to which data should be migrated.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// List of endpoints from which data should be migrated. For Valkey or Redis OSS (cluster mode
     /// disabled), the list should have only one element.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_node_endpoint_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
     >,
@@ -40,8 +44,11 @@ impl StartMigrationInput {
 /// Smithy shape: `com.amazonaws.elasticache#StartMigrationResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct StartMigrationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl StartMigrationOutput {

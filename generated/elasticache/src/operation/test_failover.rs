@@ -58,17 +58,21 @@
 /// Smithy shape: `com.amazonaws.elasticache#TestFailoverMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct TestFailoverInput {
     /// The name of the replication group (console: cluster) whose automatic failover is being tested by
     /// this operation.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the node group (called shard in the console) in this replication group on which
     /// automatic failover is to be tested. You may test automatic failover on up to 15 node groups in any
     /// rolling 24-hour period.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_group_id: ::std::option::Option<::std::string::String>,
 }
 impl TestFailoverInput {
@@ -82,8 +86,11 @@ impl TestFailoverInput {
 /// Smithy shape: `com.amazonaws.elasticache#TestFailoverResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct TestFailoverOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl TestFailoverOutput {

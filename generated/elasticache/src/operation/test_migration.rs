@@ -16,14 +16,18 @@
 /// Smithy shape: `com.amazonaws.elasticache#TestMigrationMessage`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct TestMigrationInput {
     /// The ID of the replication group to which data is to be migrated.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group_id: ::std::option::Option<::std::string::String>,
     /// List of endpoints from which data should be migrated. List should have only one element.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_node_endpoint_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
     >,
@@ -39,8 +43,11 @@ impl TestMigrationInput {
 /// Smithy shape: `com.amazonaws.elasticache#TestMigrationResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct TestMigrationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl TestMigrationOutput {

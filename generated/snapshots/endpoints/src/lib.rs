@@ -10,7 +10,7 @@
 //! - [`operation`]: one module per operation: its input and output, the request serializer (`serialize_query_body`), the response and error parsers (`deserialize_response`, `deserialize_error`) and its error enum.
 //! - [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set (`resolve_endpoint`, `Params`).
 //!
-//! Features: every operation is a cargo feature (`ping` for `Ping`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
+//! Features: every operation is a cargo feature (`ping` for `Ping`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs. The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and union, in the JSON form of the AWS CLI's output and boto3's dictionaries.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,

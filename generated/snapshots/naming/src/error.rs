@@ -9,10 +9,16 @@ mod error_value_items {
     /// Smithy shape: `example.naming#Error`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct ErrorValue {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Secret` member.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "Secret", skip_serializing_if = "Option::is_none")
+        )]
         pub secret: ::std::option::Option<::std::string::String>,
     }
     impl ErrorValue {

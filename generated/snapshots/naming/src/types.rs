@@ -71,6 +71,8 @@ mod box_value_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(BoxValue);
 }
 #[cfg(any(feature = "describe-things", feature = "match"))]
 pub use self::box_value_items::*;
@@ -81,12 +83,17 @@ mod node_items {
     /// Smithy shape: `example.naming#Node`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Node {
         /// The `Value` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
         /// Directly recursive: boxed.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
         /// Recursive through a list: not boxed.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
     }
     impl Node {
@@ -349,6 +356,8 @@ mod odd_values_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(OddValues);
 }
 #[cfg(feature = "describe-things")]
 pub use self::odd_values_items::*;
@@ -359,8 +368,11 @@ mod option_value_items {
     /// Smithy shape: `example.naming#Option`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct OptionValue {
         /// The `Value` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl OptionValue {
@@ -405,8 +417,11 @@ mod other_widget_items {
     /// Smithy shape: `example.other#Widget`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct OtherWidget {
         /// The `Serial` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub serial: ::std::option::Option<i64>,
     }
     impl OtherWidget {
@@ -455,8 +470,11 @@ mod ping_pong_a_items {
     /// Smithy shape: `example.naming#PingPongA`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PingPongA {
         /// The `Pong` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub pong: ::std::option::Option<::std::boxed::Box<crate::types::PingPongB>>,
     }
     impl PingPongA {
@@ -511,8 +529,11 @@ mod ping_pong_b_items {
     /// Smithy shape: `example.naming#PingPongB`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct PingPongB {
         /// The `Ping` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub ping: ::std::option::Option<::std::boxed::Box<crate::types::PingPongA>>,
     }
     impl PingPongB {
@@ -567,10 +588,14 @@ mod result_value_items {
     /// Smithy shape: `example.naming#Result`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct ResultValue {
         /// The `Ok` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub ok: ::std::option::Option<bool>,
         /// The `Err` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub err: ::std::option::Option<::std::string::String>,
     }
     impl ResultValue {
@@ -629,38 +654,60 @@ mod settings_items {
     /// Smithy shape: `example.naming#Settings`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Settings {
         /// The `Retries` member.
         ///
         /// Defaults to `3` when not set.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default = "Settings::serde_default_retries")
+        )]
         pub retries: i32,
         /// The `Ratio` member.
         ///
         /// Defaults to `0.5` when not set.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                default = "Settings::serde_default_ratio"
+            )
+        )]
         pub ratio: f32,
         /// The `Verbose` member.
         ///
         /// Defaults to `true` when not set.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default = "Settings::serde_default_verbose")
+        )]
         pub verbose: bool,
         /// The `Label` member.
         ///
         /// Defaults to `"none"` when not set.
+        #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_label"))]
         pub label: ::std::string::String,
         /// The `Size` member.
         ///
         /// Defaults to `"small"` when not set.
+        #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_size"))]
         pub size: crate::types::BoxValue,
         /// The `Count` member.
         ///
         /// Defaults to `2` when not set.
+        #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_count"))]
         pub count: crate::types::VecValue,
         /// The `Names` member.
         ///
         /// Defaults to empty when not set.
+        #[cfg_attr(feature = "serde", serde(default))]
         pub names: ::std::vec::Vec<::std::string::String>,
         /// The `Since` member.
         ///
         /// Defaults to `0` seconds after the Unix epoch when not set.
+        #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_since"))]
         pub since: ::querygen_runtime::DateTime,
         /// The `Region` member.
         ///
@@ -669,26 +716,59 @@ mod settings_items {
         /// The `Zone` member.
         ///
         /// Defaults to `"a"` when not set.
+        #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_zone"))]
         pub zone: ::std::string::String,
         /// The `Legacy` member.
         ///
         /// Required by the service.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub legacy: ::std::option::Option<::std::string::String>,
         /// The `Nullable` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub nullable: ::std::option::Option<i32>,
         /// The `Primitive` member.
         ///
         /// Defaults to `0` when not set.
+        #[cfg_attr(feature = "serde", serde(default))]
         pub primitive: i64,
         /// The `Old` member.
         ///
         /// **Deprecated:** Use Label.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub old: ::std::option::Option<::std::string::String>,
     }
     impl Settings {
         /// Creates a builder for [`Settings`].
         pub fn builder() -> crate::types::builders::SettingsBuilder {
             ::std::default::Default::default()
+        }
+    }
+    /// The model defaults of members a JSON document may leave out.
+    #[cfg(feature = "serde")]
+    impl Settings {
+        fn serde_default_retries() -> i32 {
+            3
+        }
+        fn serde_default_ratio() -> f32 {
+            0.5
+        }
+        fn serde_default_verbose() -> bool {
+            true
+        }
+        fn serde_default_label() -> ::std::string::String {
+            ::std::string::String::from("none")
+        }
+        fn serde_default_size() -> crate::types::BoxValue {
+            crate::types::BoxValue::from("small")
+        }
+        fn serde_default_count() -> crate::types::VecValue {
+            crate::types::VecValue::from(2)
+        }
+        fn serde_default_since() -> ::querygen_runtime::DateTime {
+            ::querygen_runtime::DateTime::from_secs(0)
+        }
+        fn serde_default_zone() -> ::std::string::String {
+            ::std::string::String::from("a")
         }
     }
     impl Settings {
@@ -883,8 +963,11 @@ mod string_value_items {
     /// Smithy shape: `example.naming#String`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct StringValue {
         /// The `Chars` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub chars: ::std::option::Option<::std::string::String>,
     }
     impl StringValue {
@@ -928,8 +1011,11 @@ mod token_items {
     /// Smithy shape: `example.naming#Token`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Token {
         /// The `Value` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl Token {
@@ -1024,6 +1110,8 @@ mod vec_value_items {
             ::std::fmt::Display::fmt(&self.value(), f)
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_int_enum!(VecValue);
 }
 #[cfg(any(feature = "describe-things", feature = "match"))]
 pub use self::vec_value_items::*;
@@ -1034,8 +1122,11 @@ mod widget_items {
     /// Smithy shape: `example.naming#Widget`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Widget {
         /// The `Id` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub id: ::std::option::Option<::std::string::String>,
     }
     impl Widget {

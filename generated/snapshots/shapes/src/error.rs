@@ -9,10 +9,16 @@ mod invalid_thing_items {
     /// Smithy shape: `example.shapes#InvalidThing`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
     pub struct InvalidThing {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Field` member.
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "Field", skip_serializing_if = "Option::is_none")
+        )]
         pub field: ::std::option::Option<::std::string::String>,
     }
     impl InvalidThing {
@@ -51,6 +57,7 @@ pub use self::invalid_thing_items::*;
 /// Smithy shape: `example.shapes#ServiceUnavailable`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceUnavailable {}
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
@@ -77,8 +84,11 @@ mod throttled_items {
     /// Smithy shape: `example.shapes#Throttled`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Throttled {
         /// The error message, as the service wrote it.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl Throttled {

@@ -12,7 +12,7 @@
 //! - [`types`]: the structures, enums and unions the operations share.
 //! - [`error`]: the errors the service may return.
 //!
-//! Features: every operation is a cargo feature (`get-gadget` for `GetGadget`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach.
+//! Features: every operation is a cargo feature (`get-gadget` for `GetGadget`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `serde` feature adds `Serialize` and `Deserialize` to every structure, enum and union, in the JSON form of the AWS CLI's output and boto3's dictionaries.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,

@@ -23,6 +23,121 @@ mod choice_items {
         /// A member this version of the model does not know.
         Unknown,
     }
+    #[cfg(feature = "serde")]
+    impl ::serde::Serialize for Choice {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Text(value) => {
+                    ::querygen_runtime::serde_support::serialize_union_member(
+                        serializer,
+                        "Text",
+                        value,
+                    )
+                }
+                Self::Number(value) => {
+                    ::querygen_runtime::serde_support::serialize_union_member(
+                        serializer,
+                        "Number",
+                        value,
+                    )
+                }
+                Self::Nothing => {
+                    ::querygen_runtime::serde_support::serialize_union_member(
+                        serializer,
+                        "Nothing",
+                        &::querygen_runtime::serde_support::UnitMember,
+                    )
+                }
+                Self::Nested(value) => {
+                    ::querygen_runtime::serde_support::serialize_union_member(
+                        serializer,
+                        "Nested",
+                        value,
+                    )
+                }
+                Self::Tags(value) => {
+                    ::querygen_runtime::serde_support::serialize_union_member(
+                        serializer,
+                        "Tags",
+                        value,
+                    )
+                }
+                Self::Unknown => {
+                    ::std::result::Result::Err(
+                        ::querygen_runtime::serde_support::unknown_union_member("Choice"),
+                    )
+                }
+            }
+        }
+    }
+    #[cfg(feature = "serde")]
+    impl<'de> ::serde::Deserialize<'de> for Choice {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct UnionVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for UnionVisitor {
+                type Value = Choice;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the union `Choice`: an object with one member")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Choice, A::Error> {
+                    let ::std::option::Option::Some(member) = map
+                        .next_key::<::std::string::String>()? else {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::custom(
+                                "the union `Choice` has no member set",
+                            ),
+                        );
+                    };
+                    let value = match member.as_str() {
+                        "Text" => {
+                            Choice::Text(map.next_value::<::std::string::String>()?)
+                        }
+                        "Number" => Choice::Number(map.next_value::<i32>()?),
+                        "Nothing" => {
+                            map.next_value::<
+                                    ::querygen_runtime::serde_support::UnitMember,
+                                >()?;
+                            Choice::Nothing
+                        }
+                        "Nested" => {
+                            Choice::Nested(
+                                map.next_value::<::std::boxed::Box<crate::types::Choice>>()?,
+                            )
+                        }
+                        "Tags" => {
+                            Choice::Tags(
+                                map.next_value::<::std::vec::Vec<crate::types::Tag>>()?,
+                            )
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            Choice::Unknown
+                        }
+                    };
+                    if map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::custom(
+                                "the union `Choice` has more than one member set",
+                            ),
+                        );
+                    }
+                    ::std::result::Result::Ok(value)
+                }
+            }
+            deserializer.deserialize_map(UnionVisitor)
+        }
+    }
 }
 #[cfg(feature = "put-everything")]
 pub use self::choice_items::*;
@@ -101,6 +216,8 @@ mod color_items {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_string_enum!(Color);
 }
 #[cfg(any(feature = "get-gadget", feature = "put-everything"))]
 pub use self::color_items::*;
@@ -163,6 +280,8 @@ mod priority_items {
             ::std::fmt::Display::fmt(&self.value(), f)
         }
     }
+    #[cfg(feature = "serde")]
+    ::querygen_runtime::serde_int_enum!(Priority);
 }
 #[cfg(feature = "put-everything")]
 pub use self::priority_items::*;
@@ -173,38 +292,77 @@ mod scalars_items {
     /// Smithy shape: `example.shapes#Scalars`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Scalars {
         /// The `Blob` member.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
         /// The `Boolean` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub boolean: ::std::option::Option<bool>,
         /// The `String` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub string: ::std::option::Option<::std::string::String>,
         /// The `Byte` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub byte: ::std::option::Option<i8>,
         /// The `Short` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub short: ::std::option::Option<i16>,
         /// The `Integer` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub integer: ::std::option::Option<i32>,
         /// The `Long` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub long: ::std::option::Option<i64>,
         /// The `Float` member.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub float: ::std::option::Option<f32>,
         /// The `Double` member.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                with = "::querygen_runtime::serde_support::wire",
+                skip_serializing_if = "Option::is_none",
+                default
+            )
+        )]
         pub double: ::std::option::Option<f64>,
         /// The `BigInteger` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
         /// The `BigDecimal` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
         /// The `Timestamp` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The `EpochTimestamp` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The `HttpDate` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub http_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// Documented through `apply`.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub document: ::std::option::Option<::querygen_runtime::Document>,
         /// The `Renamed` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub renamed: ::std::option::Option<::std::string::String>,
     }
     impl Scalars {
@@ -223,12 +381,15 @@ mod tag_items {
     /// Smithy shape: `example.shapes#Tag`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Tag {
         /// The `Key` member.
         ///
         /// Required: the builder's `build()` fails without it.
         pub key: ::std::string::String,
         /// The `Value` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl Tag {
@@ -247,10 +408,14 @@ mod thing_items {
     /// Smithy shape: `example.shapes#Thing`.
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
+    #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
     pub struct Thing {
         /// The `Id` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub id: ::std::option::Option<::std::string::String>,
         /// The `Color` member.
+        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
         pub color: ::std::option::Option<crate::types::Color>,
     }
     impl Thing {

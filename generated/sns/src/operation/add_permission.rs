@@ -20,26 +20,35 @@
 /// Smithy shape: `com.amazonaws.sns#AddPermissionInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AddPermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// A unique identifier for the new policy statement.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub label: ::std::option::Option<::std::string::String>,
     /// The Amazon Web Services account IDs of the users (principals) who will be given access to the
     /// specified actions. The users must have Amazon Web Services account, but do not need to be signed up
     /// for this service.
     ///
     /// Required by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AWSAccountId", skip_serializing_if = "Option::is_none")
+    )]
     pub aws_account_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The action you want to allow for the specified principal(s).
     ///
     /// Valid values: Any Amazon SNS action name, for example `Publish`.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub action_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl AddPermissionInput {
@@ -53,6 +62,7 @@ impl AddPermissionInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddPermissionOutput {}
 impl AddPermissionOutput {
     /// Creates a builder for [`AddPermissionOutput`].

@@ -20,10 +20,13 @@
 /// Smithy shape: `com.amazonaws.sns#CheckIfPhoneNumberIsOptedOutInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct CheckIfPhoneNumberIsOptedOutInput {
     /// The phone number for which you want to check the opt out status.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 impl CheckIfPhoneNumberIsOptedOutInput {
@@ -44,6 +47,8 @@ impl ::std::fmt::Debug for CheckIfPhoneNumberIsOptedOutInput {
 /// Smithy shape: `com.amazonaws.sns#CheckIfPhoneNumberIsOptedOutResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct CheckIfPhoneNumberIsOptedOutOutput {
     /// Indicates whether the phone number is opted out:
     ///
@@ -51,6 +56,7 @@ pub struct CheckIfPhoneNumberIsOptedOutOutput {
     /// - `false` – The phone number is opted in, meaning you can publish SMS messages to it.
     ///
     /// Defaults to `false` when not set.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub is_opted_out: bool,
 }
 impl CheckIfPhoneNumberIsOptedOutOutput {

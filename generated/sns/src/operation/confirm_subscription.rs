@@ -22,19 +22,24 @@
 /// Smithy shape: `com.amazonaws.sns#ConfirmSubscriptionInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ConfirmSubscriptionInput {
     /// The ARN of the topic for which you wish to confirm a subscription.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// Short-lived token sent to an endpoint during the `Subscribe` action.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token: ::std::option::Option<::std::string::String>,
     /// Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is `true`
     /// and the request has an Amazon Web Services signature, then only the topic owner and the subscription
     /// owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services
     /// authentication.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authenticate_on_unsubscribe: ::std::option::Option<::std::string::String>,
 }
 impl ConfirmSubscriptionInput {
@@ -48,8 +53,11 @@ impl ConfirmSubscriptionInput {
 /// Smithy shape: `com.amazonaws.sns#ConfirmSubscriptionResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ConfirmSubscriptionOutput {
     /// The ARN of the created subscription.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_arn: ::std::option::Option<::std::string::String>,
 }
 impl ConfirmSubscriptionOutput {

@@ -40,22 +40,27 @@
 /// Smithy shape: `com.amazonaws.sns#CreatePlatformApplicationInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreatePlatformApplicationInput {
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers,
     /// underscores, hyphens, and periods, and must be between 1 and 256 characters long.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification
     /// Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// For a list of attributes, see
     /// [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html)
     /// .
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -71,8 +76,11 @@ impl CreatePlatformApplicationInput {
 /// Smithy shape: `com.amazonaws.sns#CreatePlatformApplicationResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreatePlatformApplicationOutput {
     /// `PlatformApplicationArn` is returned.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
 }
 impl CreatePlatformApplicationOutput {

@@ -28,10 +28,13 @@
 /// Smithy shape: `com.amazonaws.sns#CreatePlatformEndpointInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreatePlatformEndpointInput {
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
     /// Unique identifier created by the notification service for an app on a device. The specific name for
     /// Token will vary, depending on which notification service is being used. For example, when using APNS
@@ -39,13 +42,16 @@ pub struct CreatePlatformEndpointInput {
     /// Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token: ::std::option::Option<::std::string::String>,
     /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must
     /// be in UTF-8 format and less than 2KB.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_user_data: ::std::option::Option<::std::string::String>,
     /// For a list of attributes, see
     /// [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html)
     /// .
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -61,8 +67,11 @@ impl CreatePlatformEndpointInput {
 /// Smithy shape: `com.amazonaws.sns#CreateEndpointResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreatePlatformEndpointOutput {
     /// EndpointArn returned from CreateEndpoint action.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint_arn: ::std::option::Option<::std::string::String>,
 }
 impl CreatePlatformEndpointOutput {

@@ -28,13 +28,17 @@
 /// Smithy shape: `com.amazonaws.sns#CreateSMSSandboxPhoneNumberInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateSmsSandboxPhoneNumberInput {
     /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the
     /// list of verified phone numbers that you can send SMS messages to.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// The language to use for sending the OTP. The default value is `en-US`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub language_code: ::std::option::Option<crate::types::LanguageCodeString>,
 }
 impl CreateSmsSandboxPhoneNumberInput {
@@ -56,6 +60,7 @@ impl ::std::fmt::Debug for CreateSmsSandboxPhoneNumberInput {
 /// Smithy shape: `com.amazonaws.sns#CreateSMSSandboxPhoneNumberResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateSmsSandboxPhoneNumberOutput {}
 impl CreateSmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`CreateSmsSandboxPhoneNumberOutput`].

@@ -25,6 +25,8 @@
 /// Smithy shape: `com.amazonaws.sns#CreateTopicInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateTopicInput {
     /// The name of the topic you want to create.
     ///
@@ -34,6 +36,7 @@ pub struct CreateTopicInput {
     /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// A map of attributes with their corresponding values.
     ///
@@ -91,6 +94,7 @@ pub struct CreateTopicInput {
     ///     or to request an increase, see [Amazon SNS service
     ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
     ///     General Reference.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -98,6 +102,7 @@ pub struct CreateTopicInput {
     ///
     /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and
     /// `sns:TagResource` permissions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The body of the policy document you want to use for this topic.
     ///
@@ -106,6 +111,7 @@ pub struct CreateTopicInput {
     /// The policy must be in JSON string format.
     ///
     /// Length Constraints: Maximum length of 30,720.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_protection_policy: ::std::option::Option<::std::string::String>,
 }
 impl CreateTopicInput {
@@ -119,8 +125,11 @@ impl CreateTopicInput {
 /// Smithy shape: `com.amazonaws.sns#CreateTopicResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
 }
 impl CreateTopicOutput {

@@ -20,10 +20,13 @@
 /// Smithy shape: `com.amazonaws.sns#DeleteEndpointInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteEndpointInput {
     /// `EndpointArn` of endpoint to delete.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint_arn: ::std::option::Option<::std::string::String>,
 }
 impl DeleteEndpointInput {
@@ -37,6 +40,7 @@ impl DeleteEndpointInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteEndpointOutput {}
 impl DeleteEndpointOutput {
     /// Creates a builder for [`DeleteEndpointOutput`].

@@ -17,10 +17,13 @@
 /// Smithy shape: `com.amazonaws.sns#DeletePlatformApplicationInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeletePlatformApplicationInput {
     /// `PlatformApplicationArn` of platform application object to delete.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
 }
 impl DeletePlatformApplicationInput {
@@ -34,6 +37,7 @@ impl DeletePlatformApplicationInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePlatformApplicationOutput {}
 impl DeletePlatformApplicationOutput {
     /// Creates a builder for [`DeletePlatformApplicationOutput`].

@@ -27,10 +27,13 @@
 /// Smithy shape: `com.amazonaws.sns#DeleteSMSSandboxPhoneNumberInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteSmsSandboxPhoneNumberInput {
     /// The destination phone number to delete.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 impl DeleteSmsSandboxPhoneNumberInput {
@@ -51,6 +54,7 @@ impl ::std::fmt::Debug for DeleteSmsSandboxPhoneNumberInput {
 /// Smithy shape: `com.amazonaws.sns#DeleteSMSSandboxPhoneNumberResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteSmsSandboxPhoneNumberOutput {}
 impl DeleteSmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`DeleteSmsSandboxPhoneNumberOutput`].

@@ -22,10 +22,13 @@
 /// Smithy shape: `com.amazonaws.sns#DeleteTopicInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteTopicInput {
     /// The ARN of the topic you want to delete.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
 }
 impl DeleteTopicInput {
@@ -39,6 +42,7 @@ impl DeleteTopicInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteTopicOutput {}
 impl DeleteTopicOutput {
     /// Creates a builder for [`DeleteTopicOutput`].

@@ -18,6 +18,8 @@
 /// Smithy shape: `com.amazonaws.sns#GetDataProtectionPolicyInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
     ///
@@ -26,6 +28,7 @@ pub struct GetDataProtectionPolicyInput {
     /// Web Services General Reference.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_arn: ::std::option::Option<::std::string::String>,
 }
 impl GetDataProtectionPolicyInput {
@@ -39,8 +42,11 @@ impl GetDataProtectionPolicyInput {
 /// Smithy shape: `com.amazonaws.sns#GetDataProtectionPolicyResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetDataProtectionPolicyOutput {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_protection_policy: ::std::option::Option<::std::string::String>,
 }
 impl GetDataProtectionPolicyOutput {

@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.sns#GetEndpointAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetEndpointAttributesInput {
     /// `EndpointArn` for `GetEndpointAttributes` input.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint_arn: ::std::option::Option<::std::string::String>,
 }
 impl GetEndpointAttributesInput {
@@ -35,6 +38,8 @@ impl GetEndpointAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#GetEndpointAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetEndpointAttributesOutput {
     /// Attributes include the following:
     ///
@@ -48,6 +53,7 @@ pub struct GetEndpointAttributesOutput {
     ///   notification service.
     ///
     ///   **Note:** The device token for the iOS platform is returned in lowercase.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,

@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.sns#GetPlatformApplicationAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
 }
 impl GetPlatformApplicationAttributesInput {
@@ -35,6 +38,8 @@ impl GetPlatformApplicationAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#GetPlatformApplicationAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetPlatformApplicationAttributesOutput {
     /// Attributes include the following:
     ///
@@ -52,6 +57,7 @@ pub struct GetPlatformApplicationAttributesOutput {
     /// - `EventEndpointUpdated` – Topic ARN to which EndpointUpdate event notifications should be sent.
     /// - `EventDeliveryFailure` – Topic ARN to which DeliveryFailure event notifications should be sent
     ///   upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,

@@ -18,6 +18,7 @@
 /// Smithy shape: `com.amazonaws.sns#GetSMSAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetSmsAttributesInput {
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
     ///
@@ -25,6 +26,7 @@ pub struct GetSmsAttributesInput {
     /// [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
     ///
     /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl GetSmsAttributesInput {
@@ -38,8 +40,10 @@ impl GetSmsAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#GetSMSAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetSmsAttributesOutput {
     /// The SMS attribute names and their values.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,

@@ -25,6 +25,7 @@
 /// Smithy shape: `com.amazonaws.sns#GetSMSSandboxAccountStatusInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetSmsSandboxAccountStatusInput {}
 impl GetSmsSandboxAccountStatusInput {
     /// Creates a builder for [`GetSmsSandboxAccountStatusInput`].
@@ -37,10 +38,13 @@ impl GetSmsSandboxAccountStatusInput {
 /// Smithy shape: `com.amazonaws.sns#GetSMSSandboxAccountStatusResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetSmsSandboxAccountStatusOutput {
     /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
     ///
     /// Defaults to `false` when not set.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub is_in_sandbox: bool,
 }
 impl GetSmsSandboxAccountStatusOutput {

@@ -16,10 +16,13 @@
 /// Smithy shape: `com.amazonaws.sns#GetSubscriptionAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetSubscriptionAttributesInput {
     /// The ARN of the subscription whose properties you want to get.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_arn: ::std::option::Option<::std::string::String>,
 }
 impl GetSubscriptionAttributesInput {
@@ -33,6 +36,8 @@ impl GetSubscriptionAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#GetSubscriptionAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetSubscriptionAttributesOutput {
     /// A map of the subscription's attributes. Attributes in this map include the following:
     ///
@@ -72,6 +77,7 @@ pub struct GetSubscriptionAttributesOutput {
     ///   For more information, see [Fanout to Firehose delivery
     ///   streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon
     ///   SNS Developer Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,

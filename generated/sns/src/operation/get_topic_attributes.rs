@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.sns#GetTopicAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetTopicAttributesInput {
     /// The ARN of the topic whose properties you want to get.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
 }
 impl GetTopicAttributesInput {
@@ -35,6 +38,8 @@ impl GetTopicAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#GetTopicAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetTopicAttributesOutput {
     /// A map of the topic's attributes. Attributes in this map include the following:
     ///
@@ -94,6 +99,7 @@ pub struct GetTopicAttributesOutput {
     ///     (Optional) To override the generated value, you can specify a value for the
     ///     `MessageDeduplicationId` parameter for the `Publish` action.
     /// - `FifoTopic` – When this is set to `true`, a FIFO topic is created.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,

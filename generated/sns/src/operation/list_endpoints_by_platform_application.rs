@@ -25,13 +25,17 @@
 /// Smithy shape: `com.amazonaws.sns#ListEndpointsByPlatformApplicationInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListEndpointsByPlatformApplicationInput {
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
     /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve
     /// additional records that are available after the first page results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListEndpointsByPlatformApplicationInput {
@@ -45,11 +49,15 @@ impl ListEndpointsByPlatformApplicationInput {
 /// Smithy shape: `com.amazonaws.sns#ListEndpointsByPlatformApplicationResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListEndpointsByPlatformApplicationOutput {
     /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoints: ::std::option::Option<::std::vec::Vec<crate::types::Endpoint>>,
     /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if
     /// additional records are available after the first page results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListEndpointsByPlatformApplicationOutput {

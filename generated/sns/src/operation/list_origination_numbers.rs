@@ -20,10 +20,14 @@
 /// Smithy shape: `com.amazonaws.sns#ListOriginationNumbersRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListOriginationNumbersInput {
     /// Token that the previous `ListOriginationNumbers` request returns.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The maximum number of origination numbers to return.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_results: ::std::option::Option<i32>,
 }
 impl ListOriginationNumbersInput {
@@ -37,11 +41,15 @@ impl ListOriginationNumbersInput {
 /// Smithy shape: `com.amazonaws.sns#ListOriginationNumbersResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListOriginationNumbersOutput {
     /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional
     /// pages of records are available.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// A list of the calling account's verified and pending origination numbers.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_numbers: ::std::option::Option<
         ::std::vec::Vec<crate::types::PhoneNumberInformation>,
     >,

@@ -22,9 +22,12 @@
 /// Smithy shape: `com.amazonaws.sns#ListPhoneNumbersOptedOutInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ListPhoneNumbersOptedOutInput {
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
     /// additional records that are available after the first page of results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListPhoneNumbersOptedOutInput {
@@ -38,12 +41,16 @@ impl ListPhoneNumbersOptedOutInput {
 /// Smithy shape: `com.amazonaws.sns#ListPhoneNumbersOptedOutResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ListPhoneNumbersOptedOutOutput {
     /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and
     /// each page can contain up to 100 phone numbers.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional
     /// records are available after the first page of results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListPhoneNumbersOptedOutOutput {

@@ -23,9 +23,12 @@
 /// Smithy shape: `com.amazonaws.sns#ListPlatformApplicationsInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListPlatformApplicationsInput {
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional
     /// records that are available after the first page results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListPlatformApplicationsInput {
@@ -39,13 +42,17 @@ impl ListPlatformApplicationsInput {
 /// Smithy shape: `com.amazonaws.sns#ListPlatformApplicationsResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListPlatformApplicationsOutput {
     /// Platform applications returned when calling `ListPlatformApplications` action.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_applications: ::std::option::Option<
         ::std::vec::Vec<crate::types::PlatformApplication>,
     >,
     /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records
     /// are available after the first page results.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListPlatformApplicationsOutput {

@@ -27,10 +27,14 @@
 /// Smithy shape: `com.amazonaws.sns#ListSMSSandboxPhoneNumbersInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSmsSandboxPhoneNumbersInput {
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The maximum number of phone numbers to return.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_results: ::std::option::Option<i32>,
 }
 impl ListSmsSandboxPhoneNumbersInput {
@@ -44,6 +48,8 @@ impl ListSmsSandboxPhoneNumbersInput {
 /// Smithy shape: `com.amazonaws.sns#ListSMSSandboxPhoneNumbersResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSmsSandboxPhoneNumbersOutput {
     /// A list of the calling account's pending and verified phone numbers.
     ///
@@ -51,6 +57,7 @@ pub struct ListSmsSandboxPhoneNumbersOutput {
     pub phone_numbers: ::std::vec::Vec<crate::types::SmsSandboxPhoneNumber>,
     /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if
     /// additional pages of records are available.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListSmsSandboxPhoneNumbersOutput {

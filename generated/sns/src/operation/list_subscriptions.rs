@@ -19,8 +19,11 @@
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSubscriptionsInput {
     /// Token returned by the previous `ListSubscriptions` request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListSubscriptionsInput {
@@ -34,13 +37,17 @@ impl ListSubscriptionsInput {
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSubscriptionsOutput {
     /// A list of subscriptions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: ::std::option::Option<
         ::std::vec::Vec<crate::types::Subscription>,
     >,
     /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are
     /// more subscriptions to retrieve.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListSubscriptionsOutput {

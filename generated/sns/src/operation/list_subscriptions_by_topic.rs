@@ -20,12 +20,16 @@
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsByTopicInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSubscriptionsByTopicInput {
     /// The ARN of the topic for which you wish to find subscriptions.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// Token returned by the previous `ListSubscriptionsByTopic` request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListSubscriptionsByTopicInput {
@@ -39,13 +43,17 @@ impl ListSubscriptionsByTopicInput {
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsByTopicResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListSubscriptionsByTopicOutput {
     /// A list of subscriptions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: ::std::option::Option<
         ::std::vec::Vec<crate::types::Subscription>,
     >,
     /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if
     /// there are more subscriptions to retrieve.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListSubscriptionsByTopicOutput {

@@ -19,8 +19,11 @@
 /// Smithy shape: `com.amazonaws.sns#ListTopicsInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListTopicsInput {
@@ -34,11 +37,15 @@ impl ListTopicsInput {
 /// Smithy shape: `com.amazonaws.sns#ListTopicsResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ListTopicsOutput {
     /// A list of topic ARNs.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: ::std::option::Option<::std::vec::Vec<crate::types::Topic>>,
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are
     /// additional topics to retrieve.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ListTopicsOutput {

@@ -19,10 +19,13 @@
 /// Smithy shape: `com.amazonaws.sns#OptInPhoneNumberInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct OptInPhoneNumberInput {
     /// The phone number to opt in. Use E.164 format.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 impl OptInPhoneNumberInput {
@@ -43,6 +46,7 @@ impl ::std::fmt::Debug for OptInPhoneNumberInput {
 /// Smithy shape: `com.amazonaws.sns#OptInPhoneNumberResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OptInPhoneNumberOutput {}
 impl OptInPhoneNumberOutput {
     /// Creates a builder for [`OptInPhoneNumberOutput`].

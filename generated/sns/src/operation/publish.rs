@@ -46,19 +46,24 @@
 /// Smithy shape: `com.amazonaws.sns#PublishInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PublishInput {
     /// The topic you want to publish to.
     ///
     /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TargetArn` parameters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TopicArn` parameters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_arn: ::std::option::Option<::std::string::String>,
     /// The phone number to which you want to deliver an SMS message. Use E.164 format.
     ///
     /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the
     /// `TargetArn` or `TopicArn` parameters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// The message you want to send.
     ///
@@ -98,6 +103,7 @@ pub struct PublishInput {
     ///   return an error (no partial delivery).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional parameter to be used as the "Subject" line when the message is delivered to email
     /// endpoints. This field will also be included, if present, in the standard JSON messages delivered to
@@ -105,6 +111,7 @@ pub struct PublishInput {
     ///
     /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than
     /// 100 characters long.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
     /// example, using one publish action, you can send a short message to your SMS subscribers and a longer
@@ -118,8 +125,10 @@ pub struct PublishInput {
     /// protocol (e.g., "http").
     ///
     /// Valid value: `json`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_structure: ::std::option::Option<::std::string::String>,
     /// Message attributes for Publish action.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<
             ::std::string::String,
@@ -153,6 +162,7 @@ pub struct PublishInput {
     ///   `MessageDeduplicationId` that is the same as the one generated for the first
     ///   `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication
     ///   scope and interval, and only one copy of the message is delivered.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_deduplication_id: ::std::option::Option<::std::string::String>,
     /// This parameter applies only to FIFO (first-in-first-out) topics. The `MessageGroupId` can contain up
     /// to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
@@ -162,6 +172,7 @@ pub struct PublishInput {
     /// Messages that belong to the same message group are processed in a FIFO manner (however, messages in
     /// different message groups might be processed out of order). Every message must include a
     /// `MessageGroupId`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_group_id: ::std::option::Option<::std::string::String>,
 }
 impl PublishInput {
@@ -190,16 +201,20 @@ impl ::std::fmt::Debug for PublishInput {
 /// Smithy shape: `com.amazonaws.sns#PublishResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PublishOutput {
     /// Unique identifier assigned to the published message.
     ///
     /// Length Constraint: Maximum 100 characters
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// This response element applies only to FIFO (first-in-first-out) topics.
     ///
     /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The
     /// length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each
     /// `MessageGroupId`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sequence_number: ::std::option::Option<::std::string::String>,
 }
 impl PublishOutput {

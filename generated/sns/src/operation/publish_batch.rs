@@ -56,14 +56,18 @@
 /// Smithy shape: `com.amazonaws.sns#PublishBatchInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PublishBatchInput {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// A list of `PublishBatch` request entries to be sent to the SNS topic.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publish_batch_request_entries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
     >,
@@ -79,12 +83,16 @@ impl PublishBatchInput {
 /// Smithy shape: `com.amazonaws.sns#PublishBatchResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PublishBatchOutput {
     /// A list of successful `PublishBatch` responses.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub successful: ::std::option::Option<
         ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
     >,
     /// A list of failed `PublishBatch` responses.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed: ::std::option::Option<
         ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
     >,

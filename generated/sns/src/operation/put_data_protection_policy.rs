@@ -17,6 +17,8 @@
 /// Smithy shape: `com.amazonaws.sns#PutDataProtectionPolicyInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PutDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
     ///
@@ -25,6 +27,7 @@ pub struct PutDataProtectionPolicyInput {
     /// Web Services General Reference.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_arn: ::std::option::Option<::std::string::String>,
     /// The JSON serialization of the topic's `DataProtectionPolicy`.
     ///
@@ -33,6 +36,7 @@ pub struct PutDataProtectionPolicyInput {
     /// Length Constraints: Maximum length of 30,720.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_protection_policy: ::std::option::Option<::std::string::String>,
 }
 impl PutDataProtectionPolicyInput {
@@ -46,6 +50,7 @@ impl PutDataProtectionPolicyInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutDataProtectionPolicyOutput {}
 impl PutDataProtectionPolicyOutput {
     /// Creates a builder for [`PutDataProtectionPolicyOutput`].

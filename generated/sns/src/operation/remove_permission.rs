@@ -19,14 +19,18 @@
 /// Smithy shape: `com.amazonaws.sns#RemovePermissionInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RemovePermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// The unique label of the statement you want to remove.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub label: ::std::option::Option<::std::string::String>,
 }
 impl RemovePermissionInput {
@@ -40,6 +44,7 @@ impl RemovePermissionInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemovePermissionOutput {}
 impl RemovePermissionOutput {
     /// Creates a builder for [`RemovePermissionOutput`].

@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.sns#SetEndpointAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SetEndpointAttributesInput {
     /// EndpointArn used for `SetEndpointAttributes` action.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint_arn: ::std::option::Option<::std::string::String>,
     /// A map of the endpoint attributes. Attributes in this map include the following:
     ///
@@ -35,6 +38,7 @@ pub struct SetEndpointAttributesInput {
     ///   notification service.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -50,6 +54,7 @@ impl SetEndpointAttributesInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetEndpointAttributesOutput {}
 impl SetEndpointAttributesOutput {
     /// Creates a builder for [`SetEndpointAttributesOutput`].

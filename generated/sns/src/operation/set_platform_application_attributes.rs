@@ -20,10 +20,13 @@
 /// Smithy shape: `com.amazonaws.sns#SetPlatformApplicationAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_application_arn: ::std::option::Option<::std::string::String>,
     /// A map of the platform application attributes. Attributes in this map include the following:
     ///
@@ -62,6 +65,7 @@ pub struct SetPlatformApplicationAttributesInput {
     /// - `ApplePlatformBundleID` – The bundle identifier that's assigned to your iOS app.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -77,6 +81,7 @@ impl SetPlatformApplicationAttributesInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetPlatformApplicationAttributesOutput {}
 impl SetPlatformApplicationAttributesOutput {
     /// Creates a builder for [`SetPlatformApplicationAttributesOutput`].

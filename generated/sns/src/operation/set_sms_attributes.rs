@@ -25,6 +25,7 @@
 /// Smithy shape: `com.amazonaws.sns#SetSMSAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetSmsAttributesInput {
     /// The default settings for sending SMS messages from your Amazon Web Services account. You can set
     /// values for the following attribute names:
@@ -88,6 +89,7 @@ pub struct SetSmsAttributesInput {
     /// Guide*.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -103,6 +105,7 @@ impl SetSmsAttributesInput {
 /// Smithy shape: `com.amazonaws.sns#SetSMSAttributesResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetSmsAttributesOutput {}
 impl SetSmsAttributesOutput {
     /// Creates a builder for [`SetSmsAttributesOutput`].

@@ -18,10 +18,13 @@
 /// Smithy shape: `com.amazonaws.sns#SetSubscriptionAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SetSubscriptionAttributesInput {
     /// The ARN of the subscription to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_arn: ::std::option::Option<::std::string::String>,
     /// A map of attributes with their corresponding values.
     ///
@@ -57,8 +60,10 @@ pub struct SetSubscriptionAttributesInput {
     ///   SNS Developer Guide*.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The new value for the attribute in JSON format.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attribute_value: ::std::option::Option<::std::string::String>,
 }
 impl SetSubscriptionAttributesInput {
@@ -72,6 +77,7 @@ impl SetSubscriptionAttributesInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetSubscriptionAttributesOutput {}
 impl SetSubscriptionAttributesOutput {
     /// Creates a builder for [`SetSubscriptionAttributesOutput`].

@@ -20,10 +20,13 @@
 /// Smithy shape: `com.amazonaws.sns#SetTopicAttributesInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SetTopicAttributesInput {
     /// The ARN of the topic to modify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// A map of attributes with their corresponding values.
     ///
@@ -133,8 +136,10 @@ pub struct SetTopicAttributesInput {
     ///     General Reference.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The new value for the attribute.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attribute_value: ::std::option::Option<::std::string::String>,
 }
 impl SetTopicAttributesInput {
@@ -148,6 +153,7 @@ impl SetTopicAttributesInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetTopicAttributesOutput {}
 impl SetTopicAttributesOutput {
     /// Creates a builder for [`SetTopicAttributesOutput`].

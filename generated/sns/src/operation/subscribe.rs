@@ -27,10 +27,13 @@
 /// Smithy shape: `com.amazonaws.sns#SubscribeInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SubscribeInput {
     /// The ARN of the topic you want to subscribe to.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_arn: ::std::option::Option<::std::string::String>,
     /// The protocol that you want to use. Supported protocols include:
     ///
@@ -45,6 +48,7 @@ pub struct SubscribeInput {
     /// - `firehose` – delivery of JSON-encoded message to an Amazon Kinesis Data Firehose delivery stream.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: ::std::option::Option<::std::string::String>,
     /// The endpoint that you want to receive notifications. Endpoints vary by protocol:
     ///
@@ -58,6 +62,7 @@ pub struct SubscribeInput {
     /// - For the `lambda` protocol, the endpoint is the ARN of an Lambda function.
     /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Kinesis Data Firehose delivery
     ///   stream.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// A map of attributes with their corresponding values.
     ///
@@ -105,6 +110,7 @@ pub struct SubscribeInput {
     ///   - `In progress` – The replay is currently replaying the selected messages.
     ///   - `Failed` – The replay was unable to complete.
     ///   - `Pending` – The default state while the replay initiates.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
     >,
@@ -118,6 +124,7 @@ pub struct SubscribeInput {
     /// confirmation token.
     ///
     /// The default value is `false`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_subscription_arn: ::std::option::Option<bool>,
 }
 impl SubscribeInput {
@@ -131,10 +138,13 @@ impl SubscribeInput {
 /// Smithy shape: `com.amazonaws.sns#SubscribeResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SubscribeOutput {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the
     /// subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is
     /// true, then the value is always the subscription ARN, even if the subscription requires confirmation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_arn: ::std::option::Option<::std::string::String>,
 }
 impl SubscribeOutput {

@@ -30,14 +30,18 @@
 /// Smithy shape: `com.amazonaws.sns#TagResourceRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct TagResourceInput {
     /// The ARN of the topic to which to add tags.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_arn: ::std::option::Option<::std::string::String>,
     /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl TagResourceInput {
@@ -51,6 +55,7 @@ impl TagResourceInput {
 /// Smithy shape: `com.amazonaws.sns#TagResourceResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TagResourceOutput {}
 impl TagResourceOutput {
     /// Creates a builder for [`TagResourceOutput`].

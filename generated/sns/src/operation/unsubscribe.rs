@@ -27,10 +27,13 @@
 /// Smithy shape: `com.amazonaws.sns#UnsubscribeInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct UnsubscribeInput {
     /// The ARN of the subscription to be deleted.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_arn: ::std::option::Option<::std::string::String>,
 }
 impl UnsubscribeInput {
@@ -44,6 +47,7 @@ impl UnsubscribeInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsubscribeOutput {}
 impl UnsubscribeOutput {
     /// Creates a builder for [`UnsubscribeOutput`].

@@ -20,14 +20,18 @@
 /// Smithy shape: `com.amazonaws.sns#UntagResourceRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct UntagResourceInput {
     /// The ARN of the topic from which to remove tags.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_arn: ::std::option::Option<::std::string::String>,
     /// The list of tag keys to remove from the specified topic.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl UntagResourceInput {
@@ -41,6 +45,7 @@ impl UntagResourceInput {
 /// Smithy shape: `com.amazonaws.sns#UntagResourceResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UntagResourceOutput {}
 impl UntagResourceOutput {
     /// Creates a builder for [`UntagResourceOutput`].

@@ -28,14 +28,18 @@
 /// Smithy shape: `com.amazonaws.sns#VerifySMSSandboxPhoneNumberInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct VerifySmsSandboxPhoneNumberInput {
     /// The destination phone number to verify.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub one_time_password: ::std::option::Option<::std::string::String>,
 }
 impl VerifySmsSandboxPhoneNumberInput {
@@ -57,6 +61,7 @@ impl ::std::fmt::Debug for VerifySmsSandboxPhoneNumberInput {
 /// Smithy shape: `com.amazonaws.sns#VerifySMSSandboxPhoneNumberResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct VerifySmsSandboxPhoneNumberOutput {}
 impl VerifySmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`VerifySmsSandboxPhoneNumberOutput`].

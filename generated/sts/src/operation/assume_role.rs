@@ -102,10 +102,13 @@
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// An identifier for the assumed role session.
     ///
@@ -129,6 +132,7 @@ pub struct AssumeRoleInput {
     /// following characters: =,.@-
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role_session_name: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
@@ -153,6 +157,7 @@ pub struct AssumeRoleInput {
     /// more information, see [Session
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
@@ -180,6 +185,7 @@ pub struct AssumeRoleInput {
     ///
     /// For more information about role session permissions, see [Session
     /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The duration, in seconds, of the role session. The value specified can range from 900 seconds (15
     /// minutes) up to the maximum session duration set for the role. The maximum session duration setting
@@ -206,6 +212,7 @@ pub struct AssumeRoleInput {
     /// the Amazon Web Services Management
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
     /// A list of session tags that you want to pass. Each session tag consists of a key name and an
     /// associated value. For more information about session tags, see [Tagging Amazon Web Services STS
@@ -239,6 +246,7 @@ pub struct AssumeRoleInput {
     /// logs. For more information, see [Viewing Session Tags in
     /// CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs)
     /// in the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// A list of keys for session tags that you want to set as transitive. If you set a tag key as
     /// transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more
@@ -251,6 +259,7 @@ pub struct AssumeRoleInput {
     ///
     /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any
     /// subsequent sessions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transitive_tag_keys: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -268,6 +277,7 @@ pub struct AssumeRoleInput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@:/-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The identification number of the MFA device that is associated with the user who is making the
     /// `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a
@@ -278,6 +288,7 @@ pub struct AssumeRoleInput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA.
     /// (In other words, if the policy includes a condition that tests for MFA). If the role being assumed
@@ -286,6 +297,7 @@ pub struct AssumeRoleInput {
     ///
     /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
     /// digits.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token_code: ::std::option::Option<::std::string::String>,
     /// The source identity specified by the principal that is calling the `AssumeRole` operation. The
     /// source identity value persists across [chained
@@ -305,6 +317,7 @@ pub struct AssumeRoleInput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: +=,.@-. You cannot use a value that begins with the text `aws:`. This prefix
     /// is reserved for Amazon Web Services internal use.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
     /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted
     /// context assertion is signed and encrypted by Amazon Web Services STS.
@@ -314,6 +327,7 @@ pub struct AssumeRoleInput {
     /// generated.
     ///
     /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub provided_contexts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProvidedContext>,
     >,
@@ -330,21 +344,26 @@ impl AssumeRoleInput {
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security (or session) token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to
     /// refer to the resulting temporary security credentials. For example, you can reference these
     /// credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN
     /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub packed_policy_size: ::std::option::Option<i32>,
     /// The source identity specified by the principal that is calling the `AssumeRole` operation.
     ///
@@ -360,6 +379,7 @@ pub struct AssumeRoleOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 impl AssumeRoleOutput {

@@ -139,14 +139,18 @@
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithSAMLRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleWithSamlInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub principal_arn: ::std::option::Option<::std::string::String>,
     /// The base64 encoded SAML authentication response provided by the IdP.
     ///
@@ -155,6 +159,10 @@ pub struct AssumeRoleWithSamlInput {
     /// *IAM User Guide*.
     ///
     /// Required by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SAMLAssertion", skip_serializing_if = "Option::is_none")
+    )]
     pub saml_assertion: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
@@ -179,6 +187,7 @@ pub struct AssumeRoleWithSamlInput {
     /// more information, see [Session
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
@@ -206,6 +215,7 @@ pub struct AssumeRoleWithSamlInput {
     /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The duration, in seconds, of the role session. Your role session lasts for the duration that you
     /// specify for the `DurationSeconds` parameter, or until the time specified in the SAML authentication
@@ -227,6 +237,7 @@ pub struct AssumeRoleWithSamlInput {
     /// the Amazon Web Services Management
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
 }
 impl AssumeRoleWithSamlInput {
@@ -253,20 +264,26 @@ impl ::std::fmt::Debug for AssumeRoleWithSamlInput {
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithSAMLResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleWithSamlOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security (or session) token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The identifiers for the temporary security credentials that the operation returns.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub packed_policy_size: ::std::option::Option<i32>,
     /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML
     /// assertion. Typical examples of the format are `transient` or `persistent`.
@@ -274,11 +291,14 @@ pub struct AssumeRoleWithSamlOutput {
     /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is
     /// removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as
     /// `transient`. If the format includes any other prefix, the format is returned with no modifications.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject_type: ::std::option::Option<::std::string::String>,
     /// The value of the `Issuer` element of the SAML assertion.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML
     /// assertion.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audience: ::std::option::Option<::std::string::String>,
     /// A hash value based on the concatenation of the following:
     ///
@@ -291,6 +311,7 @@ pub struct AssumeRoleWithSamlOutput {
     /// The following pseudocode shows how the hash value is calculated:
     ///
     /// `BASE64 ( SHA1 ( "https://example.com/saml" + "123456789012" + "/MySAMLIdP" ) )`
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name_qualifier: ::std::option::Option<::std::string::String>,
     /// The value in the `SourceIdentity` attribute in the SAML assertion. The source identity value
     /// persists across [chained
@@ -313,6 +334,7 @@ pub struct AssumeRoleWithSamlOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 impl AssumeRoleWithSamlOutput {

@@ -141,6 +141,8 @@
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     ///
@@ -156,6 +158,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// in the *Amazon Cognito Developer Guide*.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// An identifier for the assumed role session. Typically, you pass the name or identifier that is
     /// associated with the user who is using your application. That way, the temporary security credentials
@@ -175,6 +178,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// following characters: =,.@-
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role_session_name: ::std::option::Option<::std::string::String>,
     /// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider.
     /// Your application must get this token by authenticating the user who is using your application with a
@@ -183,6 +187,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512).
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub web_identity_token: ::std::option::Option<::std::string::String>,
     /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not
     /// specify this value for an OpenID Connect identity provider.
@@ -191,6 +196,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// OAuth 2.0 access tokens. Do not include URL schemes and port numbers.
     ///
     /// Do not specify this value for OpenID Connect ID tokens.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
@@ -215,6 +221,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// more information, see [Session
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
@@ -242,6 +249,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The duration, in seconds, of the role session. The value can range from 900 seconds (15 minutes) up
     /// to the maximum session duration setting for the role. This setting can have a value from 1 hour to
@@ -261,6 +269,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// the Amazon Web Services Management
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
 }
 impl AssumeRoleWithWebIdentityInput {
@@ -288,34 +297,42 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The unique user identifier that is returned by the identity provider. This identifier is associated
     /// with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The
     /// identifier is typically unique to the user and the application that acquired the `WebIdentityToken`
     /// (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the
     /// identity provider as the token's `sub` (Subject) claim.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to
     /// refer to the resulting temporary security credentials. For example, you can reference these
     /// credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN
     /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub packed_policy_size: ::std::option::Option<i32>,
     /// The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this
     /// contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of the
     /// `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: ::std::option::Option<::std::string::String>,
     /// The intended audience (also known as client ID) of the web identity token. This is traditionally the
     /// client identifier issued to the application that requested the web identity token.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audience: ::std::option::Option<::std::string::String>,
     /// The value of the source identity that is returned in the JSON web token (JWT) from the identity
     /// provider.
@@ -339,6 +356,7 @@ pub struct AssumeRoleWithWebIdentityOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 impl AssumeRoleWithWebIdentityOutput {

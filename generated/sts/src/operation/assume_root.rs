@@ -29,10 +29,13 @@
 /// Smithy shape: `com.amazonaws.sts#AssumeRootRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRootInput {
     /// The member account principal ARN or account ID.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_principal: ::std::option::Option<::std::string::String>,
     /// The identity based policy that scopes the session to the privileged tasks that can be performed. You
     /// can use one of following Amazon Web Services managed policies to scope root session actions.
@@ -44,12 +47,14 @@ pub struct AssumeRootInput {
     /// - [SQSUnlockQueuePolicy](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-SQSUnlockQueuePolicy)
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_policy_arn: ::std::option::Option<crate::types::PolicyDescriptorType>,
     /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the
     /// maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this
     /// setting, the operation fails.
     ///
     /// By default, the value is set to `900` seconds.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
 }
 impl AssumeRootInput {
@@ -63,12 +68,15 @@ impl AssumeRootInput {
 /// Smithy shape: `com.amazonaws.sts#AssumeRootResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssumeRootOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The source identity specified by the principal that is calling the `AssumeRoot` operation.
     ///
@@ -81,6 +89,7 @@ pub struct AssumeRootOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 impl AssumeRootOutput {

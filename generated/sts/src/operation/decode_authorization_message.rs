@@ -40,10 +40,13 @@
 /// Smithy shape: `com.amazonaws.sts#DecodeAuthorizationMessageRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecodeAuthorizationMessageInput {
     /// The encoded message that was returned with the response.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub encoded_message: ::std::option::Option<::std::string::String>,
 }
 impl DecodeAuthorizationMessageInput {
@@ -58,8 +61,11 @@ impl DecodeAuthorizationMessageInput {
 /// Smithy shape: `com.amazonaws.sts#DecodeAuthorizationMessageResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub decoded_message: ::std::option::Option<::std::string::String>,
 }
 impl DecodeAuthorizationMessageOutput {

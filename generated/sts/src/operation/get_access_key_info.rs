@@ -31,6 +31,8 @@
 /// Smithy shape: `com.amazonaws.sts#GetAccessKeyInfoRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetAccessKeyInfoInput {
     /// The identifier of an access key.
     ///
@@ -38,6 +40,7 @@ pub struct GetAccessKeyInfoInput {
     /// upper- or lowercase letter or digit.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_key_id: ::std::option::Option<::std::string::String>,
 }
 impl GetAccessKeyInfoInput {
@@ -51,8 +54,11 @@ impl GetAccessKeyInfoInput {
 /// Smithy shape: `com.amazonaws.sts#GetAccessKeyInfoResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: ::std::option::Option<::std::string::String>,
 }
 impl GetAccessKeyInfoOutput {

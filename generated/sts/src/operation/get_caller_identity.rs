@@ -16,6 +16,7 @@
 /// Smithy shape: `com.amazonaws.sts#GetCallerIdentityRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetCallerIdentityInput {}
 impl GetCallerIdentityInput {
     /// Creates a builder for [`GetCallerIdentityInput`].
@@ -29,15 +30,20 @@ impl GetCallerIdentityInput {
 /// Smithy shape: `com.amazonaws.sts#GetCallerIdentityResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetCallerIdentityOutput {
     /// The unique identifier of the calling entity. The exact value depends on the type of entity that is
     /// making the call. The values returned are those listed in the **aws:userid** column in the [Principal
     /// table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable)
     /// found on the **Policy Variables** reference page in the *IAM User Guide*.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: ::std::option::Option<::std::string::String>,
     /// The Amazon Web Services ARN associated with the calling entity.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 impl GetCallerIdentityOutput {

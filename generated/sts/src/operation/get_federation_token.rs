@@ -106,6 +106,8 @@
 /// Smithy shape: `com.amazonaws.sts#GetFederationTokenRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetFederationTokenInput {
     /// The name of the federated user. The name is used as an identifier for the temporary security
     /// credentials (such as `Bob`). For example, you can reference the federated user name in a
@@ -116,6 +118,7 @@ pub struct GetFederationTokenInput {
     /// following characters: =,.@-
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     ///
@@ -150,6 +153,7 @@ pub struct GetFederationTokenInput {
     /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed
     /// session policy. The policies must exist in the same account as the IAM user that is requesting
@@ -185,6 +189,7 @@ pub struct GetFederationTokenInput {
     /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
@@ -193,6 +198,7 @@ pub struct GetFederationTokenInput {
     /// the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600
     /// seconds (one hour). If the specified duration is longer than one hour, the session obtained by using
     /// root user credentials defaults to one hour.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
     /// A list of session tags. Each session tag consists of a key name and an associated value. For more
     /// information about session tags, see [Passing Session Tags in
@@ -218,6 +224,7 @@ pub struct GetFederationTokenInput {
     /// `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department`
     /// and `department` are not saved as separate tags, and the session tag passed in the request takes
     /// precedence over the role tag.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 impl GetFederationTokenInput {
@@ -232,20 +239,25 @@ impl GetFederationTokenInput {
 /// Smithy shape: `com.amazonaws.sts#GetFederationTokenResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetFederationTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security (or session) token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// Identifiers for the federated user associated with the credentials (such as
     /// `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the federated
     /// user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub federated_user: ::std::option::Option<crate::types::FederatedUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub packed_policy_size: ::std::option::Option<i32>,
 }
 impl GetFederationTokenOutput {

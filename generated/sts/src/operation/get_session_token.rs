@@ -67,12 +67,15 @@
 /// Smithy shape: `com.amazonaws.sts#GetSessionTokenRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetSessionTokenInput {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM
     /// user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds
     /// (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a
     /// maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon
     /// Web Services account owners defaults to one hour.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_seconds: ::std::option::Option<i32>,
     /// The identification number of the MFA device that is associated with the IAM user who is making the
     /// `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA
@@ -84,6 +87,7 @@ pub struct GetSessionTokenInput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@:/-
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to
     /// submit an MFA code, specify this value. If MFA authentication is required, the user must provide a
@@ -92,6 +96,7 @@ pub struct GetSessionTokenInput {
     ///
     /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
     /// digits.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token_code: ::std::option::Option<::std::string::String>,
 }
 impl GetSessionTokenInput {
@@ -106,12 +111,15 @@ impl GetSessionTokenInput {
 /// Smithy shape: `com.amazonaws.sts#GetSessionTokenResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetSessionTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a
     /// security (or session) token.
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
 }
 impl GetSessionTokenOutput {

@@ -9,8 +9,11 @@
 /// Smithy shape: `example.endpoints#PingInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PingInput {
     /// The `Message` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl PingInput {
@@ -24,8 +27,11 @@ impl PingInput {
 /// Smithy shape: `example.endpoints#PingOutput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PingOutput {
     /// The `Message` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl PingOutput {

@@ -9,10 +9,14 @@
 /// Smithy shape: `example.naming#DescribeThingsRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeThingsInput {
     /// The `Mode` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mode: ::std::option::Option<crate::types::OddValues>,
     /// The `Root` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub root: ::std::option::Option<crate::types::Node>,
 }
 impl DescribeThingsInput {
@@ -26,12 +30,17 @@ impl DescribeThingsInput {
 /// Smithy shape: `example.naming#DescribeThingsResult`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DescribeThingsOutput {
     /// The `Tree` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tree: ::std::option::Option<crate::types::Node>,
     /// The `Ping` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ping: ::std::option::Option<crate::types::PingPongA>,
     /// Defaults and nullability: every rule of Smithy 2.0 once.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: ::std::option::Option<crate::types::Settings>,
 }
 impl DescribeThingsOutput {

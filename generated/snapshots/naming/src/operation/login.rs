@@ -13,12 +13,17 @@
 /// Smithy shape: `example.naming#Credentials`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct LoginInput {
     /// The `User` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: ::std::option::Option<::std::string::String>,
     /// The `Password` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub password: ::std::option::Option<::std::string::String>,
     /// The `OneTimeCodes` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub one_time_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl LoginInput {
@@ -41,10 +46,14 @@ impl ::std::fmt::Debug for LoginInput {
 /// Smithy shape: `example.naming#Session`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct LoginOutput {
     /// The `Token` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token: ::std::option::Option<crate::types::Token>,
     /// The `Expires` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires: ::std::option::Option<::querygen_runtime::DateTime>,
 }
 impl LoginOutput {

@@ -9,26 +9,46 @@
 /// Smithy shape: `example.naming#MatchInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct MatchInput {
     /// Becomes `r#type`.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The `async` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "async", skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: ::std::option::Option<bool>,
     /// The `Self` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The `super` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "super", skip_serializing_if = "Option::is_none")
+    )]
     pub super_: ::std::option::Option<::std::string::String>,
     /// The `Crate` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub crate_: ::std::option::Option<::std::string::String>,
     /// The `Build` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Build", skip_serializing_if = "Option::is_none")
+    )]
     pub build_value: ::std::option::Option<::std::string::String>,
     /// The `Builder` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub builder: ::std::option::Option<::std::string::String>,
     /// A structure named like `std::option::Option`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub option: ::std::option::Option<crate::types::OptionValue>,
     /// The `Result` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: ::std::option::Option<crate::types::ResultValue>,
 }
 impl MatchInput {
@@ -42,16 +62,23 @@ impl MatchInput {
 /// Smithy shape: `example.naming#MatchOutput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct MatchOutput {
     /// The `String` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub string: ::std::option::Option<crate::types::StringValue>,
     /// The `Box` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#box: ::std::option::Option<crate::types::BoxValue>,
     /// The `Vec` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vec: ::std::option::Option<crate::types::VecValue>,
     /// The `Widget` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub widget: ::std::option::Option<crate::types::Widget>,
     /// Same name, other namespace: renamed by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub other_widget: ::std::option::Option<crate::types::OtherWidget>,
 }
 impl MatchOutput {

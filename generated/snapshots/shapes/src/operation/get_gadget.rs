@@ -13,10 +13,13 @@
 /// Smithy shape: `example.shapes#GetGadgetInput`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetGadgetInput {
     /// The `GadgetId` member.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gadget_id: ::std::option::Option<::std::string::String>,
 }
 impl GetGadgetInput {
@@ -30,10 +33,14 @@ impl GetGadgetInput {
 /// Smithy shape: `example.shapes#Thing`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetGadgetOutput {
     /// The `Id` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `Color` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub color: ::std::option::Option<crate::types::Color>,
 }
 impl GetGadgetOutput {

@@ -15,6 +15,7 @@
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PingInput {}
 impl PingInput {
     /// Creates a builder for [`PingInput`].
@@ -27,6 +28,7 @@ impl PingInput {
 /// Smithy shape: `smithy.api#Unit`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PingOutput {}
 impl PingOutput {
     /// Creates a builder for [`PingOutput`].

@@ -18,28 +18,39 @@
 /// Smithy shape: `example.shapes#PutEverythingRequest`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PutEverythingInput {
     /// Where the previous page ended.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// The `MaxItems` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_items: ::std::option::Option<i32>,
     /// A required name. Inputs keep it optional.
     ///
     /// Required by the service.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// One member per simple type.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalars: ::std::option::Option<crate::types::Scalars>,
     /// The `Tags` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The `Attributes` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
     >,
     /// Exactly one of several members.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub choice: ::std::option::Option<crate::types::Choice>,
     /// The `Color` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub color: ::std::option::Option<crate::types::Color>,
     /// The `Priority` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: ::std::option::Option<crate::types::Priority>,
 }
 impl PutEverythingInput {
@@ -53,24 +64,33 @@ impl PutEverythingInput {
 /// Smithy shape: `example.shapes#PutEverythingResponse`.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct PutEverythingOutput {
     /// The `Things` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
     /// The `Marker` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// The `Matrix` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
     /// The `Sparse` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sparse: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// The `SparseMap` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sparse_map: ::std::option::Option<
         ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
     >,
     /// The `UniqueNames` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unique_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `Flat` member.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flat: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The `Count` member.
     ///
@@ -79,16 +99,28 @@ pub struct PutEverythingOutput {
     /// The `Limit` member.
     ///
     /// Defaults to `10` when not set.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "PutEverythingOutput::serde_default_limit")
+    )]
     pub limit: i32,
     /// The `Enabled` member.
     ///
     /// Defaults to `false` when not set.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub enabled: bool,
 }
 impl PutEverythingOutput {
     /// Creates a builder for [`PutEverythingOutput`].
     pub fn builder() -> crate::operation::put_everything::builders::PutEverythingOutputBuilder {
         ::std::default::Default::default()
+    }
+}
+/// The model defaults of members a JSON document may leave out.
+#[cfg(feature = "serde")]
+impl PutEverythingOutput {
+    fn serde_default_limit() -> i32 {
+        10
     }
 }
 impl PutEverythingInput {
