@@ -158,8 +158,24 @@ pub struct Operation {
     pub pagination: Option<crate::pagination::Pagination>,
     /// Waiters that poll this operation (`smithy.waiters#waitable`), resolved.
     pub waiters: Vec<crate::waiters::Waiter>,
-    /// `smithy.api#endpoint` host prefix (`foo.{label}.`), labels naming `@hostLabel` input members.
-    pub host_prefix: Option<String>,
+    /// `smithy.api#endpoint` host prefix (`foo.{label}.`), parsed and checked: each
+    /// label names a `@hostLabel` string member of the input.
+    pub host_prefix: Option<Vec<HostPrefixPart>>,
+}
+
+/// One piece of a host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPrefixPart {
+    /// Text written as it is (`foo.`).
+    Literal(String),
+    /// `{label}`: the value of this input member (its Rust field name), checked to be
+    /// a valid host label when the request is built.
+    Label {
+        /// The member's name in the model, as written in the prefix.
+        wire_name: String,
+        /// The input field.
+        rust_name: String,
+    },
 }
 
 /// A named type of the `types` module.

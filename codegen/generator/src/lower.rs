@@ -728,9 +728,9 @@ impl<'m> Lowerer<'m> {
     }
 }
 
-/// The operation's `smithy.api#endpoint` host prefix, checked: every `{label}` must name a
-/// `@hostLabel` string member of the input.
-fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<String>> {
+/// The operation's `smithy.api#endpoint` host prefix, parsed into literal text and
+/// labels: every `{label}` must name a `@hostLabel` string member of the input.
+fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<Vec<ir::HostPrefixPart>>> {
     let Some(endpoint) = op.traits.other.get("smithy.api#endpoint") else {
         return Ok(None);
     };
@@ -743,6 +743,7 @@ fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<String>> {
                 "trait `smithy.api#endpoint` must have a string `hostPrefix`",
             )
         })?;
+    let mut parts = Vec::new();
     let mut rest = prefix;
     while let Some(start) = rest.find('{') {
         let end = rest[start..].find('}').ok_or_else(|| {
@@ -752,21 +753,31 @@ fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<String>> {
             )
         })?;
         let label = &rest[start + 1..start + end];
-        let known = input
+        let field = input
             .fields
             .iter()
-            .any(|f| f.wire_name == label && f.host_label && f.ty == TypeRef::String);
-        if !known {
-            return Err(Error::shape(
-                &op.id,
-                format!(
-                    "host prefix label `{label}` is not a `@hostLabel` string member of the input"
-                ),
-            ));
+            .find(|f| f.wire_name == label && f.host_label && f.ty == TypeRef::String)
+            .ok_or_else(|| {
+                Error::shape(
+                    &op.id,
+                    format!(
+                        "host prefix label `{label}` is not a `@hostLabel` string member of the input"
+                    ),
+                )
+            })?;
+        if start > 0 {
+            parts.push(ir::HostPrefixPart::Literal(rest[..start].to_owned()));
         }
+        parts.push(ir::HostPrefixPart::Label {
+            wire_name: field.wire_name.clone(),
+            rust_name: field.rust_name.clone(),
+        });
         rest = &rest[start + end + 1..];
     }
-    Ok(Some(prefix.to_owned()))
+    if !rest.is_empty() {
+        parts.push(ir::HostPrefixPart::Literal(rest.to_owned()));
+    }
+    Ok(Some(parts))
 }
 
 /// Converts a model default to the IR, checking it fits the member's type.
@@ -889,6 +900,43 @@ mod tests {
         assert_eq!(docs("Bare"), "", "the emitter writes the placeholder");
         let message = &service.errors[0].fields[0];
         assert_eq!(message.docs, "The error message, as the service wrote it.");
+    }
+
+    fn with_host_prefix(prefix: &str, label_member: &str) -> Result<ir::Service> {
+        let model = format!(
+            r#"{{"smithy": "2.0", "shapes": {{
+              "ex#Svc": {{"type": "service", "version": "1", "operations": [{{"target": "ex#Put"}}],
+                          "traits": {{"aws.protocols#awsQuery": {{}}}}}},
+              "ex#Put": {{"type": "operation", "input": {{"target": "ex#PutInput"}},
+                          "traits": {{"smithy.api#endpoint": {{"hostPrefix": "{prefix}"}}}}}},
+              "ex#PutInput": {{"type": "structure", "members": {{
+                "{label_member}": {{"target": "smithy.api#String",
+                  "traits": {{"smithy.api#hostLabel": {{}}, "smithy.api#required": {{}}}}}}}}}}
+            }}}}"#
+        );
+        lower(&Model::load("test.json", &model)?, "ex#Svc")
+    }
+
+    #[test]
+    fn a_host_prefix_is_parsed_once_into_text_and_labels() {
+        let service = with_host_prefix("{Account}.data-", "Account").unwrap();
+        assert_eq!(
+            service.operations[0].host_prefix,
+            Some(vec![
+                ir::HostPrefixPart::Label {
+                    wire_name: "Account".into(),
+                    rust_name: "account".into()
+                },
+                ir::HostPrefixPart::Literal(".data-".into()),
+            ])
+        );
+        let error = with_host_prefix("{Other}.data-", "Account").unwrap_err();
+        assert!(
+            error.to_string().contains("`Other` is not a `@hostLabel`"),
+            "{error}"
+        );
+        let error = with_host_prefix("{Account.data-", "Account").unwrap_err();
+        assert!(error.to_string().contains("unclosed"), "{error}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 
 use super::structure::{field_init, slot};
 use super::{doc_line, ident};
-use crate::ir::{Field, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
+use crate::ir::{Field, HostPrefixPart, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
 use crate::traits::TimestampFormat;
 
 fn writer_type() -> TokenStream {
@@ -901,33 +901,35 @@ pub fn http_functions(op: &Operation) -> TokenStream {
     // (the prefix expression, and how to pass it on: borrowed when it is an owned `String`)
     let (prefix, pass) = match &op.host_prefix {
         None => (quote!(::std::option::Option::None), quote!(host_prefix)),
-        Some(prefix) => {
-            let mut format = String::new();
+        Some(parts) => {
+            // `format` for `format!` (braces escaped); `literal` when there is no label.
+            let (mut format, mut literal) = (String::new(), String::new());
             let mut checks = Vec::new();
             let mut args = Vec::new();
-            let mut rest = prefix.as_str();
-            while let Some(start) = rest.find('{') {
-                let Some(len) = rest[start..].find('}') else {
-                    break;
-                };
-                format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-                format.push_str("{}");
-                let label = &rest[start + 1..start + len];
-                if let Some(field) = op.input.fields.iter().find(|f| f.wire_name == label) {
-                    let name = ident(&field.rust_name);
-                    let var = format_ident!("label_{}", crate::naming::unraw(&field.rust_name));
-                    checks.push(quote! {
-                        let #var = input.#name.as_deref().unwrap_or_default();
-                        ::querygen_runtime::http::check_host_label(#label, #var)?;
-                    });
-                    args.push(var);
+            for part in parts {
+                match part {
+                    HostPrefixPart::Literal(text) => {
+                        format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                        literal.push_str(text);
+                    }
+                    HostPrefixPart::Label {
+                        wire_name,
+                        rust_name,
+                    } => {
+                        format.push_str("{}");
+                        let name = ident(rust_name);
+                        let var = format_ident!("label_{}", crate::naming::unraw(rust_name));
+                        checks.push(quote! {
+                            let #var = input.#name.as_deref().unwrap_or_default();
+                            ::querygen_runtime::http::check_host_label(#wire_name, #var)?;
+                        });
+                        args.push(var);
+                    }
                 }
-                rest = &rest[start + len + 1..];
             }
-            format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
             if args.is_empty() {
                 (
-                    quote!(::std::option::Option::Some(#prefix)),
+                    quote!(::std::option::Option::Some(#literal)),
                     quote!(host_prefix),
                 )
             } else {
