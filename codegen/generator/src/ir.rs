@@ -158,6 +158,10 @@ pub struct Operation {
     pub pagination: Option<crate::pagination::Pagination>,
     /// Waiters that poll this operation (`smithy.waiters#waitable`), resolved.
     pub waiters: Vec<crate::waiters::Waiter>,
+    /// The operation's error enum (`StartMigrationError`).
+    pub error_name: String,
+    /// The client's fluent builder for it (`StartMigrationFluentBuilder`).
+    pub fluent_name: String,
     /// `smithy.api#endpoint` host prefix (`foo.{label}.`), parsed and checked: each
     /// label names a `@hostLabel` string member of the input.
     pub host_prefix: Option<Vec<HostPrefixPart>>,

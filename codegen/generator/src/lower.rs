@@ -715,6 +715,8 @@ impl<'m> Lowerer<'m> {
             id: op.id.clone(),
             wire_name: op.name().to_owned(),
             rust_name: naming::operation_name(op.name()),
+            error_name: naming::operation_error(op.name()),
+            fluent_name: naming::fluent_builder(op.name()),
             docs: docs(&op.traits),
             deprecated: deprecated(&op.traits),
             input,

@@ -125,6 +125,21 @@ pub fn waiter_method(waiter: &str) -> String {
     format!("wait_until_{}", snake(waiter))
 }
 
+/// A structure's builder (`CacheClusterBuilder`, `StartMigrationInputBuilder`).
+pub fn builder_name(type_name: &str) -> String {
+    format!("{type_name}Builder")
+}
+
+/// An operation's error enum (`StartMigrationError`).
+pub fn operation_error(operation: &str) -> String {
+    format!("{}Error", type_name(operation))
+}
+
+/// An operation's fluent builder in the client (`StartMigrationFluentBuilder`).
+pub fn fluent_builder(operation: &str) -> String {
+    format!("{}FluentBuilder", type_name(operation))
+}
+
 /// Type of the builder every waiter of an operation returns
 /// (`DescribeReplicationGroupsWaiter`).
 pub fn waiter_builder(operation: &str) -> String {

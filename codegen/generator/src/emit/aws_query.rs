@@ -895,7 +895,7 @@ fn message_slot(s: &Struct) -> Option<Ident> {
 pub fn http_functions(op: &Operation) -> TokenStream {
     let input = ident(&op.input.rust_name);
     let output = ident(&op.output.rust_name);
-    let error = format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+    let error = ident(&op.error_name);
     let action = &op.wire_name;
     // The host prefix, with each `{label}` filled from its (checked) input member.
     // (the prefix expression, and how to pass it on: borrowed when it is an owned `String`)

@@ -210,7 +210,7 @@ fn target_fn(service: &Service) -> TokenStream {
 
 /// The fluent builder's name (`StartMigrationFluentBuilder`).
 pub fn fluent_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}FluentBuilder", crate::naming::type_name(&op.wire_name))
+    ident(&op.fluent_name)
 }
 
 /// Whether `self.inner.build()` can fail: only when some required member has no default.
@@ -240,11 +240,10 @@ pub fn build_input_result(op: &Operation) -> TokenStream {
 /// The fluent builder of one operation, for its module.
 pub fn fluent_builder(op: &Operation) -> TokenStream {
     let fluent = fluent_name(op);
-    let type_name = crate::naming::type_name(&op.wire_name);
-    let input = format_ident!("{}Input", type_name);
-    let input_builder = format_ident!("{}InputBuilder", type_name);
-    let output = format_ident!("{}Output", type_name);
-    let error = format_ident!("{}Error", type_name);
+    let input = ident(&op.input.rust_name);
+    let input_builder = ident(&crate::naming::builder_name(&op.input.rust_name));
+    let output = ident(&op.output.rust_name);
+    let error = ident(&op.error_name);
     let wire_name = &op.wire_name;
     let doc = doc_line(&format!(
         "A call to `{wire_name}` being prepared: the input's setters, then [`send`](Self::send)."

@@ -440,7 +440,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             .then(|| super::pagination::client(op, &client::fluent_name(op)))
             .flatten();
         let deserialize = aws_query::response_parser(op);
-        let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+        let error_name = ident(&op.error_name);
         let error_enum = aws_query::error_enum(
             &error_name,
             &format!("The errors `{}` may return.", op.wire_name),

@@ -35,7 +35,7 @@ fn paths(op: &Operation) -> OperationPaths {
     let module = quote!(crate::operation::#module_ident);
     let input = ident(&op.input.rust_name);
     let output = ident(&op.output.rust_name);
-    let error = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+    let error = super::ident(&op.error_name);
     OperationPaths {
         feature: operation_feature(&op.rust_name),
         method: ident(&op.rust_name),

@@ -45,7 +45,7 @@ pub fn named_path(named: &NamedRef) -> TokenStream {
 
 /// Path of a named type's builder.
 pub fn builder_path(module: &Module, rust_name: &str) -> TokenStream {
-    let name = format_ident!("{}Builder", rust_name);
+    let name = ident(&crate::naming::builder_name(rust_name));
     match module {
         Module::Types => quote!(crate::types::builders::#name),
         Module::Error => quote!(crate::error::builders::#name),

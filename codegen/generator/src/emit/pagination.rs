@@ -3,7 +3,7 @@
 //! paths were resolved by lowering ([`crate::pagination`]); this only prints.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc_line, ident, rust_type};
 use crate::ir::{Operation, TypeRef};
@@ -75,11 +75,7 @@ fn item_type(list: &TypeRef) -> TokenStream {
 }
 
 fn names(op: &Operation) -> (proc_macro2::Ident, proc_macro2::Ident) {
-    let type_name = crate::naming::type_name(&op.wire_name);
-    (
-        format_ident!("{}Input", type_name),
-        format_ident!("{}Output", type_name),
-    )
+    (ident(&op.input.rust_name), ident(&op.output.rust_name))
 }
 
 /// The sans-IO side, for the operation's module.
@@ -145,7 +141,7 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
     let wire_name = &op.wire_name;
     let build = super::client::build_input_result(op);
     let (input, output) = names(op);
-    let error = format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+    let error = ident(&op.error_name);
     let (item, items) = match &pagination.items {
         Some(items) => {
             let item = item_type(&items.list);

@@ -87,7 +87,7 @@ fn builder_type(s: &Struct, place: &Place<'_>) -> TokenStream {
         Some(module) => builder_path(module, &s.rust_name),
         None => {
             let module = &place.module_path;
-            let name = format_ident!("{}Builder", s.rust_name);
+            let name = ident(&crate::naming::builder_name(&s.rust_name));
             quote!(#module::builders::#name)
         }
     }
@@ -232,7 +232,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     let module = &place.module_path;
     let target_name = ident(&s.rust_name);
     let target = quote!(#module::#target_name);
-    let name = format_ident!("{}Builder", s.rust_name);
+    let name = ident(&crate::naming::builder_name(&s.rust_name));
     let doc = doc_line(&format!(
         "A builder for [`{}`]({}).",
         s.rust_name,
@@ -251,7 +251,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     let debug = s.redacts().then(|| {
         // Same redaction as the built type: a builder holds the same secrets.
         let mut builder_view = s.clone();
-        builder_view.rust_name = format!("{}Builder", s.rust_name);
+        builder_view.rust_name = crate::naming::builder_name(&s.rust_name);
         for f in &mut builder_view.fields {
             f.optional = true;
         }

@@ -60,10 +60,9 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
     let module = ident(&waiter.module);
     let feature = super::operation_feature(&op.rust_name);
     let op_module = ident(&op.rust_name);
-    let type_name = crate::naming::type_name(&op.wire_name);
-    let input = format_ident!("{}Input", type_name);
-    let output = format_ident!("{}Output", type_name);
-    let error = format_ident!("{}Error", type_name);
+    let input = ident(&op.input.rust_name);
+    let output = ident(&op.output.rust_name);
+    let error = ident(&op.error_name);
     let op_path = quote!(crate::operation::#op_module);
     let mut text = if waiter.docs.is_empty() {
         format!("The `{}` waiter.", waiter.name)
@@ -172,10 +171,9 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
 
 fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
     let op_module = ident(&op.rust_name);
-    let type_name = crate::naming::type_name(&op.wire_name);
-    let input = format_ident!("{}Input", type_name);
-    let output = format_ident!("{}Output", type_name);
-    let error = format_ident!("{}Error", type_name);
+    let input = ident(&op.input.rust_name);
+    let output = ident(&op.output.rust_name);
+    let error = ident(&op.error_name);
     let op_path = quote!(crate::operation::#op_module);
     let name = &waiter.name;
     let (min, max) = (waiter.min_delay, waiter.max_delay);
@@ -195,11 +193,10 @@ fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
 fn waiter_builder(op: &Operation) -> TokenStream {
     let op_module = ident(&op.rust_name);
     let feature = super::operation_feature(&op.rust_name);
-    let type_name = crate::naming::type_name(&op.wire_name);
-    let input = format_ident!("{}Input", type_name);
-    let input_builder = format_ident!("{}InputBuilder", type_name);
-    let output = format_ident!("{}Output", type_name);
-    let error = format_ident!("{}Error", type_name);
+    let input = ident(&op.input.rust_name);
+    let input_builder = ident(&crate::naming::builder_name(&op.input.rust_name));
+    let output = ident(&op.output.rust_name);
+    let error = ident(&op.error_name);
     let op_path = quote!(crate::operation::#op_module);
     let builder = format_ident!("{}", crate::naming::waiter_builder(&op.wire_name));
     let wire_name = &op.wire_name;
