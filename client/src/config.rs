@@ -223,8 +223,9 @@ pub fn load_settings(
 /// defaults.
 fn ca_bundle(shared: &mut Shared<'_>) -> Result<Option<TrustRoots>, ConfigError> {
     const VARIABLE: &str = "AWS_CA_BUNDLE";
-    if let Some(value) = shared.env.raw_var(VARIABLE) {
-        if value.trim().is_empty() {
+    // A path, so not necessarily Unicode: a bundle that is set must never be skipped.
+    if let Some(value) = shared.env.raw_path_var(VARIABLE) {
+        if value.to_string_lossy().trim().is_empty() {
             return Err(ConfigError::new(
                 ConfigErrorKind::InvalidValue,
                 format!("{VARIABLE} is set but empty, expected the path of a PEM file of CA certificates"),

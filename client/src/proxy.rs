@@ -298,8 +298,12 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            // `from_str_radix` alone would take a sign (`%+f`).
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(b);
@@ -310,14 +314,13 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// `value` with everything between the scheme and the last `@` replaced by `***`,
-/// for messages about a proxy URL that could not be parsed.
+/// for messages about a proxy URL that could not be parsed. The last `@` anywhere
+/// counts, not only one before the path: an unparsable URL may be unparsable
+/// because its password holds an unescaped `/`, `?` or `#`.
 fn redact_userinfo(value: &str) -> String {
     let value = value.trim();
     let start = value.find("://").map_or(0, |i| i + 3);
-    let authority_end = value[start..]
-        .find(['/', '?', '#'])
-        .map_or(value.len(), |i| start + i);
-    match value[start..authority_end].rfind('@') {
+    match value[start..].rfind('@') {
         Some(at) => format!("{}***{}", &value[..start], &value[start + at..]),
         None => value.to_owned(),
     }
@@ -570,6 +573,11 @@ mod tests {
                 "http://user:hunter2%zz@proxy:8080",
                 "percent-encoded password",
             ),
+            (
+                "http://user:hunter2%+f@proxy:8080",
+                "percent-encoded password",
+            ),
+            ("http://user:hunter2/x@proxy:8080", "path"),
         ] {
             let error = ProxyConfig::from_env(&env(&[("HTTPS_PROXY", value)])).unwrap_err();
             let text = format!("{error} {error:?}");
@@ -672,6 +680,11 @@ mod tests {
         assert_eq!(redact_userinfo("http://u:p@h:1/x"), "http://***@h:1/x");
         assert_eq!(redact_userinfo("u:p@h"), "***@h");
         assert_eq!(redact_userinfo("u:p@w@h"), "***@h");
-        assert_eq!(redact_userinfo("http://h:1/a@b"), "http://h:1/a@b");
+        // A password with an unescaped `/` is hidden too (it is why such a URL fails).
+        assert_eq!(
+            redact_userinfo("http://user:pa/ss@proxy:3128"),
+            "http://***@proxy:3128"
+        );
+        assert_eq!(redact_userinfo("http://h:1/a"), "http://h:1/a");
     }
 }

@@ -68,23 +68,21 @@ impl Env {
         value.filter(|v| !v.is_empty())
     }
 
-    /// The value of the variable `name` as set, empty or not (for the few settings
-    /// where an empty value is an error rather than unset).
-    pub(crate) fn raw_var(&self, name: &str) -> Option<String> {
-        match &self.vars {
-            Vars::Process => std::env::var(name).ok(),
-            Vars::Map(map) => map.get(name).cloned(),
-        }
-    }
-
     /// A variable holding a path: like [`var`](Self::var), but a process variable need
     /// not be Unicode.
     pub(crate) fn path_var(&self, name: &str) -> Option<PathBuf> {
+        self.raw_path_var(name)
+            .filter(|v| !v.as_os_str().is_empty())
+    }
+
+    /// A variable holding a path as set, empty or not (for the settings where an
+    /// empty value is an error rather than unset); need not be Unicode.
+    pub(crate) fn raw_path_var(&self, name: &str) -> Option<PathBuf> {
         let value = match &self.vars {
             Vars::Process => std::env::var_os(name),
             Vars::Map(map) => map.get(name).map(OsString::from),
         };
-        value.filter(|v| !v.is_empty()).map(PathBuf::from)
+        value.map(PathBuf::from)
     }
 
     /// The home directory, if one is known.
