@@ -134,9 +134,9 @@ async fn handle(mut stream: TcpStream, act: Act) {
         }
         Act::Chunks => {
             let _ = stream.write_all(head(200, OK.len()).as_bytes()).await;
-            let part = OK.len().div_ceil(6);
+            let part = OK.len().div_ceil(10);
             for chunk in OK.as_bytes().chunks(part) {
-                tokio::time::sleep(Duration::from_millis(150)).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 if stream.write_all(chunk).await.is_err() {
                     return;
                 }
@@ -414,13 +414,13 @@ async fn headers_without_a_body_stall_and_the_retry_gets_the_answer() {
 
 #[tokio::test]
 async fn a_slow_body_that_keeps_coming_is_no_stall() {
-    // 6 parts 150 ms apart: about 900 ms in all, more than the grace period, but
-    // never 400 ms without a byte.
+    // 10 parts 100 ms apart: about 1 s in all, more than the grace period, but
+    // never 600 ms without a byte (headroom for a loaded machine).
     let server = serve(vec![Act::Chunks]).await;
     call_within_10s(&stall_client(
         &server.url,
         1,
-        Some(Duration::from_millis(400)),
+        Some(Duration::from_millis(600)),
     ))
     .await
     .unwrap();
@@ -477,6 +477,9 @@ fn trace_logs_never_show_proxy_credentials() {
         .finish();
     let heads = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let (ok, refused) = tracing::subscriber::with_default(subscriber, || {
+        // Other tests' threads may have cached a callsite as uninteresting before
+        // this subscriber existed: ask every callsite again.
+        tracing::callsite::rebuild_interest_cache();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

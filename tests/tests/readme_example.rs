@@ -73,3 +73,24 @@ fn the_readme_example_compiles_and_its_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
     assert_send(&migrate());
 }
+
+/// The example above is the README's, character for character: the README's
+/// `rust` block must appear in this file.
+#[test]
+fn this_file_holds_the_readme_example() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("## A client example\n\n```rust\n")
+        .expect("the README has its client example")
+        + "## A client example\n\n```rust\n".len();
+    let end = start
+        + readme[start..]
+            .find("```")
+            .expect("the example's code block ends");
+    let example = &readme[start..end];
+    assert!(example.contains("start_migration"), "{example}");
+    assert!(
+        include_str!("readme_example.rs").contains(example),
+        "tests/tests/readme_example.rs no longer holds the README's example verbatim"
+    );
+}
