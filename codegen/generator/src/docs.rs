@@ -24,6 +24,19 @@ const WIDTH: usize = 100;
 /// cannot overflow the stack of the recursive block and inline builders.
 const MAX_DEPTH: usize = 64;
 
+/// Inline code in Markdown for any text, backticks included (JMESPath literals
+/// such as `` `0` `` carry their own).
+pub fn code(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Converts a Smithy documentation string (HTML) into rustdoc Markdown.
 ///
 /// Lines are joined with `'\n'`; there is no trailing newline, no line ends with a space,

@@ -53,13 +53,16 @@ pub struct PageSize {
 /// Resolves every operation's pagination. The service's trait gives defaults
 /// that each operation's trait overrides member by member.
 pub fn resolve(service: &mut ir::Service, defaults: Option<&Paginated>) -> Result<()> {
-    let types = service.types.clone();
-    for op in &mut service.operations {
+    // Disjoint borrows: the operations change, the types are only read.
+    let ir::Service {
+        operations, types, ..
+    } = service;
+    for op in operations.iter_mut() {
         let Some(own) = op.paginated.as_ref() else {
             continue;
         };
         let merged = merge(defaults, own);
-        op.pagination = Some(resolve_one(&op.id, &merged, &op.input, &op.output, &types)?);
+        op.pagination = Some(resolve_one(&op.id, &merged, &op.input, &op.output, types)?);
     }
     Ok(())
 }

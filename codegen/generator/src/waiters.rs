@@ -9,6 +9,7 @@
 //! either, is taken as a wire code the model does not declare (CloudFormation
 //! waits on `ValidationError`); one that names another shape is refused.
 
+use crate::docs;
 use crate::error::{Error, Result};
 use crate::ir::{self, StructRole};
 use crate::jmespath::{self, Comparator};
@@ -68,10 +69,15 @@ pub enum Matcher {
 
 /// Resolves the waiters of every operation of `service`.
 pub fn resolve(service: &mut ir::Service, model: &Model) -> Result<()> {
-    let types = service.types.clone();
-    let errors = service.errors.clone();
+    // Disjoint borrows: the operations change, the types and errors are only read.
+    let ir::Service {
+        operations,
+        types,
+        errors,
+        ..
+    } = service;
     let mut seen: Vec<String> = Vec::new();
-    for op in &mut service.operations {
+    for op in operations.iter_mut() {
         let Some(shape) = model.shapes.get(&op.id) else {
             continue;
         };
@@ -87,7 +93,7 @@ pub fn resolve(service: &mut ir::Service, model: &Model) -> Result<()> {
                 ));
             }
             seen.push(lower);
-            op.waiters.push(waiter(op, def, &types, &errors)?);
+            op.waiters.push(waiter(op, def, types, errors)?);
         }
     }
     Ok(())
@@ -140,8 +146,10 @@ fn waiter(
                             uses_input,
                         },
                         format!(
-                            "`{}` {} `{}` ({kind})",
-                            m.path, m.comparator, m.expected
+                            "{} {} {} ({kind})",
+                            docs::code(&m.path),
+                            m.comparator,
+                            docs::code(&m.expected)
                         ),
                     )
                 }
@@ -156,7 +164,7 @@ fn waiter(
                 traits::Matcher::ErrorType(name) => match error_code(op, errors, name) {
                     Some(code) => (
                         Matcher::ErrorCode(code.clone()),
-                        format!("the error `{code}`"),
+                        format!("the call fails with `{code}`"),
                     ),
                     None => {
                         // A shape of the model that is not among the operation's errors
@@ -173,7 +181,7 @@ fn waiter(
                         }
                         (
                             Matcher::ErrorCode(bare.to_owned()),
-                            format!("the error code `{bare}` (which the model does not declare)"),
+                            format!("the call fails with `{bare}` (a code the model does not declare)"),
                         )
                     }
                 },

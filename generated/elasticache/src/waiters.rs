@@ -92,8 +92,8 @@ pub mod cache_cluster_available {
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
     > = ::querygen_client::WaiterSpec {
         name: "CacheClusterAvailable",
-        min_delay: ::std::time::Duration::from_secs(15u64),
-        max_delay: ::std::time::Duration::from_secs(120u64),
+        min_delay: ::std::time::Duration::from_secs(15),
+        max_delay: ::std::time::Duration::from_secs(120),
         classify,
     };
 }
@@ -103,7 +103,7 @@ pub mod cache_cluster_available {
 /// Polls `DescribeCacheClusters` with delays from 15 s to 120 s. The acceptors, in order (the first that matches decides; an output none matches means poll again, a service error none matches ends the wait):
 ///
 /// 1. success when `CacheClusters[].CacheClusterStatus` allStringEquals `deleted` (output)
-/// 2. success when the error `CacheClusterNotFound`
+/// 2. success when the call fails with `CacheClusterNotFound`
 /// 3. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `available` (output)
 /// 4. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `creating` (output)
 /// 5. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `incompatible-network` (output)
@@ -219,8 +219,8 @@ pub mod cache_cluster_deleted {
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
     > = ::querygen_client::WaiterSpec {
         name: "CacheClusterDeleted",
-        min_delay: ::std::time::Duration::from_secs(15u64),
-        max_delay: ::std::time::Duration::from_secs(120u64),
+        min_delay: ::std::time::Duration::from_secs(15),
+        max_delay: ::std::time::Duration::from_secs(120),
         classify,
     };
 }
@@ -274,8 +274,8 @@ pub mod replication_group_available {
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
     > = ::querygen_client::WaiterSpec {
         name: "ReplicationGroupAvailable",
-        min_delay: ::std::time::Duration::from_secs(15u64),
-        max_delay: ::std::time::Duration::from_secs(120u64),
+        min_delay: ::std::time::Duration::from_secs(15),
+        max_delay: ::std::time::Duration::from_secs(120),
         classify,
     };
 }
@@ -286,7 +286,7 @@ pub mod replication_group_available {
 ///
 /// 1. success when `ReplicationGroups[].Status` allStringEquals `deleted` (output)
 /// 2. failure when `ReplicationGroups[].Status` anyStringEquals `available` (output)
-/// 3. success when the error `ReplicationGroupNotFoundFault`
+/// 3. success when the call fails with `ReplicationGroupNotFoundFault`
 pub mod replication_group_deleted {
     /// Which state `result` reaches: that of the first acceptor that matches, in the model's order; `None` when none does.
     pub fn classify(
@@ -339,8 +339,8 @@ pub mod replication_group_deleted {
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
     > = ::querygen_client::WaiterSpec {
         name: "ReplicationGroupDeleted",
-        min_delay: ::std::time::Duration::from_secs(15u64),
-        max_delay: ::std::time::Duration::from_secs(120u64),
+        min_delay: ::std::time::Duration::from_secs(15),
+        max_delay: ::std::time::Duration::from_secs(120),
         classify,
     };
 }

@@ -15,10 +15,10 @@
 //! # }
 //! ```
 pub use ::querygen_client::{
-    CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
-    PaginationStream, ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport,
-    TrustRoots, WaiterError,
+    CallOverrides, Config, ConfigBuilder, ConstructionError, Credentials, Intercept,
+    ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport, TrustRoots,
 };
+pub use ::querygen_client::{ItemPaginator, ItemStream, PaginationStream, Paginator};
 /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
 pub use ::querygen_client::intercept;
 pub use ::querygen_client::config::ConfigError;

@@ -81,14 +81,28 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             #waiters
         }
     });
+    // What a paginated or waitable operation's methods return, only where there are some.
+    let paginated = service.operations.iter().any(|op| op.pagination.is_some());
+    let waitable = service.operations.iter().any(|op| !op.waiters.is_empty());
+    let pagination_types = paginated.then(|| {
+        quote! {
+            pub use ::querygen_client::{ItemPaginator, ItemStream, PaginationStream, Paginator};
+        }
+    });
+    let waiter_types = waitable.then(|| {
+        quote! {
+            pub use ::querygen_client::{FinalPoll, WaiterError};
+        }
+    });
     quote! {
         #(#![doc = #intro])*
 
         pub use ::querygen_client::{
-            CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
-            PaginationStream, ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport,
-            TrustRoots, WaiterError,
+            CallOverrides, Config, ConfigBuilder, ConstructionError, Credentials, Intercept,
+            ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport, TrustRoots,
         };
+        #pagination_types
+        #waiter_types
         /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
         pub use ::querygen_client::intercept;
         pub use ::querygen_client::config::ConfigError;

@@ -23,6 +23,7 @@ pub mod waiters;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+pub use crate::docs::code;
 use crate::docs::doc_lines;
 use crate::ir::{Module, NamedRef, TypeRef};
 
@@ -112,18 +113,6 @@ pub fn doc_attrs(docs: &str, fallback: &str, extra: &[String]) -> TokenStream {
 pub fn doc_line(text: &str) -> TokenStream {
     let line = format!(" {text}");
     quote!(#[doc = #line])
-}
-
-/// Inline code in Markdown for any text, backticks included.
-pub fn code(text: &str) -> String {
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// The cargo feature that compiles an operation (`start_migration` → `start-migration`).

@@ -115,8 +115,13 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
         let reached = state(acceptor.state);
         let check = match &acceptor.matcher {
             Matcher::Output { code, .. } => {
-                // Lowering produced it from tokens: it parses.
-                let code: TokenStream = code.parse().unwrap_or_default();
+                // Lowering produced it from tokens, so it parses; if it ever did not,
+                // the generated crate must fail to compile rather than drop the acceptor.
+                let code: TokenStream = code.parse().unwrap_or_else(|_| {
+                    quote!(::core::compile_error!(
+                        "querygen: a waiter matcher did not parse"
+                    ))
+                });
                 outputs.push(quote! {
                     if #code {
                         return ::std::option::Option::Some(#reached);
@@ -176,7 +181,10 @@ fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
     let error = ident(&op.error_name);
     let op_path = quote!(crate::operation::#op_module);
     let name = &waiter.name;
-    let (min, max) = (waiter.min_delay, waiter.max_delay);
+    let (min, max) = (
+        proc_macro2::Literal::u64_unsuffixed(waiter.min_delay),
+        proc_macro2::Literal::u64_unsuffixed(waiter.max_delay),
+    );
     quote! {
         #[cfg(feature = "client")]
         pub(crate) static SPEC: ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error> =
