@@ -36,13 +36,10 @@ impl ConfigBuilder {
         )?;
         // The providers reach STS and the SSO portal through the client's proxy and
         // trust its CA bundle.
-        let mut providers = providers
+        let providers = providers
             .with_profile_name(settings.profile.clone())
             .with_region(settings.region.clone())
-            .with_proxy(settings.proxy.clone());
-        if let Some(roots) = &settings.ca_bundle {
-            providers = providers.with_trust_roots(roots.clone());
-        }
+            .with_network_defaults(&settings.proxy, settings.ca_bundle.as_ref());
         let chain = DefaultCredentialsChain::new(providers);
         // The last place the SDKs look for the region: the instance's, asked on the
         // first call (with the chain's IMDS client, so one token serves both).

@@ -566,3 +566,46 @@ async fn metadata_endpoints_are_never_proxied() {
     assert_eq!(transport.send(get(&url)).await.unwrap().status(), 200);
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn proxies_given_to_the_providers_in_code_win_over_the_environment() {
+    let sts = serve(|_| Reply::ok(ASSUMED)).await;
+    let proxy = proxy(None).await;
+    let config_file = temp_path("provider-no-proxy-config");
+    std::fs::write(
+        &config_file,
+        "[profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = base\nregion = eu-central-1\n\
+         [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let config_path = config_file.display().to_string();
+    let proxy_url = proxy.url_with_password();
+    // As in `the_providers_reach_sts_through_the_clients_proxy`, the STS host is a
+    // name only the environment's proxy resolves; code says "no proxy", so the
+    // request goes direct, cannot resolve it, and the proxy never sees it.
+    let sts_url = format!("http://sts.through-the-proxy.test:{}", sts.port());
+    let env = Env::from_pairs([
+        ("AWS_CONFIG_FILE", config_path.as_str()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
+        ("AWS_PROFILE", "ops"),
+        ("AWS_ENDPOINT_URL_STS", sts_url.as_str()),
+        ("HTTP_PROXY", proxy_url.as_str()),
+    ]);
+    let providers =
+        querygen_client::credentials::ProviderConfig::new(env).with_proxy(ProxyConfig::none());
+    let config = ConfigBuilder::from_provider_config(providers, &SERVICE)
+        .unwrap()
+        .build();
+    let credentials = config
+        .credentials_provider()
+        .expect("the default chain")
+        .provide_credentials()
+        .await;
+    std::fs::remove_file(&config_file).unwrap();
+    assert!(credentials.is_err(), "{credentials:?}");
+    assert_eq!(proxy.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(sts.requests().len(), 0);
+}

@@ -22,8 +22,9 @@ pub struct ProviderConfig {
     env: Env,
     clock: Arc<dyn Clock>,
     transport: Option<Arc<dyn Transport>>,
-    proxy: ProxyConfig,
-    trust_roots: TrustRoots,
+    /// `None`: not given, so `from_env` may give the environment's.
+    proxy: Option<ProxyConfig>,
+    trust_roots: Option<TrustRoots>,
     profile_name: Option<String>,
     region: Option<String>,
     files: Arc<OnceLock<Result<ProfileFiles, String>>>,
@@ -41,8 +42,8 @@ impl ProviderConfig {
             env,
             clock: Arc::new(SystemClock),
             transport: None,
-            proxy: ProxyConfig::none(),
-            trust_roots: TrustRoots::default(),
+            proxy: None,
+            trust_roots: None,
             profile_name: None,
             region: None,
             files: Arc::new(OnceLock::new()),
@@ -62,18 +63,33 @@ impl ProviderConfig {
         self
     }
 
-    /// The proxies the default transport of the providers uses (the client's, with
-    /// [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env)). Instance and
-    /// container metadata endpoints are reached directly whatever it says.
+    /// The proxies the default transport of the providers uses. Without it,
+    /// [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env) gives them the
+    /// environment's. Instance and container metadata endpoints are reached
+    /// directly whatever it says.
     pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
-        self.proxy = proxy;
+        self.proxy = Some(proxy);
         self
     }
 
-    /// The certificate authorities the default transport of the providers trusts
-    /// (the client's, with [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env)).
+    /// The certificate authorities the default transport of the providers trusts.
+    /// Without it, [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env) gives
+    /// them the environment's or the profile's bundle, if any.
     pub fn with_trust_roots(mut self, roots: TrustRoots) -> Self {
-        self.trust_roots = roots;
+        self.trust_roots = Some(roots);
+        self
+    }
+
+    /// Gives the environment's proxies and CA bundle where none was given in code.
+    pub(crate) fn with_network_defaults(
+        mut self,
+        proxy: &ProxyConfig,
+        roots: Option<&TrustRoots>,
+    ) -> Self {
+        self.proxy.get_or_insert_with(|| proxy.clone());
+        if self.trust_roots.is_none() {
+            self.trust_roots = roots.cloned();
+        }
         self
     }
 
@@ -144,8 +160,12 @@ impl ProviderConfig {
     ) -> Result<Arc<dyn Transport>, CredentialsError> {
         let settings = crate::TransportSettings {
             connect_timeout,
-            proxy: self.proxy.clone().for_metadata_endpoints(),
-            trust_roots: self.trust_roots.clone(),
+            proxy: self
+                .proxy
+                .clone()
+                .unwrap_or_default()
+                .for_metadata_endpoints(),
+            trust_roots: self.trust_roots.clone().unwrap_or_default(),
             ..crate::TransportSettings::default()
         };
         Ok(Arc::new(crate::HyperTransport::new(settings)))
