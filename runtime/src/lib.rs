@@ -35,6 +35,7 @@ pub mod serde_support;
 pub mod server;
 mod unknown;
 pub mod waiters;
+mod wire_enum;
 pub mod xml;
 
 pub use build_error::BuildError;
@@ -42,6 +43,7 @@ pub use date_time::{DateTime, TimestampFormat};
 pub use document::{Document, Number};
 pub use numbers::{BigDecimal, BigInteger};
 pub use unknown::UnknownVariant;
+pub use wire_enum::StringEnum;
 
 /// The map type of generated code: insertion-ordered, so what a caller
 /// inserts is what goes on the wire, in that order, on every run.

@@ -8,7 +8,7 @@
 use base64::Engine as _;
 
 use crate::xml::{Node, XmlError, XmlErrorKind, XmlReader};
-use crate::DateTime;
+use crate::{DateTime, IndexMap};
 
 pub use crate::date_time::TimestampFormat;
 
@@ -118,6 +118,186 @@ impl QueryWriter {
             TimestampFormat::HttpDate => value.to_http_date(),
         };
         self.string(&text);
+    }
+
+    /// The whole body of a request: `Action`, `Version`, then `input`'s members.
+    pub fn body<T: WriteQuery>(action: &str, version: &str, input: &T) -> String {
+        let mut writer = Self::new(action, version);
+        input.write_query(&mut writer);
+        writer.finish()
+    }
+
+    /// Member `key` of the structure being written, if it is set.
+    pub fn member<T: WriteQuery + ?Sized>(&mut self, key: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            let mark = self.mark();
+            self.push(key);
+            value.write_query(self);
+            self.truncate(mark);
+        }
+    }
+
+    /// A list member, if it is set: `key.item.1`, `key.item.2`, … (`item` is
+    /// `member` unless the model renames it), or `key=` when it is empty.
+    pub fn list<T: WriteQuery>(&mut self, key: &str, item: &str, items: Option<&[T]>) {
+        self.items(key, Some(item), items);
+    }
+
+    /// A flattened list member, if it is set: `key.1`, `key.2`, …, or `key=`
+    /// when it is empty.
+    pub fn flat_list<T: WriteQuery>(&mut self, key: &str, items: Option<&[T]>) {
+        self.items(key, None, items);
+    }
+
+    fn items<T: WriteQuery>(&mut self, key: &str, item: Option<&str>, items: Option<&[T]>) {
+        let Some(items) = items else { return };
+        let mark = self.mark();
+        self.push(key);
+        if items.is_empty() {
+            self.empty();
+        } else {
+            if let Some(item) = item {
+                self.push(item);
+            }
+            let items_mark = self.mark();
+            for (index, value) in items.iter().enumerate() {
+                self.push_index(index + 1);
+                value.write_query(self);
+                self.truncate(items_mark);
+            }
+        }
+        self.truncate(mark);
+    }
+
+    /// A map member, if it is set and not empty: `key.entry.N.key_name` and
+    /// `key.entry.N.value_name` (by default `key` and `value`).
+    pub fn map<K: WriteQuery, V: WriteQuery>(
+        &mut self,
+        key: &str,
+        key_name: &str,
+        value_name: &str,
+        entries: Option<&IndexMap<K, V>>,
+    ) {
+        self.entries(key, true, key_name, value_name, entries);
+    }
+
+    /// A flattened map member: `key.N.key_name` and `key.N.value_name`.
+    pub fn flat_map<K: WriteQuery, V: WriteQuery>(
+        &mut self,
+        key: &str,
+        key_name: &str,
+        value_name: &str,
+        entries: Option<&IndexMap<K, V>>,
+    ) {
+        self.entries(key, false, key_name, value_name, entries);
+    }
+
+    fn entries<K: WriteQuery, V: WriteQuery>(
+        &mut self,
+        key: &str,
+        wrapped: bool,
+        key_name: &str,
+        value_name: &str,
+        entries: Option<&IndexMap<K, V>>,
+    ) {
+        let Some(entries) = entries.filter(|entries| !entries.is_empty()) else {
+            return;
+        };
+        let mark = self.mark();
+        self.push(key);
+        if wrapped {
+            self.push("entry");
+        }
+        let entries_mark = self.mark();
+        for (index, (entry_key, entry_value)) in entries.iter().enumerate() {
+            self.push_index(index + 1);
+            self.member(key_name, Some(entry_key));
+            self.member(value_name, Some(entry_value));
+            self.truncate(entries_mark);
+        }
+        self.truncate(mark);
+    }
+}
+
+/// A value that generated serializers write at the writer's current key: a
+/// structure or union (its members under the key), an enum, or a leaf.
+/// Generated types implement it; this crate implements it for the leaves,
+/// with awsQuery's defaults (base64 blobs, RFC 3339 timestamps).
+pub trait WriteQuery {
+    /// Writes the value at `writer`'s current key.
+    fn write_query(&self, writer: &mut QueryWriter);
+}
+
+impl WriteQuery for str {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.string(self);
+    }
+}
+
+impl WriteQuery for String {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.string(self);
+    }
+}
+
+impl WriteQuery for bool {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.boolean(*self);
+    }
+}
+
+/// Integers, written in decimal.
+macro_rules! write_integer {
+    ($($ty:ty),*) => {$(
+        impl WriteQuery for $ty {
+            fn write_query(&self, writer: &mut QueryWriter) {
+                writer.integer(i64::from(*self));
+            }
+        }
+    )*};
+}
+
+write_integer!(i8, i16, i32, i64);
+
+impl WriteQuery for f32 {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.float(*self);
+    }
+}
+
+impl WriteQuery for f64 {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.double(*self);
+    }
+}
+
+impl WriteQuery for crate::BigInteger {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.string(self.as_str());
+    }
+}
+
+impl WriteQuery for crate::BigDecimal {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.string(self.as_str());
+    }
+}
+
+impl WriteQuery for Vec<u8> {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.blob(self);
+    }
+}
+
+impl WriteQuery for DateTime {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.timestamp(self, TimestampFormat::DateTime);
+    }
+}
+
+impl<T: crate::StringEnum> WriteQuery for T {
+    fn write_query(&self, writer: &mut QueryWriter) {
+        writer.string(self.as_ref());
     }
 }
 
@@ -333,6 +513,123 @@ pub trait ErrorCode {
     fn code(&self) -> Option<&str>;
 }
 
+/// What a variant of an operation's error enum holds: a modeled error
+/// structure or an [`UnhandledError`].
+pub trait CodedError: ErrorCode + std::error::Error + Send + Sync + 'static {}
+
+impl<T: ErrorCode + std::error::Error + Send + Sync + 'static> CodedError for T {}
+
+/// A generated error structure: its code, and how it is read from an error body.
+pub trait ModeledError: crate::xml::ReadXml {
+    /// The error code the service sends (`Code` in the error document).
+    const CODE: &'static str;
+
+    /// The optional string member that the envelope's `<Message>` fills when
+    /// the shape's own element is absent; `None` for shapes without one.
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+
+    /// Reads the error from a body whose envelope was already read.
+    fn read_error_body(body: &[u8], envelope: &ErrorEnvelope) -> Result<Self, XmlError> {
+        let (mut reader, node) = error_element(body)?;
+        let mut error = Self::read_xml(&mut reader, &node)?;
+        if let Some(message) = error.message_mut() {
+            if message.is_none() {
+                message.clone_from(&envelope.message);
+            }
+        }
+        Ok(error)
+    }
+}
+
+impl<E: ModeledError> ErrorCode for E {
+    fn code(&self) -> Option<&str> {
+        Some(E::CODE)
+    }
+}
+
+impl ErrorCode for UnhandledError {
+    fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+}
+
+/// A generated operation error enum: one variant per modeled error the
+/// operation may return, and `Unhandled`. [`parse_error`] reads one from a
+/// response through it.
+pub trait OperationError: Sized {
+    /// The variant whose error has the body's code, read from the body, or
+    /// `None` when no variant has that code.
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>>;
+
+    /// The `Unhandled` variant.
+    fn unhandled(error: Box<UnhandledError>) -> Self;
+
+    /// The error the variant holds.
+    fn as_error(&self) -> &dyn CodedError;
+}
+
+/// An error body whose envelope was read and has a code: what
+/// [`OperationError::read_modeled`] picks a variant from.
+#[derive(Debug)]
+pub struct ErrorBody<'a> {
+    code: &'a str,
+    body: &'a [u8],
+    envelope: &'a ErrorEnvelope,
+}
+
+impl ErrorBody<'_> {
+    /// The error code the body carries.
+    pub fn code(&self) -> &str {
+        self.code
+    }
+
+    /// The error `E` made into a variant, if the body carries `E`'s code.
+    pub fn read<E: ModeledError, T>(
+        &self,
+        variant: impl FnOnce(E) -> T,
+    ) -> Option<Result<T, XmlError>> {
+        (self.code == E::CODE).then(|| E::read_error_body(self.body, self.envelope).map(variant))
+    }
+}
+
+/// Parses a non-2xx response body into an operation's error: the `Code`
+/// picks the variant; an unknown code, or a body that cannot be read, is
+/// `Unhandled`.
+pub fn parse_error<E: OperationError>(status: u16, body: &[u8]) -> E {
+    let envelope = match ErrorEnvelope::parse(body) {
+        Ok(envelope) => envelope,
+        Err(problem) => return E::unhandled(UnhandledError::boxed(status, body, Err(problem))),
+    };
+    let read = envelope.code.as_deref().and_then(|code| {
+        E::read_modeled(&ErrorBody {
+            code,
+            body,
+            envelope: &envelope,
+        })
+    });
+    match read {
+        Some(Ok(error)) => error,
+        // One place turns an unreadable modeled error into `Unhandled`.
+        Some(Err(problem)) => E::unhandled(UnhandledError::boxed(status, body, Err(problem))),
+        None => E::unhandled(UnhandledError::boxed(status, body, Ok(envelope))),
+    }
+}
+
+/// How generated error structures display: the code, then the message if any.
+pub fn fmt_error(
+    code: &str,
+    message: Option<&str>,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    f.write_str(code)?;
+    if let Some(message) = message {
+        write!(f, ": {message}")?;
+    }
+    Ok(())
+}
+
 /// An error response the model does not describe, or could not be read: everything known about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnhandledError {
@@ -412,6 +709,133 @@ impl std::error::Error for UnhandledError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scoped_writers_write_members_lists_and_maps() {
+        let mut writer = QueryWriter::new("Op", "2015-02-02");
+        writer.member("Name", Some("a b"));
+        writer.member::<str>("Unset", None);
+        writer.list("Ids", "Id", Some(&["x".to_owned(), "y".to_owned()][..]));
+        writer.list::<String>("Empty", "member", Some(&[]));
+        writer.flat_list("Flat", Some(&[1i32, 2][..]));
+        let mut tags = IndexMap::new();
+        tags.insert("k1".to_owned(), true);
+        tags.insert("k2".to_owned(), false);
+        writer.map("Tags", "key", "value", Some(&tags));
+        writer.flat_map("Flat2", "K", "V", Some(&tags));
+        writer.map::<String, bool>("None", "key", "value", Some(&IndexMap::new()));
+        assert_eq!(
+            writer.finish(),
+            "Action=Op&Version=2015-02-02&Name=a%20b&Ids.Id.1=x&Ids.Id.2=y&Empty=\
+             &Flat.1=1&Flat.2=2\
+             &Tags.entry.1.key=k1&Tags.entry.1.value=true&Tags.entry.2.key=k2&Tags.entry.2.value=false\
+             &Flat2.1.K=k1&Flat2.1.V=true&Flat2.2.K=k2&Flat2.2.V=false"
+        );
+    }
+
+    /// A stand-in for a generated error structure and operation error enum.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Fault {
+        message: Option<String>,
+        detail: Option<String>,
+    }
+
+    impl std::fmt::Display for Fault {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fmt_error(<Self as ModeledError>::CODE, self.message.as_deref(), f)
+        }
+    }
+
+    impl std::error::Error for Fault {}
+
+    impl crate::xml::ReadXml for Fault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+            let (mut message, mut detail) = (None, None);
+            while let Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "message" => reader.read_into(&child, &mut message),
+                    "Detail" => reader.read_into(&child, &mut detail),
+                    _ => reader.skip(&child),
+                }?;
+            }
+            Ok(Self { message, detail })
+        }
+    }
+
+    impl ModeledError for Fault {
+        const CODE: &'static str = "Fault";
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
+        }
+    }
+
+    #[derive(Debug)]
+    enum OpError {
+        Fault(Fault),
+        Unhandled(Box<UnhandledError>),
+    }
+
+    impl OperationError for OpError {
+        fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+            error.read(Self::Fault)
+        }
+        fn unhandled(error: Box<UnhandledError>) -> Self {
+            Self::Unhandled(error)
+        }
+        fn as_error(&self) -> &dyn CodedError {
+            match self {
+                Self::Fault(error) => error,
+                Self::Unhandled(error) => &**error,
+            }
+        }
+    }
+
+    fn error_body(code: &str, inner: &str) -> String {
+        format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
+             <Message>from the envelope</Message>{inner}</Error><RequestId>r-1</RequestId></ErrorResponse>"
+        )
+    }
+
+    #[test]
+    fn parse_error_picks_the_variant_by_code_and_fills_the_message() {
+        let body = error_body("Fault", "<Detail>d</Detail>");
+        let OpError::Fault(fault) = parse_error::<OpError>(400, body.as_bytes()) else {
+            panic!("not the modeled error");
+        };
+        assert_eq!(fault.detail.as_deref(), Some("d"));
+        assert_eq!(fault.message.as_deref(), Some("from the envelope"));
+        assert_eq!(fault.to_string(), "Fault: from the envelope");
+
+        // The shape's own element wins over the envelope's.
+        let body = error_body("Fault", "<message>own</message>");
+        let error = parse_error::<OpError>(400, body.as_bytes());
+        assert_eq!(ErrorCode::code(error.as_error()), Some("Fault"));
+        assert_eq!(error.as_error().to_string(), "Fault: own");
+    }
+
+    #[test]
+    fn parse_error_keeps_what_it_cannot_match_as_unhandled() {
+        let body = error_body("Other", "");
+        let OpError::Unhandled(unhandled) = parse_error::<OpError>(503, body.as_bytes()) else {
+            panic!("an unknown code is unhandled");
+        };
+        assert_eq!(unhandled.code.as_deref(), Some("Other"));
+        assert_eq!(unhandled.request_id.as_deref(), Some("r-1"));
+        assert!(unhandled.parse_error.is_none());
+
+        // A modeled code with an unreadable body, and a body that is no error document.
+        let body = error_body("Fault", "<Detail><x/></Detail>");
+        let OpError::Unhandled(unhandled) = parse_error::<OpError>(400, body.as_bytes()) else {
+            panic!("an unreadable modeled error is unhandled");
+        };
+        assert!(unhandled.parse_error.is_some());
+        let OpError::Unhandled(unhandled) = parse_error::<OpError>(502, b"<html>") else {
+            panic!("not an error document");
+        };
+        assert_eq!(unhandled.status, 502);
+        assert!(unhandled.parse_error.is_some());
+    }
 
     #[test]
     fn encodes_with_the_rfc3986_unreserved_set() {

@@ -4,6 +4,7 @@
 //! and answer as the service would.
 
 use std::fmt;
+use std::hash::Hash;
 
 use base64::Engine as _;
 use indexmap::IndexMap;
@@ -228,6 +229,87 @@ impl QueryTree {
         Ok(out)
     }
 
+    /// Member `key` of the structure under this node, read as `T`, if present.
+    pub fn member<T: ReadQuery>(&self, key: &str) -> Result<Option<T>, QueryError> {
+        self.child(key).map(T::read_query).transpose()
+    }
+
+    /// A list member, if present: the numbered children of `key.item`
+    /// (`item` is `member` unless the model renames it); `key=` alone is empty.
+    pub fn list<T: ReadQuery>(&self, key: &str, item: &str) -> Result<Option<Vec<T>>, QueryError> {
+        let Some(list) = self.child(key) else {
+            return Ok(None);
+        };
+        match list.child(item) {
+            Some(items) => items.read_items().map(Some),
+            None => Ok(Some(Vec::new())),
+        }
+    }
+
+    /// A flattened list member, if present: the numbered children of `key`.
+    pub fn flat_list<T: ReadQuery>(&self, key: &str) -> Result<Option<Vec<T>>, QueryError> {
+        self.child(key).map(QueryTree::read_items).transpose()
+    }
+
+    fn read_items<T: ReadQuery>(&self) -> Result<Vec<T>, QueryError> {
+        self.items()?
+            .iter()
+            .map(|item| T::read_query(item))
+            .collect()
+    }
+
+    /// A map member, if present: `key.entry.N.key_name` and
+    /// `key.entry.N.value_name`.
+    pub fn map<K: ReadQuery + Hash + Eq, V: ReadQuery>(
+        &self,
+        key: &str,
+        key_name: &str,
+        value_name: &str,
+    ) -> Result<Option<IndexMap<K, V>>, QueryError> {
+        let Some(map) = self.child(key) else {
+            return Ok(None);
+        };
+        match map.child("entry") {
+            Some(entries) => entries.read_entries(key_name, value_name).map(Some),
+            None => Ok(Some(IndexMap::new())),
+        }
+    }
+
+    /// A flattened map member, if present: `key.N.key_name` and `key.N.value_name`.
+    pub fn flat_map<K: ReadQuery + Hash + Eq, V: ReadQuery>(
+        &self,
+        key: &str,
+        key_name: &str,
+        value_name: &str,
+    ) -> Result<Option<IndexMap<K, V>>, QueryError> {
+        self.child(key)
+            .map(|entries| entries.read_entries(key_name, value_name))
+            .transpose()
+    }
+
+    fn read_entries<K: ReadQuery + Hash + Eq, V: ReadQuery>(
+        &self,
+        key_name: &str,
+        value_name: &str,
+    ) -> Result<IndexMap<K, V>, QueryError> {
+        let mut map = IndexMap::new();
+        for entry in self.items()? {
+            let key = entry
+                .child(key_name)
+                .ok_or_else(|| QueryError::new(entry.key(), "map entry without a key"))?;
+            let value = entry
+                .child(value_name)
+                .ok_or_else(|| QueryError::new(entry.key(), "map entry without a value"))?;
+            map.insert(K::read_query(key)?, V::read_query(value)?);
+        }
+        Ok(map)
+    }
+
+    /// The error for a structure that lacks a required member.
+    pub fn missing(&self, problem: crate::BuildError) -> QueryError {
+        QueryError::new(self.key(), problem.to_string())
+    }
+
     /// Checks `Action` and `Version`.
     pub fn expect_action(&self, action: &str, version: &str) -> Result<(), QueryError> {
         for (key, expected) in [("Action", action), ("Version", version)] {
@@ -330,12 +412,297 @@ impl XmlWriter {
         self.element(name, &text);
     }
 
+    /// Escaped text inside the element being written.
+    pub fn text(&mut self, text: &str) {
+        escape_into(&mut self.out, text);
+    }
+
+    /// Member `name` of the structure being written, if it is set:
+    /// `<name>…</name>`.
+    pub fn member<T: WriteXml + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.start(name, None);
+            value.write_xml(self);
+            self.end(name);
+        }
+    }
+
+    /// A list member, if it is set: `<name><item>…</item>…</name>` (`item` is
+    /// `member` unless the model renames it).
+    pub fn list<T: WriteXml>(&mut self, name: &str, item: &str, items: Option<&[T]>) {
+        if let Some(items) = items {
+            self.start(name, None);
+            for value in items {
+                self.member(item, Some(value));
+            }
+            self.end(name);
+        }
+    }
+
+    /// A flattened list member, if it is set: one `<name>…</name>` per item.
+    pub fn flat_list<T: WriteXml>(&mut self, name: &str, items: Option<&[T]>) {
+        for value in items.unwrap_or_default() {
+            self.member(name, Some(value));
+        }
+    }
+
+    /// A map member, if it is set: `<name><entry><key_name>…</key_name>
+    /// <value_name>…</value_name></entry>…</name>`.
+    pub fn map<K: WriteXml, V: WriteXml>(
+        &mut self,
+        name: &str,
+        key_name: &str,
+        value_name: &str,
+        entries: Option<&IndexMap<K, V>>,
+    ) {
+        if let Some(entries) = entries {
+            self.start(name, None);
+            self.entries("entry", key_name, value_name, entries);
+            self.end(name);
+        }
+    }
+
+    /// A flattened map member, if it is set: one `<name>` entry element per entry.
+    pub fn flat_map<K: WriteXml, V: WriteXml>(
+        &mut self,
+        name: &str,
+        key_name: &str,
+        value_name: &str,
+        entries: Option<&IndexMap<K, V>>,
+    ) {
+        if let Some(entries) = entries {
+            self.entries(name, key_name, value_name, entries);
+        }
+    }
+
+    fn entries<K: WriteXml, V: WriteXml>(
+        &mut self,
+        entry: &str,
+        key_name: &str,
+        value_name: &str,
+        entries: &IndexMap<K, V>,
+    ) {
+        for (key, value) in entries {
+            self.start(entry, None);
+            self.member(key_name, Some(key));
+            self.member(value_name, Some(value));
+            self.end(entry);
+        }
+    }
+
     /// `<ResponseMetadata><RequestId>…</RequestId></ResponseMetadata>`.
     pub fn response_metadata(&mut self, request_id: &str) {
         self.start("ResponseMetadata", None);
         self.element("RequestId", request_id);
         self.end("ResponseMetadata");
     }
+}
+
+/// A value that generated request readers read from one request node: a
+/// structure or union (from the keys under it), an enum, or a leaf (the
+/// server side of [`WriteQuery`](crate::query::WriteQuery)).
+pub trait ReadQuery: Sized {
+    /// Reads the value at `node`.
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError>;
+}
+
+impl ReadQuery for String {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
+        node.text().map(str::to_owned)
+    }
+}
+
+/// Leaves read with `FromStr`; the text names the type in errors.
+macro_rules! read_query_parsed {
+    ($($ty:ty => $expected:literal),* $(,)?) => {$(
+        impl ReadQuery for $ty {
+            fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
+                node.parsed($expected)
+            }
+        }
+    )*};
+}
+
+read_query_parsed! {
+    bool => "a boolean",
+    i8 => "an 8-bit integer",
+    i16 => "a 16-bit integer",
+    i32 => "a 32-bit integer",
+    i64 => "a 64-bit integer",
+    f32 => "a number",
+    f64 => "a number",
+    crate::BigInteger => "an integer",
+    crate::BigDecimal => "a decimal",
+}
+
+impl ReadQuery for Vec<u8> {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
+        node.blob()
+    }
+}
+
+impl ReadQuery for DateTime {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
+        node.timestamp(TimestampFormat::DateTime)
+    }
+}
+
+impl<T: crate::StringEnum> ReadQuery for T {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
+        node.text().map(T::from)
+    }
+}
+
+/// A value that generated response writers write inside its element: a
+/// structure or union (its members as child elements), an enum, or a leaf
+/// (the server side of [`ReadXml`](crate::xml::ReadXml)).
+pub trait WriteXml {
+    /// Writes the element's content.
+    fn write_xml(&self, writer: &mut XmlWriter);
+}
+
+impl WriteXml for str {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self);
+    }
+}
+
+impl WriteXml for String {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self);
+    }
+}
+
+impl WriteXml for bool {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(if *self { "true" } else { "false" });
+    }
+}
+
+/// Integers, in decimal.
+macro_rules! write_xml_integer {
+    ($($ty:ty),*) => {$(
+        impl WriteXml for $ty {
+            fn write_xml(&self, writer: &mut XmlWriter) {
+                writer.text(&self.to_string());
+            }
+        }
+    )*};
+}
+
+write_xml_integer!(i8, i16, i32, i64);
+
+/// Floats: `NaN`, `Infinity`, `-Infinity` for the specials, else the
+/// shortest text at the value's own width.
+macro_rules! write_xml_float {
+    ($($ty:ty),*) => {$(
+        impl WriteXml for $ty {
+            fn write_xml(&self, writer: &mut XmlWriter) {
+                let mut text = String::new();
+                crate::query::push_float(&mut text, *self);
+                writer.text(&text);
+            }
+        }
+    )*};
+}
+
+write_xml_float!(f32, f64);
+
+impl WriteXml for crate::BigInteger {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self.as_str());
+    }
+}
+
+impl WriteXml for crate::BigDecimal {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self.as_str());
+    }
+}
+
+impl WriteXml for Vec<u8> {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(&base64::engine::general_purpose::STANDARD.encode(self));
+    }
+}
+
+impl WriteXml for DateTime {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(&self.to_rfc3339_micros());
+    }
+}
+
+impl<T: crate::StringEnum> WriteXml for T {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self.as_ref());
+    }
+}
+
+/// A generated error structure (or [`UnhandledError`](crate::query::UnhandledError))
+/// as the service answers it.
+pub trait ErrorResponse {
+    /// The HTTP status and the `<ErrorResponse>` document.
+    fn to_response(&self, request_id: &str) -> (u16, String);
+}
+
+impl ErrorResponse for crate::query::UnhandledError {
+    fn to_response(&self, request_id: &str) -> (u16, String) {
+        (self.status, self.to_response_body(request_id))
+    }
+}
+
+/// The `<ErrorResponse>` document of a modeled error: `fault` is `Sender` or
+/// `Receiver`; the message travels in `<Message>`, the other members after it.
+pub fn error_response<T: WriteXml>(
+    namespace: Option<&str>,
+    fault: &str,
+    code: &str,
+    message: Option<&str>,
+    members: &T,
+    request_id: &str,
+) -> String {
+    let mut writer = XmlWriter::new();
+    writer.start("ErrorResponse", namespace);
+    writer.start("Error", None);
+    writer.element("Type", fault);
+    writer.element("Code", code);
+    writer.member("Message", message);
+    members.write_xml(&mut writer);
+    writer.end("Error");
+    writer.element("RequestId", request_id);
+    writer.end("ErrorResponse");
+    writer.finish()
+}
+
+/// The `<{Op}Response>` document: `<{Op}Result>` holding the output's
+/// members, then the response metadata.
+pub fn response<T: WriteXml>(
+    operation: &str,
+    namespace: Option<&str>,
+    output: &T,
+    request_id: &str,
+) -> String {
+    let response = format!("{operation}Response");
+    let result = format!("{operation}Result");
+    let mut writer = XmlWriter::new();
+    writer.start(&response, namespace);
+    writer.start(&result, None);
+    output.write_xml(&mut writer);
+    writer.end(&result);
+    writer.response_metadata(request_id);
+    writer.end(&response);
+    writer.finish()
+}
+
+/// Parses a request body for `action` (checking `Action` and `Version`) into `T`.
+pub fn read_request<T: ReadQuery>(
+    body: &[u8],
+    action: &str,
+    version: &str,
+) -> Result<T, QueryError> {
+    let tree = QueryTree::parse(body)?;
+    tree.expect_action(action, version)?;
+    T::read_query(&tree)
 }
 
 /// Escapes XML text: markup characters, and `\r`, which XML would otherwise normalise away.
@@ -470,6 +837,57 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "`N`: expected an integer, found \"abc\""
+        );
+    }
+
+    #[test]
+    fn scoped_readers_read_members_lists_and_maps() {
+        let body = b"Action=Op&Version=1&Name=a%20b&Ids.Id.1=x&Ids.Id.2=y&Empty=\
+                     &Flat.1=1&Flat.2=2&Tags.entry.1.key=k&Tags.entry.1.value=true\
+                     &Flat2.1.K=k&Flat2.1.V=false";
+        let tree = QueryTree::parse(body).unwrap();
+        assert_eq!(
+            tree.member::<String>("Name").unwrap().as_deref(),
+            Some("a b")
+        );
+        assert_eq!(tree.member::<String>("Unset").unwrap(), None);
+        let ids: Option<Vec<String>> = tree.list("Ids", "Id").unwrap();
+        assert_eq!(ids, Some(vec!["x".to_owned(), "y".to_owned()]));
+        assert_eq!(
+            tree.list::<String>("Empty", "member").unwrap(),
+            Some(vec![])
+        );
+        assert_eq!(tree.flat_list::<i32>("Flat").unwrap(), Some(vec![1, 2]));
+        let tags: IndexMap<String, bool> = tree.map("Tags", "key", "value").unwrap().unwrap();
+        assert_eq!(tags.get("k"), Some(&true));
+        let flat: IndexMap<String, bool> = tree.flat_map("Flat2", "K", "V").unwrap().unwrap();
+        assert_eq!(flat.get("k"), Some(&false));
+        let bad = tree.member::<i32>("Name").unwrap_err();
+        assert_eq!(bad.key, "Name");
+
+        let tree = QueryTree::parse(b"Tags.entry.1.key=k").unwrap();
+        let err = tree
+            .map::<String, String>("Tags", "key", "value")
+            .unwrap_err();
+        assert_eq!(err.reason, "map entry without a value");
+    }
+
+    #[test]
+    fn scoped_writers_write_members_lists_and_maps() {
+        let mut writer = XmlWriter::new();
+        writer.member("Name", Some("a<b"));
+        writer.member::<str>("Unset", None);
+        writer.list("Ids", "Id", Some(&["x".to_owned()][..]));
+        writer.flat_list("Flat", Some(&[1i32, 2][..]));
+        let mut tags = IndexMap::new();
+        tags.insert("k".to_owned(), true);
+        writer.map("Tags", "key", "value", Some(&tags));
+        writer.flat_map("Flat2", "K", "V", Some(&tags));
+        assert_eq!(
+            writer.finish(),
+            "<Name>a&lt;b</Name><Ids><Id>x</Id></Ids><Flat>1</Flat><Flat>2</Flat>\
+             <Tags><entry><key>k</key><value>true</value></entry></Tags>\
+             <Flat2><K>k</K><V>true</V></Flat2>"
         );
     }
 

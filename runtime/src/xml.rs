@@ -14,6 +14,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::Hash;
+
+use indexmap::IndexMap;
 
 use quick_xml::events::Event;
 
@@ -474,43 +477,23 @@ impl<'a> XmlReader<'a> {
         Ok(T::from(self.text(node)?.as_ref()))
     }
 
-    // The `*_into` readers below store a member's value in its slot and are
-    // what generated `read_xml` functions call, one call per member: the
-    // per-member code stays a call, not a copy of the read and its error path.
-    // Generic ones are instantiated once per value type, not per member.
+    // The `*_into` readers below store a member's value in the builder
+    // field generated `read_xml` functions pass them, one call per member:
+    // the per-member code stays a call, not a copy of the read and its error
+    // path. They are instantiated once per value type, not per member.
 
-    /// [`read_string`](Self::read_string) into `slot`.
-    pub fn read_string_into(
+    /// A member's element read as `T` into `slot`.
+    pub fn read_into<T: ReadXml>(
         &mut self,
         node: &Node,
-        slot: &mut Option<String>,
-    ) -> Result<(), XmlError> {
-        *slot = Some(self.read_string(node)?);
-        Ok(())
-    }
-
-    /// [`read_parsed`](Self::read_parsed) into `slot`.
-    pub fn read_parsed_into<T: std::str::FromStr>(
-        &mut self,
-        node: &Node,
-        expected: &'static str,
         slot: &mut Option<T>,
     ) -> Result<(), XmlError> {
-        *slot = Some(self.read_parsed(node, expected)?);
+        *slot = Some(T::read_xml(self, node)?);
         Ok(())
     }
 
-    /// [`read_blob`](Self::read_blob) into `slot`.
-    pub fn read_blob_into(
-        &mut self,
-        node: &Node,
-        slot: &mut Option<Vec<u8>>,
-    ) -> Result<(), XmlError> {
-        *slot = Some(self.read_blob(node)?);
-        Ok(())
-    }
-
-    /// [`read_timestamp`](Self::read_timestamp) into `slot`.
+    /// [`read_timestamp`](Self::read_timestamp) into `slot`, for a member
+    /// whose format is not the default date-time.
     pub fn read_timestamp_into(
         &mut self,
         node: &Node,
@@ -521,50 +504,18 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    /// [`read_enum`](Self::read_enum) into `slot`.
-    pub fn read_enum_into<T: for<'s> From<&'s str>>(
-        &mut self,
-        node: &Node,
-        slot: &mut Option<T>,
-    ) -> Result<(), XmlError> {
-        *slot = Some(self.read_enum(node)?);
-        Ok(())
-    }
-
-    /// An integer enum leaf into `slot`.
-    pub fn read_int_enum_into<T: From<i32>>(
-        &mut self,
-        node: &Node,
-        slot: &mut Option<T>,
-    ) -> Result<(), XmlError> {
-        *slot = Some(T::from(self.read_parsed::<i32>(node, "a 32-bit integer")?));
-        Ok(())
-    }
-
-    /// A structure or union, read by `read` (its generated `read_xml`), into `slot`.
-    pub fn read_into<T>(
-        &mut self,
-        node: &Node,
-        slot: &mut Option<T>,
-        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
-    ) -> Result<(), XmlError> {
-        *slot = Some(read(self, node)?);
-        Ok(())
-    }
-
-    /// A wrapped list into `slot`: each child named `item` read by `read`,
+    /// A wrapped list into `slot`: each child named `item` read as `T`,
     /// other children skipped.
-    pub fn read_list_into<T>(
+    pub fn read_list_into<T: ReadXml>(
         &mut self,
         node: &Node,
         item: &str,
         slot: &mut Option<Vec<T>>,
-        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
     ) -> Result<(), XmlError> {
         let mut items = Vec::new();
         while let Some(child) = self.next_child(node)? {
             if self.name == item {
-                items.push(read(self, &child)?);
+                items.push(T::read_xml(self, &child)?);
             } else {
                 self.skip(&child)?;
             }
@@ -573,16 +524,82 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    /// One element of a flattened list, read by `read`, appended to `slot`.
-    pub fn push_into<T>(
+    /// One element of a flattened list, read as `T`, appended to `slot`.
+    pub fn push_into<T: ReadXml>(
         &mut self,
         node: &Node,
         slot: &mut Option<Vec<T>>,
-        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
     ) -> Result<(), XmlError> {
-        let item = read(self, node)?;
+        let item = T::read_xml(self, node)?;
         slot.get_or_insert_with(Vec::new).push(item);
         Ok(())
+    }
+
+    /// A wrapped map into `slot`: each `entry` child holds a `key` and a
+    /// `value` element (named `key_name` and `value_name`).
+    pub fn read_map_into<K: ReadXml + Hash + Eq, V: ReadXml>(
+        &mut self,
+        node: &Node,
+        key_name: &str,
+        value_name: &str,
+        slot: &mut Option<IndexMap<K, V>>,
+    ) -> Result<(), XmlError> {
+        let mut entries = IndexMap::new();
+        while let Some(child) = self.next_child(node)? {
+            if self.name == "entry" {
+                let (key, value) = self.read_entry(&child, key_name, value_name)?;
+                entries.insert(key, value);
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        *slot = Some(entries);
+        Ok(())
+    }
+
+    /// One entry of a flattened map, inserted into `slot`.
+    pub fn insert_into<K: ReadXml + Hash + Eq, V: ReadXml>(
+        &mut self,
+        node: &Node,
+        key_name: &str,
+        value_name: &str,
+        slot: &mut Option<IndexMap<K, V>>,
+    ) -> Result<(), XmlError> {
+        let (key, value) = self.read_entry(node, key_name, value_name)?;
+        slot.get_or_insert_with(IndexMap::new).insert(key, value);
+        Ok(())
+    }
+
+    /// A map entry's key and value; both must be there.
+    pub fn read_entry<K: ReadXml, V: ReadXml>(
+        &mut self,
+        node: &Node,
+        key_name: &str,
+        value_name: &str,
+    ) -> Result<(K, V), XmlError> {
+        let (mut key, mut value) = (None, None);
+        while let Some(child) = self.next_child(node)? {
+            if self.name == key_name {
+                key = Some(K::read_xml(self, &child)?);
+            } else if self.name == value_name {
+                value = Some(V::read_xml(self, &child)?);
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        match (key, value) {
+            (Some(key), Some(value)) => Ok((key, value)),
+            _ => Err(self.error(XmlErrorKind::Missing {
+                detail: "a map entry without a key or a value".into(),
+            })),
+        }
+    }
+
+    /// The error for a structure that lacks a required member.
+    pub fn missing(&self, problem: crate::BuildError) -> XmlError {
+        self.error(XmlErrorKind::Missing {
+            detail: problem.to_string(),
+        })
     }
 
     /// An [`XmlErrorKind::InvalidValue`] error for the element just read.
@@ -598,6 +615,62 @@ impl<'a> XmlReader<'a> {
     /// An error of any kind at the current position.
     pub fn fail(&self, kind: XmlErrorKind) -> XmlError {
         self.error(kind)
+    }
+}
+
+/// A value that generated parsers read from one element: a structure or
+/// union (from its child elements), an enum, or a leaf. Generated types
+/// implement it; this crate implements it for the leaves, with awsQuery's
+/// defaults (base64 blobs, RFC 3339 timestamps).
+pub trait ReadXml: Sized {
+    /// Reads the value from `node`, consuming it.
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError>;
+}
+
+impl ReadXml for String {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+        reader.read_string(node)
+    }
+}
+
+/// Leaves read with `FromStr`; the text names the type in errors.
+macro_rules! read_parsed {
+    ($($ty:ty => $expected:literal),* $(,)?) => {$(
+        impl ReadXml for $ty {
+            fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+                reader.read_parsed(node, $expected)
+            }
+        }
+    )*};
+}
+
+read_parsed! {
+    bool => "a boolean",
+    i8 => "an 8-bit integer",
+    i16 => "a 16-bit integer",
+    i32 => "a 32-bit integer",
+    i64 => "a 64-bit integer",
+    f32 => "a float",
+    f64 => "a double",
+    crate::BigInteger => "an integer",
+    crate::BigDecimal => "a decimal",
+}
+
+impl ReadXml for Vec<u8> {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+        reader.read_blob(node)
+    }
+}
+
+impl ReadXml for crate::DateTime {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+        reader.read_timestamp(node, crate::TimestampFormat::DateTime)
+    }
+}
+
+impl<T: crate::StringEnum> ReadXml for T {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
+        reader.read_enum(node)
     }
 }
 
@@ -732,6 +805,61 @@ mod tests {
             normalize_line_ends("plain"),
             Cow::Borrowed("plain")
         ));
+    }
+
+    #[test]
+    fn member_readers_fill_builder_slots() {
+        let body = "<R><S>a</S><N>7</N><L><m>x</m><other/><m>y</m></L><F>1</F><F>2</F>\
+                    <M><entry><k>a</k><v>true</v></entry></M><E><k>b</k><v>false</v></E>\
+                    <T>2015-01-25T08:00:00Z</T></R>";
+        let mut reader = XmlReader::new(body.as_bytes()).unwrap();
+        let root = reader.root().unwrap();
+        let (mut s, mut n, mut l, mut f) = (
+            None::<String>,
+            None::<i32>,
+            None::<Vec<String>>,
+            None::<Vec<i64>>,
+        );
+        let (mut m, mut t) = (None::<IndexMap<String, bool>>, None::<crate::DateTime>);
+        while let Some(child) = reader.next_child(&root).unwrap() {
+            match reader.name() {
+                "S" => reader.read_into(&child, &mut s),
+                "N" => reader.read_into(&child, &mut n),
+                "L" => reader.read_list_into(&child, "m", &mut l),
+                "F" => reader.push_into(&child, &mut f),
+                "M" => reader.read_map_into(&child, "k", "v", &mut m),
+                "E" => reader.insert_into(&child, "k", "v", &mut m),
+                "T" => reader.read_into(&child, &mut t),
+                _ => reader.skip(&child),
+            }
+            .unwrap();
+        }
+        assert_eq!(s.as_deref(), Some("a"));
+        assert_eq!(n, Some(7));
+        assert_eq!(l, Some(vec!["x".to_owned(), "y".to_owned()]));
+        assert_eq!(f, Some(vec![1, 2]));
+        let m = m.unwrap();
+        assert_eq!((m.get("a"), m.get("b")), (Some(&true), Some(&false)));
+        assert_eq!(t.map(|t| t.secs()), Some(1_422_172_800));
+    }
+
+    #[test]
+    fn a_map_entry_needs_a_key_and_a_value() {
+        let mut reader = XmlReader::new(b"<M><entry><k>a</k></entry></M>").unwrap();
+        let root = reader.root().unwrap();
+        let mut m = None::<IndexMap<String, String>>;
+        let err = reader.read_map_into(&root, "k", "v", &mut m).unwrap_err();
+        assert!(
+            matches!(err.kind(), XmlErrorKind::Missing { .. }),
+            "{err:?}"
+        );
+        let mut reader = XmlReader::new(b"<N>seven</N>").unwrap();
+        let root = reader.root().unwrap();
+        let err = reader.read_into(&root, &mut None::<i32>).unwrap_err();
+        assert!(
+            matches!(err.kind(), XmlErrorKind::InvalidValue { .. }),
+            "{err:?}"
+        );
     }
 
     #[test]

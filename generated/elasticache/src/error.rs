@@ -26,8 +26,6 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         pub const CODE: &'static str = "APICallRateForCustomerExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ApiCallRateForCustomerExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -35,72 +33,53 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     }
     impl ::std::fmt::Display for ApiCallRateForCustomerExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ApiCallRateForCustomerExceededFault {}
-    impl ApiCallRateForCustomerExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ApiCallRateForCustomerExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ApiCallRateForCustomerExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ApiCallRateForCustomerExceededFault {
+        const CODE: &'static str = ApiCallRateForCustomerExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ApiCallRateForCustomerExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ApiCallRateForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ApiCallRateForCustomerExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ApiCallRateForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -131,8 +110,6 @@ mod authorization_already_exists_fault_items {
         pub const CODE: &'static str = "AuthorizationAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl AuthorizationAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -140,72 +117,51 @@ mod authorization_already_exists_fault_items {
     }
     impl ::std::fmt::Display for AuthorizationAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for AuthorizationAlreadyExistsFault {}
-    impl AuthorizationAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for AuthorizationAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl AuthorizationAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for AuthorizationAlreadyExistsFault {
+        const CODE: &'static str = AuthorizationAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl AuthorizationAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for AuthorizationAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl AuthorizationAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for AuthorizationAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -235,8 +191,6 @@ mod authorization_not_found_fault_items {
         pub const CODE: &'static str = "AuthorizationNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl AuthorizationNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -244,72 +198,51 @@ mod authorization_not_found_fault_items {
     }
     impl ::std::fmt::Display for AuthorizationNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for AuthorizationNotFoundFault {}
-    impl AuthorizationNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for AuthorizationNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl AuthorizationNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for AuthorizationNotFoundFault {
+        const CODE: &'static str = AuthorizationNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl AuthorizationNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for AuthorizationNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl AuthorizationNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for AuthorizationNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -339,8 +272,6 @@ mod cache_cluster_already_exists_fault_items {
         pub const CODE: &'static str = "CacheClusterAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheClusterAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -348,72 +279,51 @@ mod cache_cluster_already_exists_fault_items {
     }
     impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
-    impl CacheClusterAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheClusterAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheClusterAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheClusterAlreadyExistsFault {
+        const CODE: &'static str = CacheClusterAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheClusterAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheClusterAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheClusterAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheClusterAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -458,8 +368,6 @@ mod cache_cluster_not_found_fault_items {
         pub const CODE: &'static str = "CacheClusterNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl CacheClusterNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -467,72 +375,51 @@ mod cache_cluster_not_found_fault_items {
     }
     impl ::std::fmt::Display for CacheClusterNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheClusterNotFoundFault {}
-    impl CacheClusterNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheClusterNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheClusterNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheClusterNotFoundFault {
+        const CODE: &'static str = CacheClusterNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheClusterNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheClusterNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheClusterNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheClusterNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -577,8 +464,6 @@ mod cache_parameter_group_already_exists_fault_items {
         pub const CODE: &'static str = "CacheParameterGroupAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheParameterGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -586,72 +471,53 @@ mod cache_parameter_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for CacheParameterGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheParameterGroupAlreadyExistsFault {}
-    impl CacheParameterGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheParameterGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for CacheParameterGroupAlreadyExistsFault {
+        const CODE: &'static str = CacheParameterGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheParameterGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -696,8 +562,6 @@ mod cache_parameter_group_not_found_fault_items {
         pub const CODE: &'static str = "CacheParameterGroupNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl CacheParameterGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -705,72 +569,51 @@ mod cache_parameter_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
-    impl CacheParameterGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheParameterGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheParameterGroupNotFoundFault {
+        const CODE: &'static str = CacheParameterGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheParameterGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -815,8 +658,6 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         pub const CODE: &'static str = "CacheParameterGroupQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheParameterGroupQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -824,72 +665,53 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for CacheParameterGroupQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheParameterGroupQuotaExceededFault {}
-    impl CacheParameterGroupQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheParameterGroupQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for CacheParameterGroupQuotaExceededFault {
+        const CODE: &'static str = CacheParameterGroupQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheParameterGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -919,8 +741,6 @@ mod cache_security_group_already_exists_fault_items {
         pub const CODE: &'static str = "CacheSecurityGroupAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSecurityGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -928,72 +748,53 @@ mod cache_security_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for CacheSecurityGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSecurityGroupAlreadyExistsFault {}
-    impl CacheSecurityGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSecurityGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for CacheSecurityGroupAlreadyExistsFault {
+        const CODE: &'static str = CacheSecurityGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheSecurityGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1037,8 +838,6 @@ mod cache_security_group_not_found_fault_items {
         pub const CODE: &'static str = "CacheSecurityGroupNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl CacheSecurityGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1046,72 +845,51 @@ mod cache_security_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
-    impl CacheSecurityGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSecurityGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSecurityGroupNotFoundFault {
+        const CODE: &'static str = CacheSecurityGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheSecurityGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1155,8 +933,6 @@ mod cache_security_group_quota_exceeded_fault_items {
         pub const CODE: &'static str = "QuotaExceeded.CacheSecurityGroup";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSecurityGroupQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1164,72 +940,53 @@ mod cache_security_group_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for CacheSecurityGroupQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSecurityGroupQuotaExceededFault {}
-    impl CacheSecurityGroupQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSecurityGroupQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for CacheSecurityGroupQuotaExceededFault {
+        const CODE: &'static str = CacheSecurityGroupQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheSecurityGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1259,8 +1016,6 @@ mod cache_subnet_group_already_exists_fault_items {
         pub const CODE: &'static str = "CacheSubnetGroupAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSubnetGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1268,72 +1023,52 @@ mod cache_subnet_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for CacheSubnetGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSubnetGroupAlreadyExistsFault {}
-    impl CacheSubnetGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSubnetGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupAlreadyExistsFault {
+        const CODE: &'static str = CacheSubnetGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheSubnetGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1363,8 +1098,6 @@ mod cache_subnet_group_in_use_items {
         pub const CODE: &'static str = "CacheSubnetGroupInUse";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSubnetGroupInUse {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1372,72 +1105,51 @@ mod cache_subnet_group_in_use_items {
     }
     impl ::std::fmt::Display for CacheSubnetGroupInUse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSubnetGroupInUse {}
-    impl CacheSubnetGroupInUse {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupInUse {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSubnetGroupInUse {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupInUse {
+        const CODE: &'static str = CacheSubnetGroupInUse::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupInUse {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupInUse {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupInUse {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetGroupInUse {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1478,8 +1190,6 @@ mod cache_subnet_group_not_found_fault_items {
         pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSubnetGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1487,72 +1197,51 @@ mod cache_subnet_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
-    impl CacheSubnetGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSubnetGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupNotFoundFault {
+        const CODE: &'static str = CacheSubnetGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1593,8 +1282,6 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         pub const CODE: &'static str = "CacheSubnetGroupQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSubnetGroupQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1602,72 +1289,52 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for CacheSubnetGroupQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSubnetGroupQuotaExceededFault {}
-    impl CacheSubnetGroupQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSubnetGroupQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupQuotaExceededFault {
+        const CODE: &'static str = CacheSubnetGroupQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroupQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for CacheSubnetGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1698,8 +1365,6 @@ mod cache_subnet_quota_exceeded_fault_items {
         pub const CODE: &'static str = "CacheSubnetQuotaExceededFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl CacheSubnetQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1707,72 +1372,51 @@ mod cache_subnet_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for CacheSubnetQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for CacheSubnetQuotaExceededFault {}
-    impl CacheSubnetQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheSubnetQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for CacheSubnetQuotaExceededFault {
+        const CODE: &'static str = CacheSubnetQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1809,8 +1453,6 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ClusterQuotaForCustomerExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1818,72 +1460,53 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     }
     impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
-    impl ClusterQuotaForCustomerExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ClusterQuotaForCustomerExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ClusterQuotaForCustomerExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ClusterQuotaForCustomerExceededFault {
+        const CODE: &'static str = ClusterQuotaForCustomerExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ClusterQuotaForCustomerExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ClusterQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ClusterQuotaForCustomerExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ClusterQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1920,8 +1543,6 @@ mod default_user_associated_to_user_group_fault_items {
         pub const CODE: &'static str = "DefaultUserAssociatedToUserGroup";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl DefaultUserAssociatedToUserGroupFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1929,72 +1550,53 @@ mod default_user_associated_to_user_group_fault_items {
     }
     impl ::std::fmt::Display for DefaultUserAssociatedToUserGroupFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for DefaultUserAssociatedToUserGroupFault {}
-    impl DefaultUserAssociatedToUserGroupFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for DefaultUserAssociatedToUserGroupFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl DefaultUserAssociatedToUserGroupFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for DefaultUserAssociatedToUserGroupFault {
+        const CODE: &'static str = DefaultUserAssociatedToUserGroupFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl DefaultUserAssociatedToUserGroupFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for DefaultUserAssociatedToUserGroupFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl DefaultUserAssociatedToUserGroupFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for DefaultUserAssociatedToUserGroupFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2024,8 +1626,6 @@ mod default_user_required_items {
         pub const CODE: &'static str = "DefaultUserRequired";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl DefaultUserRequired {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2033,72 +1633,51 @@ mod default_user_required_items {
     }
     impl ::std::fmt::Display for DefaultUserRequired {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for DefaultUserRequired {}
-    impl DefaultUserRequired {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for DefaultUserRequired {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl DefaultUserRequired {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for DefaultUserRequired {
+        const CODE: &'static str = DefaultUserRequired::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl DefaultUserRequired {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for DefaultUserRequired {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl DefaultUserRequired {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for DefaultUserRequired {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2134,8 +1713,6 @@ mod duplicate_user_name_fault_items {
         pub const CODE: &'static str = "DuplicateUserName";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl DuplicateUserNameFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2143,72 +1720,51 @@ mod duplicate_user_name_fault_items {
     }
     impl ::std::fmt::Display for DuplicateUserNameFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for DuplicateUserNameFault {}
-    impl DuplicateUserNameFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for DuplicateUserNameFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl DuplicateUserNameFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for DuplicateUserNameFault {
+        const CODE: &'static str = DuplicateUserNameFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl DuplicateUserNameFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for DuplicateUserNameFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl DuplicateUserNameFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for DuplicateUserNameFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2244,8 +1800,6 @@ mod global_replication_group_already_exists_fault_items {
         pub const CODE: &'static str = "GlobalReplicationGroupAlreadyExistsFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl GlobalReplicationGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2253,72 +1807,54 @@ mod global_replication_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for GlobalReplicationGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for GlobalReplicationGroupAlreadyExistsFault {}
-    impl GlobalReplicationGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl GlobalReplicationGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for GlobalReplicationGroupAlreadyExistsFault {
+        const CODE: &'static str = GlobalReplicationGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for GlobalReplicationGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for GlobalReplicationGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2360,8 +1896,6 @@ mod global_replication_group_not_found_fault_items {
         pub const CODE: &'static str = "GlobalReplicationGroupNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl GlobalReplicationGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2369,72 +1903,53 @@ mod global_replication_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for GlobalReplicationGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for GlobalReplicationGroupNotFoundFault {}
-    impl GlobalReplicationGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl GlobalReplicationGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for GlobalReplicationGroupNotFoundFault {
+        const CODE: &'static str = GlobalReplicationGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for GlobalReplicationGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2489,8 +2004,6 @@ mod insufficient_cache_cluster_capacity_fault_items {
         pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InsufficientCacheClusterCapacityFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2498,72 +2011,53 @@ mod insufficient_cache_cluster_capacity_fault_items {
     }
     impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
-    impl InsufficientCacheClusterCapacityFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InsufficientCacheClusterCapacityFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InsufficientCacheClusterCapacityFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InsufficientCacheClusterCapacityFault {
+        const CODE: &'static str = InsufficientCacheClusterCapacityFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InsufficientCacheClusterCapacityFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InsufficientCacheClusterCapacityFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InsufficientCacheClusterCapacityFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InsufficientCacheClusterCapacityFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2609,8 +2103,6 @@ mod invalid_arn_fault_items {
         pub const CODE: &'static str = "InvalidARN";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidArnFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2618,72 +2110,51 @@ mod invalid_arn_fault_items {
     }
     impl ::std::fmt::Display for InvalidArnFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidArnFault {}
-    impl InvalidArnFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidArnFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidArnFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidArnFault {
+        const CODE: &'static str = InvalidArnFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidArnFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidArnFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidArnFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidArnFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2732,8 +2203,6 @@ mod invalid_cache_cluster_state_fault_items {
         pub const CODE: &'static str = "InvalidCacheClusterState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidCacheClusterStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2741,72 +2210,51 @@ mod invalid_cache_cluster_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidCacheClusterStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidCacheClusterStateFault {}
-    impl InvalidCacheClusterStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidCacheClusterStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidCacheClusterStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidCacheClusterStateFault {
+        const CODE: &'static str = InvalidCacheClusterStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheClusterStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidCacheClusterStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheClusterStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidCacheClusterStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2856,8 +2304,6 @@ mod invalid_cache_parameter_group_state_fault_items {
         pub const CODE: &'static str = "InvalidCacheParameterGroupState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidCacheParameterGroupStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2865,72 +2311,53 @@ mod invalid_cache_parameter_group_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidCacheParameterGroupStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidCacheParameterGroupStateFault {}
-    impl InvalidCacheParameterGroupStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidCacheParameterGroupStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidCacheParameterGroupStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidCacheParameterGroupStateFault {
+        const CODE: &'static str = InvalidCacheParameterGroupStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheParameterGroupStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidCacheParameterGroupStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheParameterGroupStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidCacheParameterGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2975,8 +2402,6 @@ mod invalid_cache_security_group_state_fault_items {
         pub const CODE: &'static str = "InvalidCacheSecurityGroupState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidCacheSecurityGroupStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2984,72 +2409,53 @@ mod invalid_cache_security_group_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidCacheSecurityGroupStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidCacheSecurityGroupStateFault {}
-    impl InvalidCacheSecurityGroupStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidCacheSecurityGroupStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidCacheSecurityGroupStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidCacheSecurityGroupStateFault {
+        const CODE: &'static str = InvalidCacheSecurityGroupStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheSecurityGroupStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidCacheSecurityGroupStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidCacheSecurityGroupStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidCacheSecurityGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3093,8 +2499,6 @@ mod invalid_credentials_exception_items {
         pub const CODE: &'static str = "InvalidCredentialsException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 408u16;
-    }
-    impl InvalidCredentialsException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3102,72 +2506,51 @@ mod invalid_credentials_exception_items {
     }
     impl ::std::fmt::Display for InvalidCredentialsException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidCredentialsException {}
-    impl InvalidCredentialsException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidCredentialsException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidCredentialsException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidCredentialsException {
+        const CODE: &'static str = InvalidCredentialsException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidCredentialsException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidCredentialsException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidCredentialsException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidCredentialsException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3216,8 +2599,6 @@ mod invalid_global_replication_group_state_fault_items {
         pub const CODE: &'static str = "InvalidGlobalReplicationGroupState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidGlobalReplicationGroupStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3225,72 +2606,54 @@ mod invalid_global_replication_group_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidGlobalReplicationGroupStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidGlobalReplicationGroupStateFault {}
-    impl InvalidGlobalReplicationGroupStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidGlobalReplicationGroupStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidGlobalReplicationGroupStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidGlobalReplicationGroupStateFault {
+        const CODE: &'static str = InvalidGlobalReplicationGroupStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidGlobalReplicationGroupStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for InvalidGlobalReplicationGroupStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidGlobalReplicationGroupStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidGlobalReplicationGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3340,8 +2703,6 @@ mod invalid_kms_key_fault_items {
         pub const CODE: &'static str = "InvalidKMSKeyFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidKmsKeyFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3349,72 +2710,51 @@ mod invalid_kms_key_fault_items {
     }
     impl ::std::fmt::Display for InvalidKmsKeyFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidKmsKeyFault {}
-    impl InvalidKmsKeyFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidKmsKeyFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidKmsKeyFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidKmsKeyFault {
+        const CODE: &'static str = InvalidKmsKeyFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidKmsKeyFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidKmsKeyFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidKmsKeyFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidKmsKeyFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3505,8 +2845,6 @@ mod invalid_parameter_combination_exception_items {
         pub const CODE: &'static str = "InvalidParameterCombination";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidParameterCombinationException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3514,72 +2852,53 @@ mod invalid_parameter_combination_exception_items {
     }
     impl ::std::fmt::Display for InvalidParameterCombinationException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidParameterCombinationException {}
-    impl InvalidParameterCombinationException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidParameterCombinationException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidParameterCombinationException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidParameterCombinationException {
+        const CODE: &'static str = InvalidParameterCombinationException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterCombinationException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidParameterCombinationException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterCombinationException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidParameterCombinationException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3729,8 +3048,6 @@ mod invalid_parameter_value_exception_items {
         pub const CODE: &'static str = "InvalidParameterValue";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidParameterValueException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3738,72 +3055,51 @@ mod invalid_parameter_value_exception_items {
     }
     impl ::std::fmt::Display for InvalidParameterValueException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidParameterValueException {}
-    impl InvalidParameterValueException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidParameterValueException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidParameterValueException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidParameterValueException {
+        const CODE: &'static str = InvalidParameterValueException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterValueException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidParameterValueException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterValueException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterValueException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3917,8 +3213,6 @@ mod invalid_replication_group_state_fault_items {
         pub const CODE: &'static str = "InvalidReplicationGroupState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidReplicationGroupStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3926,72 +3220,52 @@ mod invalid_replication_group_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidReplicationGroupStateFault {}
-    impl InvalidReplicationGroupStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidReplicationGroupStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidReplicationGroupStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidReplicationGroupStateFault {
+        const CODE: &'static str = InvalidReplicationGroupStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidReplicationGroupStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidReplicationGroupStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidReplicationGroupStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidReplicationGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4049,8 +3323,6 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidServerlessCacheSnapshotStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4058,72 +3330,54 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidServerlessCacheSnapshotStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
-    impl InvalidServerlessCacheSnapshotStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidServerlessCacheSnapshotStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidServerlessCacheSnapshotStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidServerlessCacheSnapshotStateFault {
+        const CODE: &'static str = InvalidServerlessCacheSnapshotStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidServerlessCacheSnapshotStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for InvalidServerlessCacheSnapshotStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidServerlessCacheSnapshotStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidServerlessCacheSnapshotStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4172,8 +3426,6 @@ mod invalid_serverless_cache_state_fault_items {
         pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidServerlessCacheStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4181,72 +3433,51 @@ mod invalid_serverless_cache_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidServerlessCacheStateFault {}
-    impl InvalidServerlessCacheStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidServerlessCacheStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidServerlessCacheStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidServerlessCacheStateFault {
+        const CODE: &'static str = InvalidServerlessCacheStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidServerlessCacheStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidServerlessCacheStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidServerlessCacheStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidServerlessCacheStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4286,8 +3517,6 @@ mod invalid_snapshot_state_fault_items {
         pub const CODE: &'static str = "InvalidSnapshotState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidSnapshotStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4295,72 +3524,51 @@ mod invalid_snapshot_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidSnapshotStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidSnapshotStateFault {}
-    impl InvalidSnapshotStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidSnapshotStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidSnapshotStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidSnapshotStateFault {
+        const CODE: &'static str = InvalidSnapshotStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidSnapshotStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidSnapshotStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidSnapshotStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidSnapshotStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4390,8 +3598,6 @@ mod invalid_subnet_items {
         pub const CODE: &'static str = "InvalidSubnet";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidSubnet {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4399,72 +3605,51 @@ mod invalid_subnet_items {
     }
     impl ::std::fmt::Display for InvalidSubnet {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidSubnet {}
-    impl InvalidSubnet {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidSubnet {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidSubnet {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidSubnet {
+        const CODE: &'static str = InvalidSubnet::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidSubnet {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidSubnet {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidSubnet {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidSubnet {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4503,8 +3688,6 @@ mod invalid_user_group_state_fault_items {
         pub const CODE: &'static str = "InvalidUserGroupState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidUserGroupStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4512,72 +3695,51 @@ mod invalid_user_group_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidUserGroupStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidUserGroupStateFault {}
-    impl InvalidUserGroupStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidUserGroupStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidUserGroupStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidUserGroupStateFault {
+        const CODE: &'static str = InvalidUserGroupStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidUserGroupStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidUserGroupStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidUserGroupStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidUserGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4616,8 +3778,6 @@ mod invalid_user_state_fault_items {
         pub const CODE: &'static str = "InvalidUserState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidUserStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4625,72 +3785,51 @@ mod invalid_user_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidUserStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidUserStateFault {}
-    impl InvalidUserStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidUserStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidUserStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidUserStateFault {
+        const CODE: &'static str = InvalidUserStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidUserStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidUserStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidUserStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidUserStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4730,8 +3869,6 @@ mod invalid_vpc_network_state_fault_items {
         pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidVpcNetworkStateFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4739,72 +3876,51 @@ mod invalid_vpc_network_state_fault_items {
     }
     impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidVpcNetworkStateFault {}
-    impl InvalidVpcNetworkStateFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidVpcNetworkStateFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidVpcNetworkStateFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidVpcNetworkStateFault {
+        const CODE: &'static str = InvalidVpcNetworkStateFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidVpcNetworkStateFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidVpcNetworkStateFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidVpcNetworkStateFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidVpcNetworkStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4844,8 +3960,6 @@ mod no_operation_fault_items {
         pub const CODE: &'static str = "NoOperationFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl NoOperationFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4853,72 +3967,51 @@ mod no_operation_fault_items {
     }
     impl ::std::fmt::Display for NoOperationFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NoOperationFault {}
-    impl NoOperationFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NoOperationFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NoOperationFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for NoOperationFault {
+        const CODE: &'static str = NoOperationFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NoOperationFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for NoOperationFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NoOperationFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for NoOperationFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4949,8 +4042,6 @@ mod node_group_not_found_fault_items {
         pub const CODE: &'static str = "NodeGroupNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl NodeGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -4958,72 +4049,51 @@ mod node_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for NodeGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NodeGroupNotFoundFault {}
-    impl NodeGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NodeGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for NodeGroupNotFoundFault {
+        const CODE: &'static str = NodeGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for NodeGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NodeGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for NodeGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5061,8 +4131,6 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         pub const CODE: &'static str = "NodeGroupsPerReplicationGroupQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5070,72 +4138,55 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for NodeGroupsPerReplicationGroupQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NodeGroupsPerReplicationGroupQuotaExceededFault {}
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml
+    for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        const CODE: &'static str = NodeGroupsPerReplicationGroupQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5180,8 +4231,6 @@ mod node_quota_for_cluster_exceeded_fault_items {
         pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl NodeQuotaForClusterExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5189,72 +4238,51 @@ mod node_quota_for_cluster_exceeded_fault_items {
     }
     impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
-    impl NodeQuotaForClusterExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeQuotaForClusterExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NodeQuotaForClusterExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for NodeQuotaForClusterExceededFault {
+        const CODE: &'static str = NodeQuotaForClusterExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NodeQuotaForClusterExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for NodeQuotaForClusterExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NodeQuotaForClusterExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for NodeQuotaForClusterExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5302,8 +4330,6 @@ mod node_quota_for_customer_exceeded_fault_items {
         pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl NodeQuotaForCustomerExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5311,72 +4337,52 @@ mod node_quota_for_customer_exceeded_fault_items {
     }
     impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
-    impl NodeQuotaForCustomerExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeQuotaForCustomerExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NodeQuotaForCustomerExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for NodeQuotaForCustomerExceededFault {
+        const CODE: &'static str = NodeQuotaForCustomerExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NodeQuotaForCustomerExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for NodeQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NodeQuotaForCustomerExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for NodeQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5416,8 +4422,6 @@ mod replication_group_already_exists_fault_items {
         pub const CODE: &'static str = "ReplicationGroupAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ReplicationGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5425,72 +4429,52 @@ mod replication_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for ReplicationGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReplicationGroupAlreadyExistsFault {}
-    impl ReplicationGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReplicationGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ReplicationGroupAlreadyExistsFault {
+        const CODE: &'static str = ReplicationGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReplicationGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReplicationGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5520,8 +4504,6 @@ mod replication_group_already_under_migration_fault_items {
         pub const CODE: &'static str = "ReplicationGroupAlreadyUnderMigrationFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ReplicationGroupAlreadyUnderMigrationFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5529,72 +4511,55 @@ mod replication_group_already_under_migration_fault_items {
     }
     impl ::std::fmt::Display for ReplicationGroupAlreadyUnderMigrationFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReplicationGroupAlreadyUnderMigrationFault {}
-    impl ReplicationGroupAlreadyUnderMigrationFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml
+    for ReplicationGroupAlreadyUnderMigrationFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReplicationGroupAlreadyUnderMigrationFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ReplicationGroupAlreadyUnderMigrationFault {
+        const CODE: &'static str = ReplicationGroupAlreadyUnderMigrationFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupAlreadyUnderMigrationFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ReplicationGroupAlreadyUnderMigrationFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupAlreadyUnderMigrationFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReplicationGroupAlreadyUnderMigrationFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5644,8 +4609,6 @@ mod replication_group_not_found_fault_items {
         pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ReplicationGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5653,72 +4616,51 @@ mod replication_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReplicationGroupNotFoundFault {}
-    impl ReplicationGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReplicationGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ReplicationGroupNotFoundFault {
+        const CODE: &'static str = ReplicationGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReplicationGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ReplicationGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5768,8 +4710,6 @@ mod replication_group_not_under_migration_fault_items {
         pub const CODE: &'static str = "ReplicationGroupNotUnderMigrationFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ReplicationGroupNotUnderMigrationFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5777,72 +4717,54 @@ mod replication_group_not_under_migration_fault_items {
     }
     impl ::std::fmt::Display for ReplicationGroupNotUnderMigrationFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReplicationGroupNotUnderMigrationFault {}
-    impl ReplicationGroupNotUnderMigrationFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupNotUnderMigrationFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReplicationGroupNotUnderMigrationFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ReplicationGroupNotUnderMigrationFault {
+        const CODE: &'static str = ReplicationGroupNotUnderMigrationFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupNotUnderMigrationFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ReplicationGroupNotUnderMigrationFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupNotUnderMigrationFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReplicationGroupNotUnderMigrationFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5872,8 +4794,6 @@ mod reserved_cache_node_already_exists_fault_items {
         pub const CODE: &'static str = "ReservedCacheNodeAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ReservedCacheNodeAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5881,72 +4801,53 @@ mod reserved_cache_node_already_exists_fault_items {
     }
     impl ::std::fmt::Display for ReservedCacheNodeAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReservedCacheNodeAlreadyExistsFault {}
-    impl ReservedCacheNodeAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReservedCacheNodeAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ReservedCacheNodeAlreadyExistsFault {
+        const CODE: &'static str = ReservedCacheNodeAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReservedCacheNodeAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -5983,8 +4884,6 @@ mod reserved_cache_node_not_found_fault_items {
         pub const CODE: &'static str = "ReservedCacheNodeNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ReservedCacheNodeNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -5992,72 +4891,51 @@ mod reserved_cache_node_not_found_fault_items {
     }
     impl ::std::fmt::Display for ReservedCacheNodeNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReservedCacheNodeNotFoundFault {}
-    impl ReservedCacheNodeNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReservedCacheNodeNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ReservedCacheNodeNotFoundFault {
+        const CODE: &'static str = ReservedCacheNodeNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ReservedCacheNodeNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6094,8 +4972,6 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         pub const CODE: &'static str = "ReservedCacheNodeQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ReservedCacheNodeQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6103,72 +4979,53 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for ReservedCacheNodeQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReservedCacheNodeQuotaExceededFault {}
-    impl ReservedCacheNodeQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReservedCacheNodeQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ReservedCacheNodeQuotaExceededFault {
+        const CODE: &'static str = ReservedCacheNodeQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodeQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReservedCacheNodeQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6203,8 +5060,6 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         pub const CODE: &'static str = "ReservedCacheNodesOfferingNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ReservedCacheNodesOfferingNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6212,72 +5067,54 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     }
     impl ::std::fmt::Display for ReservedCacheNodesOfferingNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReservedCacheNodesOfferingNotFoundFault {}
-    impl ReservedCacheNodesOfferingNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodesOfferingNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReservedCacheNodesOfferingNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ReservedCacheNodesOfferingNotFoundFault {
+        const CODE: &'static str = ReservedCacheNodesOfferingNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodesOfferingNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ReservedCacheNodesOfferingNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodesOfferingNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ReservedCacheNodesOfferingNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6312,8 +5149,6 @@ mod serverless_cache_already_exists_fault_items {
         pub const CODE: &'static str = "ServerlessCacheAlreadyExistsFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ServerlessCacheAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6321,72 +5156,52 @@ mod serverless_cache_already_exists_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheAlreadyExistsFault {}
-    impl ServerlessCacheAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ServerlessCacheAlreadyExistsFault {
+        const CODE: &'static str = ServerlessCacheAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ServerlessCacheAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ServerlessCacheAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6428,8 +5243,6 @@ mod serverless_cache_not_found_fault_items {
         pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ServerlessCacheNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6437,72 +5250,51 @@ mod serverless_cache_not_found_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheNotFoundFault {}
-    impl ServerlessCacheNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ServerlessCacheNotFoundFault {
+        const CODE: &'static str = ServerlessCacheNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ServerlessCacheNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ServerlessCacheNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6544,8 +5336,6 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         pub const CODE: &'static str = "ServerlessCacheQuotaForCustomerExceededFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ServerlessCacheQuotaForCustomerExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6553,72 +5343,55 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheQuotaForCustomerExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheQuotaForCustomerExceededFault {}
-    impl ServerlessCacheQuotaForCustomerExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml
+    for ServerlessCacheQuotaForCustomerExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheQuotaForCustomerExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ServerlessCacheQuotaForCustomerExceededFault {
+        const CODE: &'static str = ServerlessCacheQuotaForCustomerExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheQuotaForCustomerExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ServerlessCacheQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheQuotaForCustomerExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ServerlessCacheQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6655,8 +5428,6 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6664,72 +5435,54 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheSnapshotAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ServerlessCacheSnapshotAlreadyExistsFault {
+        const CODE: &'static str = ServerlessCacheSnapshotAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6776,8 +5529,6 @@ mod serverless_cache_snapshot_not_found_fault_items {
         pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ServerlessCacheSnapshotNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6785,72 +5536,53 @@ mod serverless_cache_snapshot_not_found_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheSnapshotNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
-    impl ServerlessCacheSnapshotNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheSnapshotNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ServerlessCacheSnapshotNotFoundFault {
+        const CODE: &'static str = ServerlessCacheSnapshotNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ServerlessCacheSnapshotNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ServerlessCacheSnapshotNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -6896,8 +5628,6 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ServerlessCacheSnapshotQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -6905,72 +5635,54 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for ServerlessCacheSnapshotQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
-    impl ServerlessCacheSnapshotQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServerlessCacheSnapshotQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for ServerlessCacheSnapshotQuotaExceededFault {
+        const CODE: &'static str = ServerlessCacheSnapshotQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml
+    for ServerlessCacheSnapshotQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshotQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for ServerlessCacheSnapshotQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7025,8 +5737,6 @@ mod service_linked_role_not_found_fault_items {
         pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ServiceLinkedRoleNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7034,72 +5744,51 @@ mod service_linked_role_not_found_fault_items {
     }
     impl ::std::fmt::Display for ServiceLinkedRoleNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
-    impl ServiceLinkedRoleNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServiceLinkedRoleNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServiceLinkedRoleNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ServiceLinkedRoleNotFoundFault {
+        const CODE: &'static str = ServiceLinkedRoleNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServiceLinkedRoleNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ServiceLinkedRoleNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServiceLinkedRoleNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ServiceLinkedRoleNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7155,8 +5844,6 @@ mod service_update_not_found_fault_items {
         pub const CODE: &'static str = "ServiceUpdateNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ServiceUpdateNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7164,72 +5851,51 @@ mod service_update_not_found_fault_items {
     }
     impl ::std::fmt::Display for ServiceUpdateNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ServiceUpdateNotFoundFault {}
-    impl ServiceUpdateNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServiceUpdateNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ServiceUpdateNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ServiceUpdateNotFoundFault {
+        const CODE: &'static str = ServiceUpdateNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ServiceUpdateNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ServiceUpdateNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ServiceUpdateNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ServiceUpdateNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7272,8 +5938,6 @@ mod snapshot_already_exists_fault_items {
         pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl SnapshotAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7281,72 +5945,51 @@ mod snapshot_already_exists_fault_items {
     }
     impl ::std::fmt::Display for SnapshotAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SnapshotAlreadyExistsFault {}
-    impl SnapshotAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SnapshotAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SnapshotAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SnapshotAlreadyExistsFault {
+        const CODE: &'static str = SnapshotAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SnapshotAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SnapshotAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SnapshotAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SnapshotAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7394,8 +6037,6 @@ mod snapshot_feature_not_supported_fault_items {
         pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl SnapshotFeatureNotSupportedFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7403,72 +6044,51 @@ mod snapshot_feature_not_supported_fault_items {
     }
     impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
-    impl SnapshotFeatureNotSupportedFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SnapshotFeatureNotSupportedFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SnapshotFeatureNotSupportedFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SnapshotFeatureNotSupportedFault {
+        const CODE: &'static str = SnapshotFeatureNotSupportedFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SnapshotFeatureNotSupportedFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SnapshotFeatureNotSupportedFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SnapshotFeatureNotSupportedFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SnapshotFeatureNotSupportedFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7513,8 +6133,6 @@ mod snapshot_not_found_fault_items {
         pub const CODE: &'static str = "SnapshotNotFoundFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl SnapshotNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7522,72 +6140,51 @@ mod snapshot_not_found_fault_items {
     }
     impl ::std::fmt::Display for SnapshotNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SnapshotNotFoundFault {}
-    impl SnapshotNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SnapshotNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SnapshotNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SnapshotNotFoundFault {
+        const CODE: &'static str = SnapshotNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SnapshotNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SnapshotNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SnapshotNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SnapshotNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7633,8 +6230,6 @@ mod snapshot_quota_exceeded_fault_items {
         pub const CODE: &'static str = "SnapshotQuotaExceededFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl SnapshotQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7642,72 +6237,51 @@ mod snapshot_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for SnapshotQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SnapshotQuotaExceededFault {}
-    impl SnapshotQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SnapshotQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SnapshotQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SnapshotQuotaExceededFault {
+        const CODE: &'static str = SnapshotQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SnapshotQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SnapshotQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SnapshotQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SnapshotQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7744,8 +6318,6 @@ mod subnet_in_use_items {
         pub const CODE: &'static str = "SubnetInUse";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl SubnetInUse {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7753,72 +6325,51 @@ mod subnet_in_use_items {
     }
     impl ::std::fmt::Display for SubnetInUse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SubnetInUse {}
-    impl SubnetInUse {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SubnetInUse {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SubnetInUse {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SubnetInUse {
+        const CODE: &'static str = SubnetInUse::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SubnetInUse {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SubnetInUse {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SubnetInUse {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SubnetInUse {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7850,8 +6401,6 @@ mod subnet_not_allowed_fault_items {
         pub const CODE: &'static str = "SubnetNotAllowedFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl SubnetNotAllowedFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7859,72 +6408,51 @@ mod subnet_not_allowed_fault_items {
     }
     impl ::std::fmt::Display for SubnetNotAllowedFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SubnetNotAllowedFault {}
-    impl SubnetNotAllowedFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SubnetNotAllowedFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SubnetNotAllowedFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SubnetNotAllowedFault {
+        const CODE: &'static str = SubnetNotAllowedFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SubnetNotAllowedFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SubnetNotAllowedFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SubnetNotAllowedFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for SubnetNotAllowedFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -7954,8 +6482,6 @@ mod tag_not_found_fault_items {
         pub const CODE: &'static str = "TagNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl TagNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -7963,72 +6489,51 @@ mod tag_not_found_fault_items {
     }
     impl ::std::fmt::Display for TagNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TagNotFoundFault {}
-    impl TagNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TagNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TagNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TagNotFoundFault {
+        const CODE: &'static str = TagNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TagNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TagNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TagNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TagNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8076,8 +6581,6 @@ mod tag_quota_per_resource_exceeded_items {
         pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl TagQuotaPerResourceExceeded {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8085,72 +6588,51 @@ mod tag_quota_per_resource_exceeded_items {
     }
     impl ::std::fmt::Display for TagQuotaPerResourceExceeded {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TagQuotaPerResourceExceeded {}
-    impl TagQuotaPerResourceExceeded {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TagQuotaPerResourceExceeded {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TagQuotaPerResourceExceeded {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TagQuotaPerResourceExceeded {
+        const CODE: &'static str = TagQuotaPerResourceExceeded::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TagQuotaPerResourceExceeded {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TagQuotaPerResourceExceeded {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TagQuotaPerResourceExceeded {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TagQuotaPerResourceExceeded {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8197,8 +6679,6 @@ mod test_failover_not_available_fault_items {
         pub const CODE: &'static str = "TestFailoverNotAvailableFault";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl TestFailoverNotAvailableFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8206,72 +6686,51 @@ mod test_failover_not_available_fault_items {
     }
     impl ::std::fmt::Display for TestFailoverNotAvailableFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TestFailoverNotAvailableFault {}
-    impl TestFailoverNotAvailableFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TestFailoverNotAvailableFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TestFailoverNotAvailableFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TestFailoverNotAvailableFault {
+        const CODE: &'static str = TestFailoverNotAvailableFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TestFailoverNotAvailableFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TestFailoverNotAvailableFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TestFailoverNotAvailableFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TestFailoverNotAvailableFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8301,8 +6760,6 @@ mod user_already_exists_fault_items {
         pub const CODE: &'static str = "UserAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl UserAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8310,72 +6767,51 @@ mod user_already_exists_fault_items {
     }
     impl ::std::fmt::Display for UserAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserAlreadyExistsFault {}
-    impl UserAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserAlreadyExistsFault {
+        const CODE: &'static str = UserAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8405,8 +6841,6 @@ mod user_group_already_exists_fault_items {
         pub const CODE: &'static str = "UserGroupAlreadyExists";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl UserGroupAlreadyExistsFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8414,72 +6848,51 @@ mod user_group_already_exists_fault_items {
     }
     impl ::std::fmt::Display for UserGroupAlreadyExistsFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserGroupAlreadyExistsFault {}
-    impl UserGroupAlreadyExistsFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroupAlreadyExistsFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserGroupAlreadyExistsFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserGroupAlreadyExistsFault {
+        const CODE: &'static str = UserGroupAlreadyExistsFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroupAlreadyExistsFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserGroupAlreadyExistsFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8522,8 +6935,6 @@ mod user_group_not_found_fault_items {
         pub const CODE: &'static str = "UserGroupNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl UserGroupNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8531,72 +6942,51 @@ mod user_group_not_found_fault_items {
     }
     impl ::std::fmt::Display for UserGroupNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserGroupNotFoundFault {}
-    impl UserGroupNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroupNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserGroupNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserGroupNotFoundFault {
+        const CODE: &'static str = UserGroupNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroupNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserGroupNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8639,8 +7029,6 @@ mod user_group_quota_exceeded_fault_items {
         pub const CODE: &'static str = "UserGroupQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl UserGroupQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8648,72 +7036,51 @@ mod user_group_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for UserGroupQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserGroupQuotaExceededFault {}
-    impl UserGroupQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroupQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserGroupQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserGroupQuotaExceededFault {
+        const CODE: &'static str = UserGroupQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroupQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserGroupQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8754,8 +7121,6 @@ mod user_not_found_fault_items {
         pub const CODE: &'static str = "UserNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl UserNotFoundFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8763,72 +7128,51 @@ mod user_not_found_fault_items {
     }
     impl ::std::fmt::Display for UserNotFoundFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserNotFoundFault {}
-    impl UserNotFoundFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserNotFoundFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserNotFoundFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserNotFoundFault {
+        const CODE: &'static str = UserNotFoundFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserNotFoundFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserNotFoundFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserNotFoundFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -8869,8 +7213,6 @@ mod user_quota_exceeded_fault_items {
         pub const CODE: &'static str = "UserQuotaExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl UserQuotaExceededFault {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -8878,72 +7220,51 @@ mod user_quota_exceeded_fault_items {
     }
     impl ::std::fmt::Display for UserQuotaExceededFault {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserQuotaExceededFault {}
-    impl UserQuotaExceededFault {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserQuotaExceededFault {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserQuotaExceededFault {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserQuotaExceededFault {
+        const CODE: &'static str = UserQuotaExceededFault::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserQuotaExceededFault {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserQuotaExceededFault {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -9754,2235 +8075,24 @@ pub enum ServiceError {
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            #[cfg(feature = "test-failover")]
-            ::std::option::Option::Some(
-                crate::error::ApiCallRateForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ApiCallRateForCustomerExceededFault)
-            }
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
-            ::std::option::Option::Some(
-                crate::error::AuthorizationAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationAlreadyExistsFault)
-            }
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
-            ::std::option::Option::Some(
-                crate::error::AuthorizationNotFoundFault::CODE,
-            ) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationNotFoundFault)
-            }
-            #[cfg(feature = "create-cache-cluster")]
-            ::std::option::Option::Some(
-                crate::error::CacheClusterAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheClusterAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupQuotaExceededFault)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupQuotaExceededFault)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupAlreadyExistsFault)
-            }
-            #[cfg(feature = "delete-cache-subnet-group")]
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
-                    .map(Self::CacheSubnetGroupInUse)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupNotFoundFault)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ClusterQuotaForCustomerExceededFault)
-            }
-            #[cfg(feature = "delete-user")]
-            ::std::option::Option::Some(
-                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ) => {
-                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::DefaultUserAssociatedToUserGroupFault)
-            }
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
-                    .map(Self::DefaultUserRequired)
-            }
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map(Self::DuplicateUserNameFault)
-            }
-            #[cfg(feature = "create-global-replication-group")]
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidArnFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheParameterGroupStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheSecurityGroupStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCredentialsException::CODE,
-            ) => {
-                crate::error::InvalidCredentialsException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCredentialsException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidKmsKeyFault)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheSnapshotStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheStateFault)
-            }
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            ::std::option::Option::Some(
-                crate::error::InvalidSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidSnapshotStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map(Self::InvalidSubnet)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidUserGroupStateFault)
-            }
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidUserStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope)
-                    .map(Self::NoOperationFault)
-            }
-            #[cfg(feature = "test-failover")]
-            ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
-                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::NodeGroupNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForClusterExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            #[cfg(feature = "create-replication-group")]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupAlreadyExistsFault)
-            }
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupAlreadyUnderMigrationFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            #[cfg(feature = "complete-migration")]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotUnderMigrationFault)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeNotFoundFault)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodesOfferingNotFoundFault)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheQuotaForCustomerExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServiceUpdateNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceUpdateNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotFeatureNotSupportedFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::SnapshotNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotQuotaExceededFault)
-            }
-            #[cfg(feature = "modify-cache-subnet-group")]
-            ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope)
-                    .map(Self::SubnetInUse)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map(Self::SubnetNotAllowedFault)
-            }
-            #[cfg(feature = "remove-tags-from-resource")]
-            ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::TagNotFoundFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            #[cfg(feature = "test-failover")]
-            ::std::option::Option::Some(
-                crate::error::TestFailoverNotAvailableFault::CODE,
-            ) => {
-                crate::error::TestFailoverNotAvailableFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TestFailoverNotAvailableFault)
-            }
-            #[cfg(feature = "create-user")]
-            ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
-                    .map(Self::UserAlreadyExistsFault)
-            }
-            #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(
-                crate::error::UserGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::UserGroupAlreadyExistsFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(
-                crate::error::UserGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::UserGroupQuotaExceededFault)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserNotFoundFault)
-            }
-            #[cfg(feature = "create-user")]
-            ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
-                    .map(Self::UserQuotaExceededFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ApiCallRateForCustomerExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-                )
-            }
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(_) => {
-                ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::DuplicateUserNameFault(_) => {
-                ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
-            }
-            #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidArnFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCredentialsException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidKmsKeyFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
-            }
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidSnapshotStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::InvalidSubnet(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
-            }
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::NoOperationFault(_) => {
-                ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
-            }
-            #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-                )
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceUpdateNotFoundFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::SnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(_) => {
-                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::SubnetNotAllowedFault(_) => {
-                ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
-            }
-            #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TestFailoverNotAvailableFault::CODE,
-                )
-            }
-            #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE)
-            }
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
-            }
-            #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ServiceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        match self {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                (
-                    crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ApiCallRateForCustomerExceededFault(error) => error,
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                (
-                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::AuthorizationAlreadyExistsFault(error) => error,
             #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(error) => {
-                (
-                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::AuthorizationNotFoundFault(error) => error,
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -11999,19 +8109,9 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterNotFoundFault(error) => error,
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheParameterGroupAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12028,26 +8128,11 @@ impl ServiceError {
                     feature = "reset-cache-parameter-group"
                 )
             )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheParameterGroupNotFoundFault(error) => error,
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => error,
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12063,33 +8148,13 @@ impl ServiceError {
                     feature = "revoke-cache-security-group-ingress"
                 )
             )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => error,
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
             #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(error) => {
-                (
-                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupInUse(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12102,31 +8167,16 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-subnet-group",
                     feature = "modify-cache-subnet-group"
                 )
             )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-cluster",
@@ -12135,26 +8185,11 @@ impl ServiceError {
                     feature = "increase-replica-count"
                 )
             )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
             #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(error) => {
-                (
-                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::DefaultUserAssociatedToUserGroupFault(error) => error,
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(error) => {
-                (
-                    crate::error::DefaultUserRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::DefaultUserRequired(error) => error,
             #[cfg(
                 any(
                     feature = "create-user",
@@ -12162,19 +8197,9 @@ impl ServiceError {
                     feature = "modify-user-group"
                 )
             )]
-            Self::DuplicateUserNameFault(error) => {
-                (
-                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::DuplicateUserNameFault(error) => error,
             #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-replication-group",
@@ -12188,12 +8213,7 @@ impl ServiceError {
                     feature = "rebalance-slots-in-global-replication-group"
                 )
             )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-cluster",
@@ -12205,12 +8225,7 @@ impl ServiceError {
                     feature = "modify-replication-group-shard-configuration"
                 )
             )]
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12218,12 +8233,7 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::InvalidArnFault(error) => {
-                (
-                    crate::error::InvalidArnFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidArnFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-replication-group",
@@ -12238,12 +8248,7 @@ impl ServiceError {
                     feature = "test-failover"
                 )
             )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidCacheClusterStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-parameter-group",
@@ -12252,12 +8257,7 @@ impl ServiceError {
                     feature = "reset-cache-parameter-group"
                 )
             )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "authorize-cache-security-group-ingress",
@@ -12267,12 +8267,7 @@ impl ServiceError {
                     feature = "revoke-cache-security-group-ingress"
                 )
             )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-serverless-cache",
@@ -12280,12 +8275,7 @@ impl ServiceError {
                     feature = "modify-serverless-cache"
                 )
             )]
-            Self::InvalidCredentialsException(error) => {
-                (
-                    crate::error::InvalidCredentialsException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidCredentialsException(error) => error,
             #[cfg(
                 any(
                     feature = "create-replication-group",
@@ -12300,12 +8290,7 @@ impl ServiceError {
                     feature = "reset-cache-parameter-group"
                 )
             )]
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "increase-replica-count",
@@ -12314,12 +8299,7 @@ impl ServiceError {
                     feature = "test-failover"
                 )
             )]
-            Self::InvalidKmsKeyFault(error) => {
-                (
-                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidKmsKeyFault(error) => error,
             #[cfg(
                 any(
                     feature = "authorize-cache-security-group-ingress",
@@ -12375,12 +8355,7 @@ impl ServiceError {
                     feature = "test-failover"
                 )
             )]
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => error,
             #[cfg(
                 any(
                     feature = "authorize-cache-security-group-ingress",
@@ -12448,12 +8423,7 @@ impl ServiceError {
                     feature = "test-migration"
                 )
             )]
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterValueException(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12473,12 +8443,7 @@ impl ServiceError {
                     feature = "test-migration"
                 )
             )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidReplicationGroupStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12489,12 +8454,7 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12506,31 +8466,16 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidServerlessCacheStateFault(error) => error,
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidSnapshotStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-subnet-group",
                     feature = "modify-cache-subnet-group"
                 )
             )]
-            Self::InvalidSubnet(error) => {
-                (
-                    crate::error::InvalidSubnet::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidSubnet(error) => error,
             #[cfg(
                 any(
                     feature = "create-replication-group",
@@ -12541,19 +8486,9 @@ impl ServiceError {
                     feature = "modify-user-group"
                 )
             )]
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidUserGroupStateFault(error) => error,
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(error) => {
-                (
-                    crate::error::InvalidUserStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidUserStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-cluster",
@@ -12565,31 +8500,16 @@ impl ServiceError {
                     feature = "modify-replication-group-shard-configuration"
                 )
             )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidVpcNetworkStateFault(error) => error,
             #[cfg(
                 any(
                     feature = "decrease-replica-count",
                     feature = "increase-replica-count"
                 )
             )]
-            Self::NoOperationFault(error) => {
-                (
-                    crate::error::NoOperationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NoOperationFault(error) => error,
             #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(error) => {
-                (
-                    crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NodeGroupNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-replication-group",
@@ -12598,12 +8518,7 @@ impl ServiceError {
                     feature = "modify-replication-group-shard-configuration"
                 )
             )]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-cluster",
@@ -12612,12 +8527,7 @@ impl ServiceError {
                     feature = "modify-replication-group"
                 )
             )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NodeQuotaForClusterExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-cluster",
@@ -12629,26 +8539,11 @@ impl ServiceError {
                     feature = "modify-replication-group-shard-configuration"
                 )
             )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => error,
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12670,26 +8565,11 @@ impl ServiceError {
                     feature = "test-migration"
                 )
             )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupNotFoundFault(error) => error,
             #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => error,
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12698,38 +8578,18 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodeNotFoundFault(error) => error,
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "describe-reserved-cache-nodes-offerings",
                     feature = "purchase-reserved-cache-nodes-offering"
                 )
             )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12743,19 +8603,9 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheNotFoundFault(error) => error,
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "copy-serverless-cache-snapshot",
@@ -12763,12 +8613,7 @@ impl ServiceError {
                     feature = "delete-serverless-cache"
                 )
             )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12780,24 +8625,14 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "copy-serverless-cache-snapshot",
                     feature = "create-serverless-cache-snapshot"
                 )
             )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "copy-serverless-cache-snapshot",
@@ -12819,12 +8654,7 @@ impl ServiceError {
                     feature = "modify-user-group"
                 )
             )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "batch-apply-update-action",
@@ -12832,12 +8662,7 @@ impl ServiceError {
                     feature = "describe-service-updates"
                 )
             )]
-            Self::ServiceUpdateNotFoundFault(error) => {
-                (
-                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServiceUpdateNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "copy-snapshot",
@@ -12846,12 +8671,7 @@ impl ServiceError {
                     feature = "delete-replication-group"
                 )
             )]
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SnapshotAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "create-snapshot",
@@ -12859,12 +8679,7 @@ impl ServiceError {
                     feature = "delete-replication-group"
                 )
             )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12875,12 +8690,7 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SnapshotNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "copy-snapshot",
@@ -12889,38 +8699,18 @@ impl ServiceError {
                     feature = "delete-replication-group"
                 )
             )]
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SnapshotQuotaExceededFault(error) => error,
             #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(error) => {
-                (
-                    crate::error::SubnetInUse::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SubnetInUse(error) => error,
             #[cfg(
                 any(
                     feature = "create-cache-subnet-group",
                     feature = "modify-cache-subnet-group"
                 )
             )]
-            Self::SubnetNotAllowedFault(error) => {
-                (
-                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SubnetNotAllowedFault(error) => error,
             #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(error) => {
-                (
-                    crate::error::TagNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TagNotFoundFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12939,33 +8729,13 @@ impl ServiceError {
                     feature = "purchase-reserved-cache-nodes-offering"
                 )
             )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TagQuotaPerResourceExceeded(error) => error,
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                (
-                    crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TestFailoverNotAvailableFault(error) => error,
             #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(error) => {
-                (
-                    crate::error::UserAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserAlreadyExistsFault(error) => error,
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserGroupAlreadyExistsFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -12980,19 +8750,9 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserGroupNotFoundFault(error) => error,
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserGroupQuotaExceededFault(error) => error,
             #[cfg(
                 any(
                     feature = "add-tags-to-resource",
@@ -13005,1614 +8765,1705 @@ impl ServiceError {
                     feature = "remove-tags-from-resource"
                 )
             )]
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserNotFoundFault(error) => error,
             #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(error) => {
-                (
-                    crate::error::UserQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
+            Self::UserQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ServiceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        #[cfg(feature = "test-failover")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ApiCallRateForCustomerExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "authorize-cache-security-group-ingress")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::AuthorizationAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "revoke-cache-security-group-ingress")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::AuthorizationNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-cluster")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheClusterAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheClusterNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-parameter-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheParameterGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheParameterGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-parameter-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheParameterGroupQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-security-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSecurityGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSecurityGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-security-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSecurityGroupQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-subnet-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSubnetGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "delete-cache-subnet-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSubnetGroupInUse)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSubnetGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-cache-subnet-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSubnetGroupQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::CacheSubnetQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ClusterQuotaForCustomerExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "delete-user")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::DefaultUserAssociatedToUserGroupFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+        if let ::std::option::Option::Some(read) = error.read(Self::DefaultUserRequired)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::DuplicateUserNameFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-global-replication-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::GlobalReplicationGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::GlobalReplicationGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InsufficientCacheClusterCapacityFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::InvalidArnFault) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidCacheClusterStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidCacheParameterGroupStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidCacheSecurityGroupStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidCredentialsException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidGlobalReplicationGroupStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::InvalidKmsKeyFault) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidParameterCombinationException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidParameterValueException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidReplicationGroupStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidServerlessCacheSnapshotStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidServerlessCacheStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidSnapshotStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::InvalidSubnet) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidUserGroupStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidUserStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidVpcNetworkStateFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(feature = "decrease-replica-count", feature = "increase-replica-count")
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::NoOperationFault) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "test-failover")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::NodeGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::NodeQuotaForClusterExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::NodeQuotaForCustomerExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-replication-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReplicationGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReplicationGroupAlreadyUnderMigrationFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReplicationGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "complete-migration")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReplicationGroupNotUnderMigrationFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReservedCacheNodeAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReservedCacheNodeNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReservedCacheNodeQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReservedCacheNodesOfferingNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-serverless-cache")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-serverless-cache")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheQuotaForCustomerExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheSnapshotAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheSnapshotNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServerlessCacheSnapshotQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServiceLinkedRoleNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ServiceUpdateNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SnapshotAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SnapshotFeatureNotSupportedFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SnapshotNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SnapshotQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "modify-cache-subnet-group")]
+        if let ::std::option::Option::Some(read) = error.read(Self::SubnetInUse) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SubnetNotAllowedFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "remove-tags-from-resource")]
+        if let ::std::option::Option::Some(read) = error.read(Self::TagNotFoundFault) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::TagQuotaPerResourceExceeded)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "test-failover")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::TestFailoverNotAvailableFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-user")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::UserAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-user-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::UserGroupAlreadyExistsFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::UserGroupNotFoundFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-user-group")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::UserGroupQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::UserNotFoundFault) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-user")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::UserQuotaExceededFault)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+        match self {
+            #[cfg(feature = "test-failover")]
+            Self::ApiCallRateForCustomerExceededFault(error) => error,
+            #[cfg(feature = "authorize-cache-security-group-ingress")]
+            Self::AuthorizationAlreadyExistsFault(error) => error,
+            #[cfg(feature = "revoke-cache-security-group-ingress")]
+            Self::AuthorizationNotFoundFault(error) => error,
+            #[cfg(feature = "create-cache-cluster")]
+            Self::CacheClusterAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
                 )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            )]
+            Self::CacheClusterNotFoundFault(error) => error,
+            #[cfg(feature = "create-cache-parameter-group")]
+            Self::CacheParameterGroupAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            #[cfg(feature = "create-cache-parameter-group")]
+            Self::CacheParameterGroupQuotaExceededFault(error) => error,
+            #[cfg(feature = "create-cache-security-group")]
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            #[cfg(feature = "create-cache-security-group")]
+            Self::CacheSecurityGroupQuotaExceededFault(error) => error,
+            #[cfg(feature = "create-cache-subnet-group")]
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
+            #[cfg(feature = "delete-cache-subnet-group")]
+            Self::CacheSubnetGroupInUse(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            #[cfg(feature = "create-cache-subnet-group")]
+            Self::CacheSubnetGroupQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::CacheSubnetQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            #[cfg(feature = "delete-user")]
+            Self::DefaultUserAssociatedToUserGroupFault(error) => error,
+            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+            Self::DefaultUserRequired(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::DuplicateUserNameFault(error) => error,
+            #[cfg(feature = "create-global-replication-group")]
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidArnFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidCacheClusterStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
+            Self::InvalidCredentialsException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidKmsKeyFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidParameterCombinationException(error) => error,
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidParameterValueException(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+            Self::InvalidSnapshotStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::InvalidSubnet(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::InvalidUserGroupStateFault(error) => error,
+            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+            Self::InvalidUserStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::NoOperationFault(error) => error,
+            #[cfg(feature = "test-failover")]
+            Self::NodeGroupNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            #[cfg(feature = "create-replication-group")]
+            Self::ReplicationGroupAlreadyExistsFault(error) => error,
+            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            #[cfg(feature = "complete-migration")]
+            Self::ReplicationGroupNotUnderMigrationFault(error) => error,
+            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ReservedCacheNodeNotFoundFault(error) => error,
+            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            Self::ReservedCacheNodeQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
+            #[cfg(feature = "create-serverless-cache")]
+            Self::ServerlessCacheAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            #[cfg(feature = "create-serverless-cache")]
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
+            Self::ServiceUpdateNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::SnapshotNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotQuotaExceededFault(error) => error,
+            #[cfg(feature = "modify-cache-subnet-group")]
+            Self::SubnetInUse(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::SubnetNotAllowedFault(error) => error,
+            #[cfg(feature = "remove-tags-from-resource")]
+            Self::TagNotFoundFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            #[cfg(feature = "test-failover")]
+            Self::TestFailoverNotAvailableFault(error) => error,
+            #[cfg(feature = "create-user")]
+            Self::UserAlreadyExistsFault(error) => error,
+            #[cfg(feature = "create-user-group")]
+            Self::UserGroupAlreadyExistsFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::UserGroupNotFoundFault(error) => error,
+            #[cfg(feature = "create-user-group")]
+            Self::UserGroupQuotaExceededFault(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::UserNotFoundFault(error) => error,
+            #[cfg(feature = "create-user")]
+            Self::UserQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ServiceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ServiceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::NoOperationFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Builders for the errors of this module.
@@ -14622,7 +10473,7 @@ pub mod builders {
         /// A builder for [`ApiCallRateForCustomerExceededFault`](crate::error::ApiCallRateForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ApiCallRateForCustomerExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ApiCallRateForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14656,7 +10507,7 @@ pub mod builders {
         /// A builder for [`AuthorizationAlreadyExistsFault`](crate::error::AuthorizationAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthorizationAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14690,7 +10541,7 @@ pub mod builders {
         /// A builder for [`AuthorizationNotFoundFault`](crate::error::AuthorizationNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthorizationNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14724,7 +10575,7 @@ pub mod builders {
         /// A builder for [`CacheClusterAlreadyExistsFault`](crate::error::CacheClusterAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14773,7 +10624,7 @@ pub mod builders {
         /// A builder for [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14822,7 +10673,7 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupAlreadyExistsFault`](crate::error::CacheParameterGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14871,7 +10722,7 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14920,7 +10771,7 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupQuotaExceededFault`](crate::error::CacheParameterGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -14954,7 +10805,7 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupAlreadyExistsFault`](crate::error::CacheSecurityGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15002,7 +10853,7 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupNotFoundFault`](crate::error::CacheSecurityGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15050,7 +10901,7 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupQuotaExceededFault`](crate::error::CacheSecurityGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15084,7 +10935,7 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupAlreadyExistsFault`](crate::error::CacheSubnetGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15118,7 +10969,7 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupInUse`](crate::error::CacheSubnetGroupInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupInUseBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupInUseBuilder {
             /// The error message, as the service wrote it.
@@ -15163,7 +11014,7 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15208,7 +11059,7 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupQuotaExceededFault`](crate::error::CacheSubnetGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15244,7 +11095,7 @@ pub mod builders {
         /// A builder for [`CacheSubnetQuotaExceededFault`](crate::error::CacheSubnetQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15287,7 +11138,7 @@ pub mod builders {
         /// A builder for [`ClusterQuotaForCustomerExceededFault`](crate::error::ClusterQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ClusterQuotaForCustomerExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ClusterQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15328,7 +11179,7 @@ pub mod builders {
         /// A builder for [`DefaultUserAssociatedToUserGroupFault`](crate::error::DefaultUserAssociatedToUserGroupFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DefaultUserAssociatedToUserGroupFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserAssociatedToUserGroupFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15362,7 +11213,7 @@ pub mod builders {
         /// A builder for [`DefaultUserRequired`](crate::error::DefaultUserRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DefaultUserRequiredBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserRequiredBuilder {
             /// The error message, as the service wrote it.
@@ -15402,7 +11253,7 @@ pub mod builders {
         /// A builder for [`DuplicateUserNameFault`](crate::error::DuplicateUserNameFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DuplicateUserNameFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl DuplicateUserNameFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15442,7 +11293,7 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupAlreadyExistsFault`](crate::error::GlobalReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15490,7 +11341,7 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15546,7 +11397,7 @@ pub mod builders {
         /// A builder for [`InsufficientCacheClusterCapacityFault`](crate::error::InsufficientCacheClusterCapacityFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InsufficientCacheClusterCapacityFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InsufficientCacheClusterCapacityFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15596,7 +11447,7 @@ pub mod builders {
         /// A builder for [`InvalidArnFault`](crate::error::InvalidArnFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidArnFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidArnFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15649,7 +11500,7 @@ pub mod builders {
         /// A builder for [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheClusterStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheClusterStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15703,7 +11554,7 @@ pub mod builders {
         /// A builder for [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheParameterGroupStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheParameterGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15752,7 +11603,7 @@ pub mod builders {
         /// A builder for [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheSecurityGroupStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheSecurityGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15800,7 +11651,7 @@ pub mod builders {
         /// A builder for [`InvalidCredentialsException`](crate::error::InvalidCredentialsException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCredentialsExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCredentialsExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -15853,7 +11704,7 @@ pub mod builders {
         /// A builder for [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidGlobalReplicationGroupStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidGlobalReplicationGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -15907,7 +11758,7 @@ pub mod builders {
         /// A builder for [`InvalidKmsKeyFault`](crate::error::InvalidKmsKeyFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidKmsKeyFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidKmsKeyFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16002,7 +11853,7 @@ pub mod builders {
         /// A builder for [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterCombinationExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidParameterCombinationExceptionBuilder {
             /// Two or more parameters that must not be used together were used together.
@@ -16156,7 +12007,7 @@ pub mod builders {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterValueExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidParameterValueExceptionBuilder {
             /// A parameter value is invalid.
@@ -16274,7 +12125,7 @@ pub mod builders {
         /// A builder for [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidReplicationGroupStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidReplicationGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16335,7 +12186,7 @@ pub mod builders {
         /// A builder for [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidServerlessCacheSnapshotStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheSnapshotStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16390,7 +12241,7 @@ pub mod builders {
         /// A builder for [`InvalidServerlessCacheStateFault`](crate::error::InvalidServerlessCacheStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidServerlessCacheStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16434,7 +12285,7 @@ pub mod builders {
         /// A builder for [`InvalidSnapshotStateFault`](crate::error::InvalidSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSnapshotStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSnapshotStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16470,7 +12321,7 @@ pub mod builders {
         /// A builder for [`InvalidSubnet`](crate::error::InvalidSubnet).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSubnetBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSubnetBuilder {
             /// The error message, as the service wrote it.
@@ -16515,7 +12366,7 @@ pub mod builders {
         /// A builder for [`InvalidUserGroupStateFault`](crate::error::InvalidUserGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidUserGroupStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16558,7 +12409,7 @@ pub mod builders {
         /// A builder for [`InvalidUserStateFault`](crate::error::InvalidUserStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidUserStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16602,7 +12453,7 @@ pub mod builders {
         /// A builder for [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidVpcNetworkStateFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidVpcNetworkStateFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16646,7 +12497,7 @@ pub mod builders {
         /// A builder for [`NoOperationFault`](crate::error::NoOperationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NoOperationFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NoOperationFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16680,7 +12531,7 @@ pub mod builders {
         /// A builder for [`NodeGroupNotFoundFault`](crate::error::NodeGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16721,7 +12572,7 @@ pub mod builders {
         /// A builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16771,7 +12622,7 @@ pub mod builders {
         /// A builder for [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeQuotaForClusterExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForClusterExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16822,7 +12673,7 @@ pub mod builders {
         /// A builder for [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeQuotaForCustomerExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16866,7 +12717,7 @@ pub mod builders {
         /// A builder for [`ReplicationGroupAlreadyExistsFault`](crate::error::ReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16900,7 +12751,7 @@ pub mod builders {
         /// A builder for [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupAlreadyUnderMigrationFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyUnderMigrationFaultBuilder {
             /// The error message, as the service wrote it.
@@ -16956,7 +12807,7 @@ pub mod builders {
         /// A builder for [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17010,7 +12861,7 @@ pub mod builders {
         /// A builder for [`ReplicationGroupNotUnderMigrationFault`](crate::error::ReplicationGroupNotUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupNotUnderMigrationFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotUnderMigrationFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17044,7 +12895,7 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeAlreadyExistsFault`](crate::error::ReservedCacheNodeAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17085,7 +12936,7 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeNotFoundFault`](crate::error::ReservedCacheNodeNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17126,7 +12977,7 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeQuotaExceededFault`](crate::error::ReservedCacheNodeQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17165,7 +13016,7 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodesOfferingNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodesOfferingNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17204,7 +13055,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheAlreadyExistsFault`](crate::error::ServerlessCacheAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17250,7 +13101,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17296,7 +13147,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheQuotaForCustomerExceededFault`](crate::error::ServerlessCacheQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheQuotaForCustomerExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17338,7 +13189,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17390,7 +13241,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17439,7 +13290,7 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17500,7 +13351,7 @@ pub mod builders {
         /// A builder for [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceLinkedRoleNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceLinkedRoleNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17560,7 +13411,7 @@ pub mod builders {
         /// A builder for [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceUpdateNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceUpdateNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17607,7 +13458,7 @@ pub mod builders {
         /// A builder for [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17654,7 +13505,7 @@ pub mod builders {
         /// A builder for [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotFeatureNotSupportedFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotFeatureNotSupportedFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17703,7 +13554,7 @@ pub mod builders {
         /// A builder for [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17753,7 +13604,7 @@ pub mod builders {
         /// A builder for [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17794,7 +13645,7 @@ pub mod builders {
         /// A builder for [`SubnetInUse`](crate::error::SubnetInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetInUseBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetInUseBuilder {
             /// The error message, as the service wrote it.
@@ -17830,7 +13681,7 @@ pub mod builders {
         /// A builder for [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetNotAllowedFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetNotAllowedFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17866,7 +13717,7 @@ pub mod builders {
         /// A builder for [`TagNotFoundFault`](crate::error::TagNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TagNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -17917,7 +13768,7 @@ pub mod builders {
         /// A builder for [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagQuotaPerResourceExceededBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TagQuotaPerResourceExceededBuilder {
             /// The error message, as the service wrote it.
@@ -17968,7 +13819,7 @@ pub mod builders {
         /// A builder for [`TestFailoverNotAvailableFault`](crate::error::TestFailoverNotAvailableFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TestFailoverNotAvailableFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TestFailoverNotAvailableFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18002,7 +13853,7 @@ pub mod builders {
         /// A builder for [`UserAlreadyExistsFault`](crate::error::UserAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18036,7 +13887,7 @@ pub mod builders {
         /// A builder for [`UserGroupAlreadyExistsFault`](crate::error::UserGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupAlreadyExistsFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18083,7 +13934,7 @@ pub mod builders {
         /// A builder for [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18130,7 +13981,7 @@ pub mod builders {
         /// A builder for [`UserGroupQuotaExceededFault`](crate::error::UserGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18175,7 +14026,7 @@ pub mod builders {
         /// A builder for [`UserNotFoundFault`](crate::error::UserNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserNotFoundFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
@@ -18220,7 +14071,7 @@ pub mod builders {
         /// A builder for [`UserQuotaExceededFault`](crate::error::UserQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserQuotaExceededFaultBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.

@@ -90,6 +90,7 @@ mod auth_token_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for AuthTokenUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStatus);
 }
@@ -189,6 +190,7 @@ mod auth_token_update_strategy_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for AuthTokenUpdateStrategyType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStrategyType);
 }
@@ -224,44 +226,27 @@ mod authentication_items {
             ::std::default::Default::default()
         }
     }
-    impl Authentication {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Authentication {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_type: ::std::option::Option<
-                crate::types::AuthenticationType,
-            > = ::std::option::Option::None;
-            let mut member_password_count: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Type" => reader.read_enum_into(&child, &mut member_type),
-                    "PasswordCount" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_password_count)
-                    }
+                    "Type" => reader.read_into(&child, &mut out.r#type),
+                    "PasswordCount" => reader.read_into(&child, &mut out.password_count),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                r#type: member_type,
-                password_count: member_password_count,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Authentication {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.r#type {
-                writer.element("Type", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.password_count {
-                writer.integer("PasswordCount", i64::from(*value));
-            }
+    impl ::querygen_runtime::server::WriteXml for Authentication {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Type", self.r#type.as_ref());
+            writer.member("PasswordCount", self.password_count.as_ref());
         }
     }
 }
@@ -298,67 +283,21 @@ mod authentication_mode_items {
             ::std::default::Default::default()
         }
     }
-    impl AuthenticationMode {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.r#type {
-                writer.push("Type");
-                writer.string(value.as_str());
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.passwords {
-                writer.push("Passwords");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("member");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for AuthenticationMode {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Type", self.r#type.as_ref());
+            writer.list("Passwords", "member", self.passwords.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl AuthenticationMode {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for AuthenticationMode {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_type = match node.child("Type") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::InputAuthenticationType::from(child.text()?),
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_passwords = match node.child("Passwords") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("member") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                r#type: member_type,
-                passwords: member_passwords,
-            })
+            let mut out = Self::builder();
+            out.r#type = node.member("Type")?;
+            out.passwords = node.list("Passwords", "member")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -446,6 +385,7 @@ mod authentication_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for AuthenticationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthenticationType);
 }
@@ -566,6 +506,7 @@ mod automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for AutomaticFailoverStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AutomaticFailoverStatus);
 }
@@ -624,29 +565,25 @@ mod availability_zone_items {
             ::std::default::Default::default()
         }
     }
-    impl AvailabilityZone {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for AvailabilityZone {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Name" => reader.read_string_into(&child, &mut member_name),
+                    "Name" => reader.read_into(&child, &mut out.name),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { name: member_name })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl AvailabilityZone {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.name {
-                writer.element("Name", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for AvailabilityZone {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Name", self.name.as_ref());
         }
     }
 }
@@ -727,6 +664,7 @@ mod az_mode_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for AzMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AzMode);
 }
@@ -1010,284 +948,98 @@ mod cache_cluster_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheCluster {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheCluster {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_configuration_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_client_download_landing_page: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_status: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_preferred_maintenance_window: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_pending_modified_values: ::std::option::Option<
-                crate::types::PendingModifiedValues,
-            > = ::std::option::Option::None;
-            let mut member_notification_configuration: ::std::option::Option<
-                crate::types::NotificationConfiguration,
-            > = ::std::option::Option::None;
-            let mut member_cache_security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
-            > = ::std::option::Option::None;
-            let mut member_cache_parameter_group: ::std::option::Option<
-                crate::types::CacheParameterGroupStatus,
-            > = ::std::option::Option::None;
-            let mut member_cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_nodes: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNode>,
-            > = ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::SecurityGroupMembership>,
-            > = ::std::option::Option::None;
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_auth_token_last_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_replication_group_log_delivery_enabled: ::std::option::Option<
-                bool,
-            > = ::std::option::Option::None;
-            let mut member_log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-            > = ::std::option::Option::None;
-            let mut member_network_type: ::std::option::Option<
-                crate::types::NetworkType,
-            > = ::std::option::Option::None;
-            let mut member_ip_discovery: ::std::option::Option<
-                crate::types::IpDiscovery,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_mode: ::std::option::Option<
-                crate::types::TransitEncryptionMode,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
                     "ConfigurationEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_configuration_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.configuration_endpoint)
                     }
                     "ClientDownloadLandingPage" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_client_download_landing_page,
-                            )
+                        reader.read_into(&child, &mut out.client_download_landing_page)
                     }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
                     "CacheClusterStatus" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_status)
+                        reader.read_into(&child, &mut out.cache_cluster_status)
                     }
-                    "NumCacheNodes" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
-                    }
+                    "NumCacheNodes" => reader.read_into(&child, &mut out.num_cache_nodes),
                     "PreferredAvailabilityZone" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_preferred_availability_zone,
-                            )
+                        reader.read_into(&child, &mut out.preferred_availability_zone)
                     }
                     "PreferredOutpostArn" => {
-                        reader
-                            .read_string_into(&child, &mut member_preferred_outpost_arn)
+                        reader.read_into(&child, &mut out.preferred_outpost_arn)
                     }
                     "CacheClusterCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_cache_cluster_create_time,
-                            )
+                        reader.read_into(&child, &mut out.cache_cluster_create_time)
                     }
                     "PreferredMaintenanceWindow" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_preferred_maintenance_window,
-                            )
+                        reader.read_into(&child, &mut out.preferred_maintenance_window)
                     }
                     "PendingModifiedValues" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_pending_modified_values,
-                                crate::types::PendingModifiedValues::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.pending_modified_values)
                     }
                     "NotificationConfiguration" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_notification_configuration,
-                                crate::types::NotificationConfiguration::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.notification_configuration)
                     }
                     "CacheSecurityGroups" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "CacheSecurityGroup",
-                                &mut member_cache_security_groups,
-                                crate::types::CacheSecurityGroupMembership::read_xml,
+                                &mut out.cache_security_groups,
                             )
                     }
                     "CacheParameterGroup" => {
+                        reader.read_into(&child, &mut out.cache_parameter_group)
+                    }
+                    "CacheSubnetGroupName" => {
+                        reader.read_into(&child, &mut out.cache_subnet_group_name)
+                    }
+                    "CacheNodes" => {
+                        reader.read_list_into(&child, "CacheNode", &mut out.cache_nodes)
+                    }
+                    "AutoMinorVersionUpgrade" => {
+                        reader.read_into(&child, &mut out.auto_minor_version_upgrade)
+                    }
+                    "SecurityGroups" => {
+                        reader.read_list_into(&child, "member", &mut out.security_groups)
+                    }
+                    "ReplicationGroupId" => {
+                        reader.read_into(&child, &mut out.replication_group_id)
+                    }
+                    "SnapshotRetentionLimit" => {
+                        reader.read_into(&child, &mut out.snapshot_retention_limit)
+                    }
+                    "SnapshotWindow" => {
+                        reader.read_into(&child, &mut out.snapshot_window)
+                    }
+                    "AuthTokenEnabled" => {
+                        reader.read_into(&child, &mut out.auth_token_enabled)
+                    }
+                    "AuthTokenLastModifiedDate" => {
+                        reader.read_into(&child, &mut out.auth_token_last_modified_date)
+                    }
+                    "TransitEncryptionEnabled" => {
+                        reader.read_into(&child, &mut out.transit_encryption_enabled)
+                    }
+                    "AtRestEncryptionEnabled" => {
+                        reader.read_into(&child, &mut out.at_rest_encryption_enabled)
+                    }
+                    "ARN" => reader.read_into(&child, &mut out.arn),
+                    "ReplicationGroupLogDeliveryEnabled" => {
                         reader
                             .read_into(
                                 &child,
-                                &mut member_cache_parameter_group,
-                                crate::types::CacheParameterGroupStatus::read_xml,
-                            )
-                    }
-                    "CacheSubnetGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_subnet_group_name,
-                            )
-                    }
-                    "CacheNodes" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "CacheNode",
-                                &mut member_cache_nodes,
-                                crate::types::CacheNode::read_xml,
-                            )
-                    }
-                    "AutoMinorVersionUpgrade" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_auto_minor_version_upgrade,
-                            )
-                    }
-                    "SecurityGroups" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_security_groups,
-                                crate::types::SecurityGroupMembership::read_xml,
-                            )
-                    }
-                    "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
-                    }
-                    "SnapshotRetentionLimit" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(
-                                &child,
-                                "a 32-bit integer",
-                                &mut member_snapshot_retention_limit,
-                            )
-                    }
-                    "SnapshotWindow" => {
-                        reader.read_string_into(&child, &mut member_snapshot_window)
-                    }
-                    "AuthTokenEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_auth_token_enabled)
-                    }
-                    "AuthTokenLastModifiedDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_auth_token_last_modified_date,
-                            )
-                    }
-                    "TransitEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_transit_encryption_enabled,
-                            )
-                    }
-                    "AtRestEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_at_rest_encryption_enabled,
-                            )
-                    }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
-                    "ReplicationGroupLogDeliveryEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_replication_group_log_delivery_enabled,
+                                &mut out.replication_group_log_delivery_enabled,
                             )
                     }
                     "LogDeliveryConfigurations" => {
@@ -1295,220 +1047,112 @@ mod cache_cluster_items {
                             .read_list_into(
                                 &child,
                                 "LogDeliveryConfiguration",
-                                &mut member_log_delivery_configurations,
-                                crate::types::LogDeliveryConfiguration::read_xml,
+                                &mut out.log_delivery_configurations,
                             )
                     }
-                    "NetworkType" => {
-                        reader.read_enum_into(&child, &mut member_network_type)
-                    }
-                    "IpDiscovery" => {
-                        reader.read_enum_into(&child, &mut member_ip_discovery)
-                    }
+                    "NetworkType" => reader.read_into(&child, &mut out.network_type),
+                    "IpDiscovery" => reader.read_into(&child, &mut out.ip_discovery),
                     "TransitEncryptionMode" => {
-                        reader
-                            .read_enum_into(&child, &mut member_transit_encryption_mode)
+                        reader.read_into(&child, &mut out.transit_encryption_mode)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_cluster_id: member_cache_cluster_id,
-                configuration_endpoint: member_configuration_endpoint,
-                client_download_landing_page: member_client_download_landing_page,
-                cache_node_type: member_cache_node_type,
-                engine: member_engine,
-                engine_version: member_engine_version,
-                cache_cluster_status: member_cache_cluster_status,
-                num_cache_nodes: member_num_cache_nodes,
-                preferred_availability_zone: member_preferred_availability_zone,
-                preferred_outpost_arn: member_preferred_outpost_arn,
-                cache_cluster_create_time: member_cache_cluster_create_time,
-                preferred_maintenance_window: member_preferred_maintenance_window,
-                pending_modified_values: member_pending_modified_values,
-                notification_configuration: member_notification_configuration,
-                cache_security_groups: member_cache_security_groups,
-                cache_parameter_group: member_cache_parameter_group,
-                cache_subnet_group_name: member_cache_subnet_group_name,
-                cache_nodes: member_cache_nodes,
-                auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-                security_groups: member_security_groups,
-                replication_group_id: member_replication_group_id,
-                snapshot_retention_limit: member_snapshot_retention_limit,
-                snapshot_window: member_snapshot_window,
-                auth_token_enabled: member_auth_token_enabled,
-                auth_token_last_modified_date: member_auth_token_last_modified_date,
-                transit_encryption_enabled: member_transit_encryption_enabled,
-                at_rest_encryption_enabled: member_at_rest_encryption_enabled,
-                arn: member_arn,
-                replication_group_log_delivery_enabled: member_replication_group_log_delivery_enabled,
-                log_delivery_configurations: member_log_delivery_configurations,
-                network_type: member_network_type,
-                ip_discovery: member_ip_discovery,
-                transit_encryption_mode: member_transit_encryption_mode,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheCluster {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.configuration_endpoint {
-                writer.start("ConfigurationEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ConfigurationEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .client_download_landing_page
-            {
-                writer.element("ClientDownloadLandingPage", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_status {
-                writer.element("CacheClusterStatus", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
-                writer.integer("NumCacheNodes", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
-            {
-                writer.element("PreferredAvailabilityZone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
-                writer.element("PreferredOutpostArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
-                writer
-                    .timestamp(
-                        "CacheClusterCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .preferred_maintenance_window
-            {
-                writer.element("PreferredMaintenanceWindow", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.pending_modified_values {
-                writer.start("PendingModifiedValues", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("PendingModifiedValues");
-            }
-            if let ::std::option::Option::Some(value) = &self.notification_configuration
-            {
-                writer.start("NotificationConfiguration", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("NotificationConfiguration");
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_security_groups {
-                writer.start("CacheSecurityGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("CacheSecurityGroup", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("CacheSecurityGroup");
-                }
-                writer.end("CacheSecurityGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group {
-                writer.start("CacheParameterGroup", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("CacheParameterGroup");
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-                writer.element("CacheSubnetGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_nodes {
-                writer.start("CacheNodes", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("CacheNode", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("CacheNode");
-                }
-                writer.end("CacheNodes");
-            }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
-            {
-                writer.boolean("AutoMinorVersionUpgrade", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.security_groups {
-                writer.start("SecurityGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("member", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("member");
-                }
-                writer.end("SecurityGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-                writer.integer("SnapshotRetentionLimit", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_window {
-                writer.element("SnapshotWindow", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
-                writer.boolean("AuthTokenEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .auth_token_last_modified_date
-            {
-                writer
-                    .timestamp(
-                        "AuthTokenLastModifiedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
-            {
-                writer.boolean("TransitEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
-            {
-                writer.boolean("AtRestEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .replication_group_log_delivery_enabled
-            {
-                writer.boolean("ReplicationGroupLogDeliveryEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
-            {
-                writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer
-                        .start("LogDeliveryConfiguration", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("LogDeliveryConfiguration");
-                }
-                writer.end("LogDeliveryConfigurations");
-            }
-            if let ::std::option::Option::Some(value) = &self.network_type {
-                writer.element("NetworkType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.ip_discovery {
-                writer.element("IpDiscovery", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-                writer.element("TransitEncryptionMode", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheCluster {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("ConfigurationEndpoint", self.configuration_endpoint.as_ref());
+            writer
+                .member(
+                    "ClientDownloadLandingPage",
+                    self.client_download_landing_page.as_ref(),
+                );
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer.member("CacheClusterStatus", self.cache_cluster_status.as_ref());
+            writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
+            writer
+                .member(
+                    "PreferredAvailabilityZone",
+                    self.preferred_availability_zone.as_ref(),
+                );
+            writer.member("PreferredOutpostArn", self.preferred_outpost_arn.as_ref());
+            writer
+                .member(
+                    "CacheClusterCreateTime",
+                    self.cache_cluster_create_time.as_ref(),
+                );
+            writer
+                .member(
+                    "PreferredMaintenanceWindow",
+                    self.preferred_maintenance_window.as_ref(),
+                );
+            writer
+                .member("PendingModifiedValues", self.pending_modified_values.as_ref());
+            writer
+                .member(
+                    "NotificationConfiguration",
+                    self.notification_configuration.as_ref(),
+                );
+            writer
+                .list(
+                    "CacheSecurityGroups",
+                    "CacheSecurityGroup",
+                    self.cache_security_groups.as_deref(),
+                );
+            writer.member("CacheParameterGroup", self.cache_parameter_group.as_ref());
+            writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+            writer.list("CacheNodes", "CacheNode", self.cache_nodes.as_deref());
+            writer
+                .member(
+                    "AutoMinorVersionUpgrade",
+                    self.auto_minor_version_upgrade.as_ref(),
+                );
+            writer.list("SecurityGroups", "member", self.security_groups.as_deref());
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer
+                .member(
+                    "SnapshotRetentionLimit",
+                    self.snapshot_retention_limit.as_ref(),
+                );
+            writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+            writer.member("AuthTokenEnabled", self.auth_token_enabled.as_ref());
+            writer
+                .member(
+                    "AuthTokenLastModifiedDate",
+                    self.auth_token_last_modified_date.as_ref(),
+                );
+            writer
+                .member(
+                    "TransitEncryptionEnabled",
+                    self.transit_encryption_enabled.as_ref(),
+                );
+            writer
+                .member(
+                    "AtRestEncryptionEnabled",
+                    self.at_rest_encryption_enabled.as_ref(),
+                );
+            writer.member("ARN", self.arn.as_ref());
+            writer
+                .member(
+                    "ReplicationGroupLogDeliveryEnabled",
+                    self.replication_group_log_delivery_enabled.as_ref(),
+                );
+            writer
+                .list(
+                    "LogDeliveryConfigurations",
+                    "LogDeliveryConfiguration",
+                    self.log_delivery_configurations.as_deref(),
+                );
+            writer.member("NetworkType", self.network_type.as_ref());
+            writer.member("IpDiscovery", self.ip_discovery.as_ref());
+            writer
+                .member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
         }
     }
 }
@@ -1559,87 +1203,52 @@ mod cache_engine_version_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheEngineVersion {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheEngineVersion {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_engine_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_engine_version_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
+                    "Engine" => reader.read_into(&child, &mut out.engine),
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
                     "CacheParameterGroupFamily" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_family,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_family)
                     }
                     "CacheEngineDescription" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_engine_description,
-                            )
+                        reader.read_into(&child, &mut out.cache_engine_description)
                     }
                     "CacheEngineVersionDescription" => {
                         reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_engine_version_description,
-                            )
+                            .read_into(&child, &mut out.cache_engine_version_description)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                engine: member_engine,
-                engine_version: member_engine_version,
-                cache_parameter_group_family: member_cache_parameter_group_family,
-                cache_engine_description: member_cache_engine_description,
-                cache_engine_version_description: member_cache_engine_version_description,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheEngineVersion {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_parameter_group_family
-            {
-                writer.element("CacheParameterGroupFamily", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_engine_description {
-                writer.element("CacheEngineDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_engine_version_description
-            {
-                writer.element("CacheEngineVersionDescription", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheEngineVersion {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer
+                .member(
+                    "CacheParameterGroupFamily",
+                    self.cache_parameter_group_family.as_ref(),
+                );
+            writer
+                .member(
+                    "CacheEngineDescription",
+                    self.cache_engine_description.as_ref(),
+                );
+            writer
+                .member(
+                    "CacheEngineVersionDescription",
+                    self.cache_engine_version_description.as_ref(),
+                );
         }
     }
 }
@@ -1774,124 +1383,55 @@ mod cache_node_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheNode {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheNode {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_cache_node_status: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
-            let mut member_parameter_group_status: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_source_cache_node_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_customer_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_customer_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "CacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_cache_node_id)
-                    }
+                    "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "CacheNodeStatus" => {
-                        reader.read_string_into(&child, &mut member_cache_node_status)
+                        reader.read_into(&child, &mut out.cache_node_status)
                     }
                     "CacheNodeCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_cache_node_create_time,
-                            )
+                        reader.read_into(&child, &mut out.cache_node_create_time)
                     }
-                    "Endpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
-                    }
+                    "Endpoint" => reader.read_into(&child, &mut out.endpoint),
                     "ParameterGroupStatus" => {
-                        reader
-                            .read_string_into(&child, &mut member_parameter_group_status)
+                        reader.read_into(&child, &mut out.parameter_group_status)
                     }
                     "SourceCacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_source_cache_node_id)
+                        reader.read_into(&child, &mut out.source_cache_node_id)
                     }
                     "CustomerAvailabilityZone" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_customer_availability_zone,
-                            )
+                        reader.read_into(&child, &mut out.customer_availability_zone)
                     }
                     "CustomerOutpostArn" => {
-                        reader.read_string_into(&child, &mut member_customer_outpost_arn)
+                        reader.read_into(&child, &mut out.customer_outpost_arn)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_node_id: member_cache_node_id,
-                cache_node_status: member_cache_node_status,
-                cache_node_create_time: member_cache_node_create_time,
-                endpoint: member_endpoint,
-                parameter_group_status: member_parameter_group_status,
-                source_cache_node_id: member_source_cache_node_id,
-                customer_availability_zone: member_customer_availability_zone,
-                customer_outpost_arn: member_customer_outpost_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheNode {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_node_id {
-                writer.element("CacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_status {
-                writer.element("CacheNodeStatus", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
-                writer
-                    .timestamp(
-                        "CacheNodeCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.endpoint {
-                writer.start("Endpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Endpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.parameter_group_status {
-                writer.element("ParameterGroupStatus", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.source_cache_node_id {
-                writer.element("SourceCacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.customer_availability_zone
-            {
-                writer.element("CustomerAvailabilityZone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.customer_outpost_arn {
-                writer.element("CustomerOutpostArn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheNode {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheNodeId", self.cache_node_id.as_ref());
+            writer.member("CacheNodeStatus", self.cache_node_status.as_ref());
+            writer.member("CacheNodeCreateTime", self.cache_node_create_time.as_ref());
+            writer.member("Endpoint", self.endpoint.as_ref());
+            writer.member("ParameterGroupStatus", self.parameter_group_status.as_ref());
+            writer.member("SourceCacheNodeId", self.source_cache_node_id.as_ref());
+            writer
+                .member(
+                    "CustomerAvailabilityZone",
+                    self.customer_availability_zone.as_ref(),
+                );
+            writer.member("CustomerOutpostArn", self.customer_outpost_arn.as_ref());
         }
     }
 }
@@ -1962,125 +1502,55 @@ mod cache_node_type_specific_parameter_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheNodeTypeSpecificParameter {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheNodeTypeSpecificParameter {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_parameter_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_allowed_values: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type_specific_values: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
-            > = ::std::option::Option::None;
-            let mut member_change_type: ::std::option::Option<
-                crate::types::ChangeType,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "ParameterName" => {
-                        reader.read_string_into(&child, &mut member_parameter_name)
-                    }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
-                    "Source" => reader.read_string_into(&child, &mut member_source),
-                    "DataType" => reader.read_string_into(&child, &mut member_data_type),
-                    "AllowedValues" => {
-                        reader.read_string_into(&child, &mut member_allowed_values)
-                    }
-                    "IsModifiable" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_is_modifiable)
-                    }
+                    "ParameterName" => reader.read_into(&child, &mut out.parameter_name),
+                    "Description" => reader.read_into(&child, &mut out.description),
+                    "Source" => reader.read_into(&child, &mut out.source),
+                    "DataType" => reader.read_into(&child, &mut out.data_type),
+                    "AllowedValues" => reader.read_into(&child, &mut out.allowed_values),
+                    "IsModifiable" => reader.read_into(&child, &mut out.is_modifiable),
                     "MinimumEngineVersion" => {
-                        reader
-                            .read_string_into(&child, &mut member_minimum_engine_version)
+                        reader.read_into(&child, &mut out.minimum_engine_version)
                     }
                     "CacheNodeTypeSpecificValues" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "CacheNodeTypeSpecificValue",
-                                &mut member_cache_node_type_specific_values,
-                                crate::types::CacheNodeTypeSpecificValue::read_xml,
+                                &mut out.cache_node_type_specific_values,
                             )
                     }
-                    "ChangeType" => {
-                        reader.read_enum_into(&child, &mut member_change_type)
-                    }
+                    "ChangeType" => reader.read_into(&child, &mut out.change_type),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                parameter_name: member_parameter_name,
-                description: member_description,
-                source: member_source,
-                data_type: member_data_type,
-                allowed_values: member_allowed_values,
-                is_modifiable: member_is_modifiable,
-                minimum_engine_version: member_minimum_engine_version,
-                cache_node_type_specific_values: member_cache_node_type_specific_values,
-                change_type: member_change_type,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheNodeTypeSpecificParameter {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.parameter_name {
-                writer.element("ParameterName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.source {
-                writer.element("Source", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.data_type {
-                writer.element("DataType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.allowed_values {
-                writer.element("AllowedValues", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.is_modifiable {
-                writer.boolean("IsModifiable", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-                writer.element("MinimumEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_node_type_specific_values
-            {
-                writer.start("CacheNodeTypeSpecificValues", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer
-                        .start(
-                            "CacheNodeTypeSpecificValue",
-                            ::std::option::Option::None,
-                        );
-                    item0.write_xml(writer);
-                    writer.end("CacheNodeTypeSpecificValue");
-                }
-                writer.end("CacheNodeTypeSpecificValues");
-            }
-            if let ::std::option::Option::Some(value) = &self.change_type {
-                writer.element("ChangeType", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheNodeTypeSpecificParameter {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ParameterName", self.parameter_name.as_ref());
+            writer.member("Description", self.description.as_ref());
+            writer.member("Source", self.source.as_ref());
+            writer.member("DataType", self.data_type.as_ref());
+            writer.member("AllowedValues", self.allowed_values.as_ref());
+            writer.member("IsModifiable", self.is_modifiable.as_ref());
+            writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+            writer
+                .list(
+                    "CacheNodeTypeSpecificValues",
+                    "CacheNodeTypeSpecificValue",
+                    self.cache_node_type_specific_values.as_deref(),
+                );
+            writer.member("ChangeType", self.change_type.as_ref());
         }
     }
 }
@@ -2119,41 +1589,27 @@ mod cache_node_type_specific_value_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheNodeTypeSpecificValue {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheNodeTypeSpecificValue {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_node_type: member_cache_node_type,
-                value: member_value,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheNodeTypeSpecificValue {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.element("Value", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheNodeTypeSpecificValue {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("Value", self.value.as_ref());
         }
     }
 }
@@ -2211,157 +1667,63 @@ mod cache_node_update_status_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheNodeUpdateStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheNodeUpdateStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_node_update_status: ::std::option::Option<
-                crate::types::NodeUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_node_deletion_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_start_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_initiated_by: ::std::option::Option<
-                crate::types::NodeUpdateInitiatedBy,
-            > = ::std::option::Option::None;
-            let mut member_node_update_initiated_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "CacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_cache_node_id)
-                    }
+                    "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "NodeUpdateStatus" => {
-                        reader.read_enum_into(&child, &mut member_node_update_status)
+                        reader.read_into(&child, &mut out.node_update_status)
                     }
                     "NodeDeletionDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_deletion_date,
-                            )
+                        reader.read_into(&child, &mut out.node_deletion_date)
                     }
                     "NodeUpdateStartDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_start_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_start_date)
                     }
                     "NodeUpdateEndDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_end_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_end_date)
                     }
                     "NodeUpdateInitiatedBy" => {
-                        reader
-                            .read_enum_into(&child, &mut member_node_update_initiated_by)
+                        reader.read_into(&child, &mut out.node_update_initiated_by)
                     }
                     "NodeUpdateInitiatedDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_initiated_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_initiated_date)
                     }
                     "NodeUpdateStatusModifiedDate" => {
                         reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_status_modified_date,
-                            )
+                            .read_into(&child, &mut out.node_update_status_modified_date)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_node_id: member_cache_node_id,
-                node_update_status: member_node_update_status,
-                node_deletion_date: member_node_deletion_date,
-                node_update_start_date: member_node_update_start_date,
-                node_update_end_date: member_node_update_end_date,
-                node_update_initiated_by: member_node_update_initiated_by,
-                node_update_initiated_date: member_node_update_initiated_date,
-                node_update_status_modified_date: member_node_update_status_modified_date,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheNodeUpdateStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_node_id {
-                writer.element("CacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_status {
-                writer.element("NodeUpdateStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_deletion_date {
-                writer
-                    .timestamp(
-                        "NodeDeletionDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_start_date {
-                writer
-                    .timestamp(
-                        "NodeUpdateStartDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_end_date {
-                writer
-                    .timestamp(
-                        "NodeUpdateEndDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
-                writer.element("NodeUpdateInitiatedBy", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date
-            {
-                writer
-                    .timestamp(
-                        "NodeUpdateInitiatedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .node_update_status_modified_date
-            {
-                writer
-                    .timestamp(
-                        "NodeUpdateStatusModifiedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheNodeUpdateStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheNodeId", self.cache_node_id.as_ref());
+            writer.member("NodeUpdateStatus", self.node_update_status.as_ref());
+            writer.member("NodeDeletionDate", self.node_deletion_date.as_ref());
+            writer.member("NodeUpdateStartDate", self.node_update_start_date.as_ref());
+            writer.member("NodeUpdateEndDate", self.node_update_end_date.as_ref());
+            writer
+                .member("NodeUpdateInitiatedBy", self.node_update_initiated_by.as_ref());
+            writer
+                .member(
+                    "NodeUpdateInitiatedDate",
+                    self.node_update_initiated_date.as_ref(),
+                );
+            writer
+                .member(
+                    "NodeUpdateStatusModifiedDate",
+                    self.node_update_status_modified_date.as_ref(),
+                );
         }
     }
 }
@@ -2410,81 +1772,45 @@ mod cache_parameter_group_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheParameterGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_is_global: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_name)
                     }
                     "CacheParameterGroupFamily" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_family,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_family)
                     }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
-                    "IsGlobal" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_is_global)
-                    }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "Description" => reader.read_into(&child, &mut out.description),
+                    "IsGlobal" => reader.read_into(&child, &mut out.is_global),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_parameter_group_name: member_cache_parameter_group_name,
-                cache_parameter_group_family: member_cache_parameter_group_family,
-                description: member_description,
-                is_global: member_is_global,
-                arn: member_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
-            {
-                writer.element("CacheParameterGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_parameter_group_family
-            {
-                writer.element("CacheParameterGroupFamily", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.is_global {
-                writer.boolean("IsGlobal", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheParameterGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "CacheParameterGroupName",
+                    self.cache_parameter_group_name.as_ref(),
+                );
+            writer
+                .member(
+                    "CacheParameterGroupFamily",
+                    self.cache_parameter_group_family.as_ref(),
+                );
+            writer.member("Description", self.description.as_ref());
+            writer.member("IsGlobal", self.is_global.as_ref());
+            writer.member("ARN", self.arn.as_ref());
         }
     }
 }
@@ -2532,71 +1858,49 @@ mod cache_parameter_group_status_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheParameterGroupStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_parameter_apply_status: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_ids_to_reboot: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_name)
                     }
                     "ParameterApplyStatus" => {
-                        reader
-                            .read_string_into(&child, &mut member_parameter_apply_status)
+                        reader.read_into(&child, &mut out.parameter_apply_status)
                     }
                     "CacheNodeIdsToReboot" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "CacheNodeId",
-                                &mut member_cache_node_ids_to_reboot,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.cache_node_ids_to_reboot,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_parameter_group_name: member_cache_parameter_group_name,
-                parameter_apply_status: member_parameter_apply_status,
-                cache_node_ids_to_reboot: member_cache_node_ids_to_reboot,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheParameterGroupStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
-            {
-                writer.element("CacheParameterGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.parameter_apply_status {
-                writer.element("ParameterApplyStatus", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_reboot {
-                writer.start("CacheNodeIdsToReboot", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("CacheNodeId", item0);
-                }
-                writer.end("CacheNodeIdsToReboot");
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "CacheParameterGroupName",
+                    self.cache_parameter_group_name.as_ref(),
+                );
+            writer.member("ParameterApplyStatus", self.parameter_apply_status.as_ref());
+            writer
+                .list(
+                    "CacheNodeIdsToReboot",
+                    "CacheNodeId",
+                    self.cache_node_ids_to_reboot.as_deref(),
+                );
         }
     }
 }
@@ -2661,81 +1965,51 @@ mod cache_security_group_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheSecurityGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_owner_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_cache_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_ec2_security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "OwnerId" => reader.read_string_into(&child, &mut member_owner_id),
+                    "OwnerId" => reader.read_into(&child, &mut out.owner_id),
                     "CacheSecurityGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_security_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_security_group_name)
                     }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
+                    "Description" => reader.read_into(&child, &mut out.description),
                     "EC2SecurityGroups" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "EC2SecurityGroup",
-                                &mut member_ec2_security_groups,
-                                crate::types::Ec2SecurityGroup::read_xml,
+                                &mut out.ec2_security_groups,
                             )
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                owner_id: member_owner_id,
-                cache_security_group_name: member_cache_security_group_name,
-                description: member_description,
-                ec2_security_groups: member_ec2_security_groups,
-                arn: member_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.owner_id {
-                writer.element("OwnerId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
-                writer.element("CacheSecurityGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.ec2_security_groups {
-                writer.start("EC2SecurityGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("EC2SecurityGroup", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("EC2SecurityGroup");
-                }
-                writer.end("EC2SecurityGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("OwnerId", self.owner_id.as_ref());
+            writer
+                .member(
+                    "CacheSecurityGroupName",
+                    self.cache_security_group_name.as_ref(),
+                );
+            writer.member("Description", self.description.as_ref());
+            writer
+                .list(
+                    "EC2SecurityGroups",
+                    "EC2SecurityGroup",
+                    self.ec2_security_groups.as_deref(),
+                );
+            writer.member("ARN", self.arn.as_ref());
         }
     }
 }
@@ -2780,45 +2054,33 @@ mod cache_security_group_membership_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheSecurityGroupMembership {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupMembership {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSecurityGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_security_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_security_group_name)
                     }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_security_group_name: member_cache_security_group_name,
-                status: member_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSecurityGroupMembership {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
-                writer.element("CacheSecurityGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupMembership {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "CacheSecurityGroupName",
+                    self.cache_security_group_name.as_ref(),
+                );
+            writer.member("Status", self.status.as_ref());
         }
     }
 }
@@ -2883,111 +2145,57 @@ mod cache_subnet_group_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheSubnetGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_subnet_group_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_subnets: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Subnet>,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_supported_network_types: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NetworkType>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSubnetGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_subnet_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_subnet_group_name)
                     }
                     "CacheSubnetGroupDescription" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_subnet_group_description,
-                            )
+                        reader.read_into(&child, &mut out.cache_subnet_group_description)
                     }
-                    "VpcId" => reader.read_string_into(&child, &mut member_vpc_id),
+                    "VpcId" => reader.read_into(&child, &mut out.vpc_id),
                     "Subnets" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "Subnet",
-                                &mut member_subnets,
-                                crate::types::Subnet::read_xml,
-                            )
+                        reader.read_list_into(&child, "Subnet", &mut out.subnets)
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     "SupportedNetworkTypes" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_supported_network_types,
-                                ::querygen_runtime::xml::XmlReader::read_enum::<
-                                    crate::types::NetworkType,
-                                >,
+                                &mut out.supported_network_types,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_subnet_group_name: member_cache_subnet_group_name,
-                cache_subnet_group_description: member_cache_subnet_group_description,
-                vpc_id: member_vpc_id,
-                subnets: member_subnets,
-                arn: member_arn,
-                supported_network_types: member_supported_network_types,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheSubnetGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-                writer.element("CacheSubnetGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_subnet_group_description
-            {
-                writer.element("CacheSubnetGroupDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.vpc_id {
-                writer.element("VpcId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.subnets {
-                writer.start("Subnets", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("Subnet", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("Subnet");
-                }
-                writer.end("Subnets");
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.supported_network_types {
-                writer.start("SupportedNetworkTypes", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0.as_str());
-                }
-                writer.end("SupportedNetworkTypes");
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+            writer
+                .member(
+                    "CacheSubnetGroupDescription",
+                    self.cache_subnet_group_description.as_ref(),
+                );
+            writer.member("VpcId", self.vpc_id.as_ref());
+            writer.list("Subnets", "Subnet", self.subnets.as_deref());
+            writer.member("ARN", self.arn.as_ref());
+            writer
+                .list(
+                    "SupportedNetworkTypes",
+                    "member",
+                    self.supported_network_types.as_deref(),
+                );
         }
     }
 }
@@ -3033,103 +2241,44 @@ mod cache_usage_limits_items {
             ::std::default::Default::default()
         }
     }
-    impl CacheUsageLimits {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.data_storage {
-                writer.push("DataStorage");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.ecpu_per_second {
-                writer.push("ECPUPerSecond");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for CacheUsageLimits {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("DataStorage", self.data_storage.as_ref());
+            writer.member("ECPUPerSecond", self.ecpu_per_second.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl CacheUsageLimits {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for CacheUsageLimits {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_data_storage = match node.child("DataStorage") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::DataStorage::read_query(child)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_ecpu_per_second = match node.child("ECPUPerSecond") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::EcpuPerSecond::read_query(child)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                data_storage: member_data_storage,
-                ecpu_per_second: member_ecpu_per_second,
-            })
+            let mut out = Self::builder();
+            out.data_storage = node.member("DataStorage")?;
+            out.ecpu_per_second = node.member("ECPUPerSecond")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CacheUsageLimits {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CacheUsageLimits {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_data_storage: ::std::option::Option<
-                crate::types::DataStorage,
-            > = ::std::option::Option::None;
-            let mut member_ecpu_per_second: ::std::option::Option<
-                crate::types::EcpuPerSecond,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "DataStorage" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_data_storage,
-                                crate::types::DataStorage::read_xml,
-                            )
-                    }
-                    "ECPUPerSecond" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_ecpu_per_second,
-                                crate::types::EcpuPerSecond::read_xml,
-                            )
-                    }
+                    "DataStorage" => reader.read_into(&child, &mut out.data_storage),
+                    "ECPUPerSecond" => reader.read_into(&child, &mut out.ecpu_per_second),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                data_storage: member_data_storage,
-                ecpu_per_second: member_ecpu_per_second,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CacheUsageLimits {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.data_storage {
-                writer.start("DataStorage", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("DataStorage");
-            }
-            if let ::std::option::Option::Some(value) = &self.ecpu_per_second {
-                writer.start("ECPUPerSecond", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ECPUPerSecond");
-            }
+    impl ::querygen_runtime::server::WriteXml for CacheUsageLimits {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("DataStorage", self.data_storage.as_ref());
+            writer.member("ECPUPerSecond", self.ecpu_per_second.as_ref());
         }
     }
 }
@@ -3216,6 +2365,7 @@ mod change_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for ChangeType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ChangeType);
 }
@@ -3265,59 +2415,40 @@ mod cloud_watch_logs_destination_details_items {
             ::std::default::Default::default()
         }
     }
-    impl CloudWatchLogsDestinationDetails {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.log_group {
-                writer.push("LogGroup");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for CloudWatchLogsDestinationDetails {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("LogGroup", self.log_group.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl CloudWatchLogsDestinationDetails {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for CloudWatchLogsDestinationDetails {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_log_group = match node.child("LogGroup") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                log_group: member_log_group,
-            })
+            let mut out = Self::builder();
+            out.log_group = node.member("LogGroup")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl CloudWatchLogsDestinationDetails {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for CloudWatchLogsDestinationDetails {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_group: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogGroup" => reader.read_string_into(&child, &mut member_log_group),
+                    "LogGroup" => reader.read_into(&child, &mut out.log_group),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                log_group: member_log_group,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl CloudWatchLogsDestinationDetails {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.log_group {
-                writer.element("LogGroup", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for CloudWatchLogsDestinationDetails {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("LogGroup", self.log_group.as_ref());
         }
     }
 }
@@ -3431,6 +2562,7 @@ mod cluster_mode_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for ClusterMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ClusterMode);
 }
@@ -3506,114 +2638,41 @@ mod configure_shard_items {
             ::std::default::Default::default()
         }
     }
-    impl ConfigureShard {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.push("NodeGroupId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.new_replica_count {
-                writer.push("NewReplicaCount");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .preferred_availability_zones
-            {
-                writer.push("PreferredAvailabilityZones");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("PreferredAvailabilityZone");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_outpost_arns {
-                writer.push("PreferredOutpostArns");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("PreferredOutpostArn");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for ConfigureShard {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer.member("NewReplicaCount", self.new_replica_count.as_ref());
+            writer
+                .list(
+                    "PreferredAvailabilityZones",
+                    "PreferredAvailabilityZone",
+                    self.preferred_availability_zones.as_deref(),
+                );
+            writer
+                .list(
+                    "PreferredOutpostArns",
+                    "PreferredOutpostArn",
+                    self.preferred_outpost_arns.as_deref(),
+                );
         }
     }
     #[cfg(feature = "server")]
-    impl ConfigureShard {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for ConfigureShard {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_node_group_id = match node.child("NodeGroupId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_new_replica_count = match node.child("NewReplicaCount") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_preferred_availability_zones = match node
-                .child("PreferredAvailabilityZones")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("PreferredAvailabilityZone") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_preferred_outpost_arns = match node.child("PreferredOutpostArns")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("PreferredOutpostArn") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+            let mut out = Self::builder();
+            out.node_group_id = node.member("NodeGroupId")?;
+            out.new_replica_count = node.member("NewReplicaCount")?;
+            out.preferred_availability_zones = node
+                .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?;
+            out.preferred_outpost_arns = node
+                .list("PreferredOutpostArns", "PreferredOutpostArn")?;
             ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                new_replica_count: member_new_replica_count,
-                preferred_availability_zones: member_preferred_availability_zones,
-                preferred_outpost_arns: member_preferred_outpost_arns,
+                node_group_id: out.node_group_id,
+                new_replica_count: out.new_replica_count,
+                preferred_availability_zones: out.preferred_availability_zones,
+                preferred_outpost_arns: out.preferred_outpost_arns,
             })
         }
     }
@@ -3643,44 +2702,21 @@ mod customer_node_endpoint_items {
             ::std::default::Default::default()
         }
     }
-    impl CustomerNodeEndpoint {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.address {
-                writer.push("Address");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.port {
-                writer.push("Port");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for CustomerNodeEndpoint {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Address", self.address.as_ref());
+            writer.member("Port", self.port.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl CustomerNodeEndpoint {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for CustomerNodeEndpoint {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_address = match node.child("Address") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_port = match node.child("Port") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                address: member_address,
-                port: member_port,
-            })
+            let mut out = Self::builder();
+            out.address = node.member("Address")?;
+            out.port = node.member("Port")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -3721,107 +2757,56 @@ mod data_storage_items {
             ::std::default::Default::default()
         }
     }
-    impl DataStorage {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.maximum {
-                writer.push("Maximum");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum {
-                writer.push("Minimum");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.unit {
-                writer.push("Unit");
-                writer.string(value.as_str());
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for DataStorage {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Maximum", self.maximum.as_ref());
+            writer.member("Minimum", self.minimum.as_ref());
+            writer.member("Unit", self.unit.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl DataStorage {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for DataStorage {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_maximum = match node.child("Maximum") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_minimum = match node.child("Minimum") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_unit = match node.child("Unit") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::DataStorageUnit::from(child.text()?),
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+            let mut out = Self::builder();
+            out.maximum = node.member("Maximum")?;
+            out.minimum = node.member("Minimum")?;
+            out.unit = node.member("Unit")?;
             ::std::result::Result::Ok(Self {
-                maximum: member_maximum,
-                minimum: member_minimum,
-                unit: member_unit,
+                maximum: out.maximum,
+                minimum: out.minimum,
+                unit: out.unit,
             })
         }
     }
-    impl DataStorage {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for DataStorage {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_maximum: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_minimum: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_unit: ::std::option::Option<crate::types::DataStorageUnit> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Maximum" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_maximum)
-                    }
-                    "Minimum" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_minimum)
-                    }
-                    "Unit" => reader.read_enum_into(&child, &mut member_unit),
+                    "Maximum" => reader.read_into(&child, &mut out.maximum),
+                    "Minimum" => reader.read_into(&child, &mut out.minimum),
+                    "Unit" => reader.read_into(&child, &mut out.unit),
                     _ => reader.skip(&child),
                 }?;
             }
             ::std::result::Result::Ok(Self {
-                maximum: member_maximum,
-                minimum: member_minimum,
-                unit: member_unit,
+                maximum: out.maximum,
+                minimum: out.minimum,
+                unit: out.unit,
             })
         }
     }
     #[cfg(feature = "server")]
-    impl DataStorage {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.maximum {
-                writer.integer("Maximum", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum {
-                writer.integer("Minimum", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.unit {
-                writer.element("Unit", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for DataStorage {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Maximum", self.maximum.as_ref());
+            writer.member("Minimum", self.minimum.as_ref());
+            writer.member("Unit", self.unit.as_ref());
         }
     }
 }
@@ -3904,6 +2889,7 @@ mod data_storage_unit_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for DataStorageUnit {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataStorageUnit);
 }
@@ -4003,6 +2989,7 @@ mod data_tiering_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for DataTieringStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataTieringStatus);
 }
@@ -4072,111 +3059,58 @@ mod destination_details_items {
             ::std::default::Default::default()
         }
     }
-    impl DestinationDetails {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_details {
-                writer.push("CloudWatchLogsDetails");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.kinesis_firehose_details {
-                writer.push("KinesisFirehoseDetails");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for DestinationDetails {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer
+                .member("CloudWatchLogsDetails", self.cloud_watch_logs_details.as_ref());
+            writer
+                .member(
+                    "KinesisFirehoseDetails",
+                    self.kinesis_firehose_details.as_ref(),
+                );
         }
     }
     #[cfg(feature = "server")]
-    impl DestinationDetails {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for DestinationDetails {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_cloud_watch_logs_details = match node
-                .child("CloudWatchLogsDetails")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::CloudWatchLogsDestinationDetails::read_query(
-                            child,
-                        )?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_kinesis_firehose_details = match node
-                .child("KinesisFirehoseDetails")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::KinesisFirehoseDestinationDetails::read_query(
-                            child,
-                        )?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                cloud_watch_logs_details: member_cloud_watch_logs_details,
-                kinesis_firehose_details: member_kinesis_firehose_details,
-            })
+            let mut out = Self::builder();
+            out.cloud_watch_logs_details = node.member("CloudWatchLogsDetails")?;
+            out.kinesis_firehose_details = node.member("KinesisFirehoseDetails")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl DestinationDetails {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for DestinationDetails {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cloud_watch_logs_details: ::std::option::Option<
-                crate::types::CloudWatchLogsDestinationDetails,
-            > = ::std::option::Option::None;
-            let mut member_kinesis_firehose_details: ::std::option::Option<
-                crate::types::KinesisFirehoseDestinationDetails,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CloudWatchLogsDetails" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_cloud_watch_logs_details,
-                                crate::types::CloudWatchLogsDestinationDetails::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.cloud_watch_logs_details)
                     }
                     "KinesisFirehoseDetails" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_kinesis_firehose_details,
-                                crate::types::KinesisFirehoseDestinationDetails::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.kinesis_firehose_details)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cloud_watch_logs_details: member_cloud_watch_logs_details,
-                kinesis_firehose_details: member_kinesis_firehose_details,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl DestinationDetails {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_details {
-                writer.start("CloudWatchLogsDetails", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("CloudWatchLogsDetails");
-            }
-            if let ::std::option::Option::Some(value) = &self.kinesis_firehose_details {
-                writer.start("KinesisFirehoseDetails", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("KinesisFirehoseDetails");
-            }
+    impl ::querygen_runtime::server::WriteXml for DestinationDetails {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member("CloudWatchLogsDetails", self.cloud_watch_logs_details.as_ref());
+            writer
+                .member(
+                    "KinesisFirehoseDetails",
+                    self.kinesis_firehose_details.as_ref(),
+                );
         }
     }
 }
@@ -4289,6 +3223,7 @@ mod destination_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for DestinationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DestinationType);
 }
@@ -4358,60 +3293,37 @@ mod ec2_security_group_items {
             ::std::default::Default::default()
         }
     }
-    impl Ec2SecurityGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Ec2SecurityGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_ec2_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_ec2_security_group_owner_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     "EC2SecurityGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_ec2_security_group_name,
-                            )
+                        reader.read_into(&child, &mut out.ec2_security_group_name)
                     }
                     "EC2SecurityGroupOwnerId" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_ec2_security_group_owner_id,
-                            )
+                        reader.read_into(&child, &mut out.ec2_security_group_owner_id)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                status: member_status,
-                ec2_security_group_name: member_ec2_security_group_name,
-                ec2_security_group_owner_id: member_ec2_security_group_owner_id,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Ec2SecurityGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.ec2_security_group_name {
-                writer.element("EC2SecurityGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id
-            {
-                writer.element("EC2SecurityGroupOwnerId", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Ec2SecurityGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Status", self.status.as_ref());
+            writer.member("EC2SecurityGroupName", self.ec2_security_group_name.as_ref());
+            writer
+                .member(
+                    "EC2SecurityGroupOwnerId",
+                    self.ec2_security_group_owner_id.as_ref(),
+                );
         }
     }
 }
@@ -4455,87 +3367,44 @@ mod ecpu_per_second_items {
             ::std::default::Default::default()
         }
     }
-    impl EcpuPerSecond {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.maximum {
-                writer.push("Maximum");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum {
-                writer.push("Minimum");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for EcpuPerSecond {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Maximum", self.maximum.as_ref());
+            writer.member("Minimum", self.minimum.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl EcpuPerSecond {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for EcpuPerSecond {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_maximum = match node.child("Maximum") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_minimum = match node.child("Minimum") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                maximum: member_maximum,
-                minimum: member_minimum,
-            })
+            let mut out = Self::builder();
+            out.maximum = node.member("Maximum")?;
+            out.minimum = node.member("Minimum")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl EcpuPerSecond {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for EcpuPerSecond {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_maximum: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_minimum: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Maximum" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_maximum)
-                    }
-                    "Minimum" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_minimum)
-                    }
+                    "Maximum" => reader.read_into(&child, &mut out.maximum),
+                    "Minimum" => reader.read_into(&child, &mut out.minimum),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                maximum: member_maximum,
-                minimum: member_minimum,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl EcpuPerSecond {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.maximum {
-                writer.integer("Maximum", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum {
-                writer.integer("Minimum", i64::from(*value));
-            }
+    impl ::querygen_runtime::server::WriteXml for EcpuPerSecond {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Maximum", self.maximum.as_ref());
+            writer.member("Minimum", self.minimum.as_ref());
         }
     }
 }
@@ -4595,42 +3464,27 @@ mod endpoint_items {
             ::std::default::Default::default()
         }
     }
-    impl Endpoint {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Endpoint {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Address" => reader.read_string_into(&child, &mut member_address),
-                    "Port" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_port)
-                    }
+                    "Address" => reader.read_into(&child, &mut out.address),
+                    "Port" => reader.read_into(&child, &mut out.port),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                address: member_address,
-                port: member_port,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Endpoint {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.address {
-                writer.element("Address", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.port {
-                writer.integer("Port", i64::from(*value));
-            }
+    impl ::querygen_runtime::server::WriteXml for Endpoint {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Address", self.address.as_ref());
+            writer.member("Port", self.port.as_ref());
         }
     }
 }
@@ -4694,101 +3548,51 @@ mod engine_defaults_items {
             ::std::default::Default::default()
         }
     }
-    impl EngineDefaults {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for EngineDefaults {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_parameters: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Parameter>,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type_specific_parameters: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupFamily" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_family,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_family)
                     }
-                    "Marker" => reader.read_string_into(&child, &mut member_marker),
+                    "Marker" => reader.read_into(&child, &mut out.marker),
                     "Parameters" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "Parameter",
-                                &mut member_parameters,
-                                crate::types::Parameter::read_xml,
-                            )
+                        reader.read_list_into(&child, "Parameter", &mut out.parameters)
                     }
                     "CacheNodeTypeSpecificParameters" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "CacheNodeTypeSpecificParameter",
-                                &mut member_cache_node_type_specific_parameters,
-                                crate::types::CacheNodeTypeSpecificParameter::read_xml,
+                                &mut out.cache_node_type_specific_parameters,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_parameter_group_family: member_cache_parameter_group_family,
-                marker: member_marker,
-                parameters: member_parameters,
-                cache_node_type_specific_parameters: member_cache_node_type_specific_parameters,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl EngineDefaults {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self
-                .cache_parameter_group_family
-            {
-                writer.element("CacheParameterGroupFamily", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.marker {
-                writer.element("Marker", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.parameters {
-                writer.start("Parameters", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("Parameter", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("Parameter");
-                }
-                writer.end("Parameters");
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .cache_node_type_specific_parameters
-            {
-                writer
-                    .start(
-                        "CacheNodeTypeSpecificParameters",
-                        ::std::option::Option::None,
-                    );
-                for item0 in value.iter() {
-                    writer
-                        .start(
-                            "CacheNodeTypeSpecificParameter",
-                            ::std::option::Option::None,
-                        );
-                    item0.write_xml(writer);
-                    writer.end("CacheNodeTypeSpecificParameter");
-                }
-                writer.end("CacheNodeTypeSpecificParameters");
-            }
+    impl ::querygen_runtime::server::WriteXml for EngineDefaults {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "CacheParameterGroupFamily",
+                    self.cache_parameter_group_family.as_ref(),
+                );
+            writer.member("Marker", self.marker.as_ref());
+            writer.list("Parameters", "Parameter", self.parameters.as_deref());
+            writer
+                .list(
+                    "CacheNodeTypeSpecificParameters",
+                    "CacheNodeTypeSpecificParameter",
+                    self.cache_node_type_specific_parameters.as_deref(),
+                );
         }
     }
 }
@@ -4825,69 +3629,33 @@ mod event_items {
             ::std::default::Default::default()
         }
     }
-    impl Event {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Event {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_source_identifier: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_source_type: ::std::option::Option<
-                crate::types::SourceType,
-            > = ::std::option::Option::None;
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_date: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SourceIdentifier" => {
-                        reader.read_string_into(&child, &mut member_source_identifier)
+                        reader.read_into(&child, &mut out.source_identifier)
                     }
-                    "SourceType" => {
-                        reader.read_enum_into(&child, &mut member_source_type)
-                    }
-                    "Message" => reader.read_string_into(&child, &mut member_message),
-                    "Date" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_date,
-                            )
-                    }
+                    "SourceType" => reader.read_into(&child, &mut out.source_type),
+                    "Message" => reader.read_into(&child, &mut out.message),
+                    "Date" => reader.read_into(&child, &mut out.date),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                source_identifier: member_source_identifier,
-                source_type: member_source_type,
-                message: member_message,
-                date: member_date,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Event {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.source_identifier {
-                writer.element("SourceIdentifier", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.source_type {
-                writer.element("SourceType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.message {
-                writer.element("Message", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.date {
-                writer
-                    .timestamp(
-                        "Date",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
+    impl ::querygen_runtime::server::WriteXml for Event {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SourceIdentifier", self.source_identifier.as_ref());
+            writer.member("SourceType", self.source_type.as_ref());
+            writer.member("Message", self.message.as_ref());
+            writer.member("Date", self.date.as_ref());
         }
     }
 }
@@ -4920,64 +3688,23 @@ mod filter_items {
             ::std::default::Default::default()
         }
     }
-    impl Filter {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.name {
-                writer.push("Name");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.values {
-                writer.push("Values");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("member");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for Filter {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Name", self.name.as_ref());
+            writer.list("Values", "member", self.values.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl Filter {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for Filter {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_name = match node.child("Name") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_values = match node.child("Values") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("member") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+            let mut out = Self::builder();
+            out.name = node.member("Name")?;
+            out.values = node.list("Values", "member")?;
             ::std::result::Result::Ok(Self {
-                name: member_name,
-                values: member_values,
+                name: out.name,
+                values: out.values,
             })
         }
     }
@@ -5019,41 +3746,29 @@ mod global_node_group_items {
             ::std::default::Default::default()
         }
     }
-    impl GlobalNodeGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalNodeGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_global_node_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalNodeGroupId" => {
-                        reader.read_string_into(&child, &mut member_global_node_group_id)
+                        reader.read_into(&child, &mut out.global_node_group_id)
                     }
-                    "Slots" => reader.read_string_into(&child, &mut member_slots),
+                    "Slots" => reader.read_into(&child, &mut out.slots),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                global_node_group_id: member_global_node_group_id,
-                slots: member_slots,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalNodeGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.global_node_group_id {
-                writer.element("GlobalNodeGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.slots {
-                writer.element("Slots", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for GlobalNodeGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("GlobalNodeGroupId", self.global_node_group_id.as_ref());
+            writer.member("Slots", self.slots.as_ref());
         }
     }
 }
@@ -5165,196 +3880,105 @@ mod global_replication_group_items {
             ::std::default::Default::default()
         }
     }
-    impl GlobalReplicationGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_global_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_global_replication_group_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_members: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
-            > = ::std::option::Option::None;
-            let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_global_node_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalNodeGroup>,
-            > = ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_global_replication_group_id,
-                            )
+                        reader.read_into(&child, &mut out.global_replication_group_id)
                     }
                     "GlobalReplicationGroupDescription" => {
                         reader
-                            .read_string_into(
+                            .read_into(
                                 &child,
-                                &mut member_global_replication_group_description,
+                                &mut out.global_replication_group_description,
                             )
                     }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
                     "Members" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "GlobalReplicationGroupMember",
-                                &mut member_members,
-                                crate::types::GlobalReplicationGroupMember::read_xml,
+                                &mut out.members,
                             )
                     }
                     "ClusterEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_cluster_enabled)
+                        reader.read_into(&child, &mut out.cluster_enabled)
                     }
                     "GlobalNodeGroups" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "GlobalNodeGroup",
-                                &mut member_global_node_groups,
-                                crate::types::GlobalNodeGroup::read_xml,
+                                &mut out.global_node_groups,
                             )
                     }
                     "AuthTokenEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_auth_token_enabled)
+                        reader.read_into(&child, &mut out.auth_token_enabled)
                     }
                     "TransitEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_transit_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.transit_encryption_enabled)
                     }
                     "AtRestEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_at_rest_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.at_rest_encryption_enabled)
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                global_replication_group_id: member_global_replication_group_id,
-                global_replication_group_description: member_global_replication_group_description,
-                status: member_status,
-                cache_node_type: member_cache_node_type,
-                engine: member_engine,
-                engine_version: member_engine_version,
-                members: member_members,
-                cluster_enabled: member_cluster_enabled,
-                global_node_groups: member_global_node_groups,
-                auth_token_enabled: member_auth_token_enabled,
-                transit_encryption_enabled: member_transit_encryption_enabled,
-                at_rest_encryption_enabled: member_at_rest_encryption_enabled,
-                arn: member_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_id
-            {
-                writer.element("GlobalReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .global_replication_group_description
-            {
-                writer.element("GlobalReplicationGroupDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.members {
-                writer.start("Members", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer
-                        .start(
-                            "GlobalReplicationGroupMember",
-                            ::std::option::Option::None,
-                        );
-                    item0.write_xml(writer);
-                    writer.end("GlobalReplicationGroupMember");
-                }
-                writer.end("Members");
-            }
-            if let ::std::option::Option::Some(value) = &self.cluster_enabled {
-                writer.boolean("ClusterEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.global_node_groups {
-                writer.start("GlobalNodeGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("GlobalNodeGroup", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("GlobalNodeGroup");
-                }
-                writer.end("GlobalNodeGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
-                writer.boolean("AuthTokenEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
-            {
-                writer.boolean("TransitEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
-            {
-                writer.boolean("AtRestEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "GlobalReplicationGroupId",
+                    self.global_replication_group_id.as_ref(),
+                );
+            writer
+                .member(
+                    "GlobalReplicationGroupDescription",
+                    self.global_replication_group_description.as_ref(),
+                );
+            writer.member("Status", self.status.as_ref());
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer
+                .list(
+                    "Members",
+                    "GlobalReplicationGroupMember",
+                    self.members.as_deref(),
+                );
+            writer.member("ClusterEnabled", self.cluster_enabled.as_ref());
+            writer
+                .list(
+                    "GlobalNodeGroups",
+                    "GlobalNodeGroup",
+                    self.global_node_groups.as_deref(),
+                );
+            writer.member("AuthTokenEnabled", self.auth_token_enabled.as_ref());
+            writer
+                .member(
+                    "TransitEncryptionEnabled",
+                    self.transit_encryption_enabled.as_ref(),
+                );
+            writer
+                .member(
+                    "AtRestEncryptionEnabled",
+                    self.at_rest_encryption_enabled.as_ref(),
+                );
+            writer.member("ARN", self.arn.as_ref());
         }
     }
 }
@@ -5411,56 +4035,43 @@ mod global_replication_group_info_items {
             ::std::default::Default::default()
         }
     }
-    impl GlobalReplicationGroupInfo {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupInfo {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_global_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_global_replication_group_member_role: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_global_replication_group_id,
-                            )
+                        reader.read_into(&child, &mut out.global_replication_group_id)
                     }
                     "GlobalReplicationGroupMemberRole" => {
                         reader
-                            .read_string_into(
+                            .read_into(
                                 &child,
-                                &mut member_global_replication_group_member_role,
+                                &mut out.global_replication_group_member_role,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                global_replication_group_id: member_global_replication_group_id,
-                global_replication_group_member_role: member_global_replication_group_member_role,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupInfo {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_id
-            {
-                writer.element("GlobalReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .global_replication_group_member_role
-            {
-                writer.element("GlobalReplicationGroupMemberRole", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupInfo {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "GlobalReplicationGroupId",
+                    self.global_replication_group_id.as_ref(),
+                );
+            writer
+                .member(
+                    "GlobalReplicationGroupMemberRole",
+                    self.global_replication_group_member_role.as_ref(),
+                );
         }
     }
 }
@@ -5527,71 +4138,43 @@ mod global_replication_group_member_items {
             ::std::default::Default::default()
         }
     }
-    impl GlobalReplicationGroupMember {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupMember {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_replication_group_region: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
                     "ReplicationGroupRegion" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_replication_group_region,
-                            )
+                        reader.read_into(&child, &mut out.replication_group_region)
                     }
-                    "Role" => reader.read_string_into(&child, &mut member_role),
+                    "Role" => reader.read_into(&child, &mut out.role),
                     "AutomaticFailover" => {
-                        reader.read_enum_into(&child, &mut member_automatic_failover)
+                        reader.read_into(&child, &mut out.automatic_failover)
                     }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                replication_group_region: member_replication_group_region,
-                role: member_role,
-                automatic_failover: member_automatic_failover,
-                status: member_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl GlobalReplicationGroupMember {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.replication_group_region {
-                writer.element("ReplicationGroupRegion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.role {
-                writer.element("Role", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.automatic_failover {
-                writer.element("AutomaticFailover", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupMember {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer
+                .member(
+                    "ReplicationGroupRegion",
+                    self.replication_group_region.as_ref(),
+                );
+            writer.member("Role", self.role.as_ref());
+            writer.member("AutomaticFailover", self.automatic_failover.as_ref());
+            writer.member("Status", self.status.as_ref());
         }
     }
 }
@@ -5684,6 +4267,7 @@ mod input_authentication_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for InputAuthenticationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(InputAuthenticationType);
 }
@@ -5777,6 +4361,7 @@ mod ip_discovery_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for IpDiscovery {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(IpDiscovery);
 }
@@ -5840,63 +4425,42 @@ mod kinesis_firehose_destination_details_items {
             ::std::default::Default::default()
         }
     }
-    impl KinesisFirehoseDestinationDetails {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.delivery_stream {
-                writer.push("DeliveryStream");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for KinesisFirehoseDestinationDetails {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("DeliveryStream", self.delivery_stream.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl KinesisFirehoseDestinationDetails {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for KinesisFirehoseDestinationDetails {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_delivery_stream = match node.child("DeliveryStream") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                delivery_stream: member_delivery_stream,
-            })
+            let mut out = Self::builder();
+            out.delivery_stream = node.member("DeliveryStream")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KinesisFirehoseDestinationDetails {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KinesisFirehoseDestinationDetails {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_delivery_stream: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DeliveryStream" => {
-                        reader.read_string_into(&child, &mut member_delivery_stream)
+                        reader.read_into(&child, &mut out.delivery_stream)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                delivery_stream: member_delivery_stream,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl KinesisFirehoseDestinationDetails {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.delivery_stream {
-                writer.element("DeliveryStream", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for KinesisFirehoseDestinationDetails {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("DeliveryStream", self.delivery_stream.as_ref());
         }
     }
 }
@@ -5976,78 +4540,39 @@ mod log_delivery_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl LogDeliveryConfiguration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for LogDeliveryConfiguration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
-            let mut member_destination_type: ::std::option::Option<
-                crate::types::DestinationType,
-            > = ::std::option::Option::None;
-            let mut member_destination_details: ::std::option::Option<
-                crate::types::DestinationDetails,
-            > = ::std::option::Option::None;
-            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<
-                crate::types::LogDeliveryConfigurationStatus,
-            > = ::std::option::Option::None;
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogType" => reader.read_enum_into(&child, &mut member_log_type),
+                    "LogType" => reader.read_into(&child, &mut out.log_type),
                     "DestinationType" => {
-                        reader.read_enum_into(&child, &mut member_destination_type)
+                        reader.read_into(&child, &mut out.destination_type)
                     }
                     "DestinationDetails" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_destination_details,
-                                crate::types::DestinationDetails::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.destination_details)
                     }
-                    "LogFormat" => reader.read_enum_into(&child, &mut member_log_format),
-                    "Status" => reader.read_enum_into(&child, &mut member_status),
-                    "Message" => reader.read_string_into(&child, &mut member_message),
+                    "LogFormat" => reader.read_into(&child, &mut out.log_format),
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "Message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                log_type: member_log_type,
-                destination_type: member_destination_type,
-                destination_details: member_destination_details,
-                log_format: member_log_format,
-                status: member_status,
-                message: member_message,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl LogDeliveryConfiguration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.log_type {
-                writer.element("LogType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_type {
-                writer.element("DestinationType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_details {
-                writer.start("DestinationDetails", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("DestinationDetails");
-            }
-            if let ::std::option::Option::Some(value) = &self.log_format {
-                writer.element("LogFormat", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.message {
-                writer.element("Message", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for LogDeliveryConfiguration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("LogType", self.log_type.as_ref());
+            writer.member("DestinationType", self.destination_type.as_ref());
+            writer.member("DestinationDetails", self.destination_details.as_ref());
+            writer.member("LogFormat", self.log_format.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("Message", self.message.as_ref());
         }
     }
 }
@@ -6111,88 +4636,27 @@ mod log_delivery_configuration_request_items {
             ::std::default::Default::default()
         }
     }
-    impl LogDeliveryConfigurationRequest {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.log_type {
-                writer.push("LogType");
-                writer.string(value.as_str());
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_type {
-                writer.push("DestinationType");
-                writer.string(value.as_str());
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_details {
-                writer.push("DestinationDetails");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.log_format {
-                writer.push("LogFormat");
-                writer.string(value.as_str());
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.enabled {
-                writer.push("Enabled");
-                writer.boolean(*value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for LogDeliveryConfigurationRequest {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("LogType", self.log_type.as_ref());
+            writer.member("DestinationType", self.destination_type.as_ref());
+            writer.member("DestinationDetails", self.destination_details.as_ref());
+            writer.member("LogFormat", self.log_format.as_ref());
+            writer.member("Enabled", self.enabled.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl LogDeliveryConfigurationRequest {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for LogDeliveryConfigurationRequest {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_log_type = match node.child("LogType") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::LogType::from(child.text()?),
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_destination_type = match node.child("DestinationType") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::DestinationType::from(child.text()?),
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_destination_details = match node.child("DestinationDetails") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::DestinationDetails::read_query(child)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_log_format = match node.child("LogFormat") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        crate::types::LogFormat::from(child.text()?),
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_enabled = match node.child("Enabled") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                log_type: member_log_type,
-                destination_type: member_destination_type,
-                destination_details: member_destination_details,
-                log_format: member_log_format,
-                enabled: member_enabled,
-            })
+            let mut out = Self::builder();
+            out.log_type = node.member("LogType")?;
+            out.destination_type = node.member("DestinationType")?;
+            out.destination_details = node.member("DestinationDetails")?;
+            out.log_format = node.member("LogFormat")?;
+            out.enabled = node.member("Enabled")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -6311,6 +4775,7 @@ mod log_delivery_configuration_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for LogDeliveryConfigurationStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogDeliveryConfigurationStatus);
 }
@@ -6423,6 +4888,7 @@ mod log_format_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for LogFormat {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogFormat);
 }
@@ -6535,6 +5001,7 @@ mod log_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for LogType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogType);
 }
@@ -6642,6 +5109,7 @@ mod multi_az_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for MultiAzStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(MultiAzStatus);
 }
@@ -6758,6 +5226,7 @@ mod network_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for NetworkType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NetworkType);
 }
@@ -6840,101 +5309,51 @@ mod node_group_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_primary_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_reader_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_node_group_members: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupMember>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "NodeGroupId" => {
-                        reader.read_string_into(&child, &mut member_node_group_id)
-                    }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     "PrimaryEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_primary_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.primary_endpoint)
                     }
                     "ReaderEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_reader_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.reader_endpoint)
                     }
-                    "Slots" => reader.read_string_into(&child, &mut member_slots),
+                    "Slots" => reader.read_into(&child, &mut out.slots),
                     "NodeGroupMembers" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "NodeGroupMember",
-                                &mut member_node_group_members,
-                                crate::types::NodeGroupMember::read_xml,
+                                &mut out.node_group_members,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                status: member_status,
-                primary_endpoint: member_primary_endpoint,
-                reader_endpoint: member_reader_endpoint,
-                slots: member_slots,
-                node_group_members: member_node_group_members,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.element("NodeGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.primary_endpoint {
-                writer.start("PrimaryEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("PrimaryEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.reader_endpoint {
-                writer.start("ReaderEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ReaderEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.slots {
-                writer.element("Slots", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.node_group_members {
-                writer.start("NodeGroupMembers", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("NodeGroupMember", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("NodeGroupMember");
-                }
-                writer.end("NodeGroupMembers");
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("PrimaryEndpoint", self.primary_endpoint.as_ref());
+            writer.member("ReaderEndpoint", self.reader_endpoint.as_ref());
+            writer.member("Slots", self.slots.as_ref());
+            writer
+                .list(
+                    "NodeGroupMembers",
+                    "NodeGroupMember",
+                    self.node_group_members.as_deref(),
+                );
         }
     }
 }
@@ -7010,262 +5429,111 @@ mod node_group_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeGroupConfiguration {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.push("NodeGroupId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.slots {
-                writer.push("Slots");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_count {
-                writer.push("ReplicaCount");
-                writer.integer(i64::from(*value));
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.primary_availability_zone {
-                writer.push("PrimaryAvailabilityZone");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_availability_zones
-            {
-                writer.push("ReplicaAvailabilityZones");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("AvailabilityZone");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.primary_outpost_arn {
-                writer.push("PrimaryOutpostArn");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_outpost_arns {
-                writer.push("ReplicaOutpostArns");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("OutpostArn");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for NodeGroupConfiguration {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer.member("Slots", self.slots.as_ref());
+            writer.member("ReplicaCount", self.replica_count.as_ref());
+            writer
+                .member(
+                    "PrimaryAvailabilityZone",
+                    self.primary_availability_zone.as_ref(),
+                );
+            writer
+                .list(
+                    "ReplicaAvailabilityZones",
+                    "AvailabilityZone",
+                    self.replica_availability_zones.as_deref(),
+                );
+            writer.member("PrimaryOutpostArn", self.primary_outpost_arn.as_ref());
+            writer
+                .list(
+                    "ReplicaOutpostArns",
+                    "OutpostArn",
+                    self.replica_outpost_arns.as_deref(),
+                );
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupConfiguration {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for NodeGroupConfiguration {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_node_group_id = match node.child("NodeGroupId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_slots = match node.child("Slots") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_replica_count = match node.child("ReplicaCount") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_primary_availability_zone = match node
-                .child("PrimaryAvailabilityZone")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_replica_availability_zones = match node
-                .child("ReplicaAvailabilityZones")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("AvailabilityZone") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_primary_outpost_arn = match node.child("PrimaryOutpostArn") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_replica_outpost_arns = match node.child("ReplicaOutpostArns") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("OutpostArn") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                slots: member_slots,
-                replica_count: member_replica_count,
-                primary_availability_zone: member_primary_availability_zone,
-                replica_availability_zones: member_replica_availability_zones,
-                primary_outpost_arn: member_primary_outpost_arn,
-                replica_outpost_arns: member_replica_outpost_arns,
-            })
+            let mut out = Self::builder();
+            out.node_group_id = node.member("NodeGroupId")?;
+            out.slots = node.member("Slots")?;
+            out.replica_count = node.member("ReplicaCount")?;
+            out.primary_availability_zone = node.member("PrimaryAvailabilityZone")?;
+            out.replica_availability_zones = node
+                .list("ReplicaAvailabilityZones", "AvailabilityZone")?;
+            out.primary_outpost_arn = node.member("PrimaryOutpostArn")?;
+            out.replica_outpost_arns = node.list("ReplicaOutpostArns", "OutpostArn")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NodeGroupConfiguration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroupConfiguration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_replica_count: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_primary_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_replica_availability_zones: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_primary_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_replica_outpost_arns: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "NodeGroupId" => {
-                        reader.read_string_into(&child, &mut member_node_group_id)
-                    }
-                    "Slots" => reader.read_string_into(&child, &mut member_slots),
-                    "ReplicaCount" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_replica_count)
-                    }
+                    "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
+                    "Slots" => reader.read_into(&child, &mut out.slots),
+                    "ReplicaCount" => reader.read_into(&child, &mut out.replica_count),
                     "PrimaryAvailabilityZone" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_primary_availability_zone,
-                            )
+                        reader.read_into(&child, &mut out.primary_availability_zone)
                     }
                     "ReplicaAvailabilityZones" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "AvailabilityZone",
-                                &mut member_replica_availability_zones,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.replica_availability_zones,
                             )
                     }
                     "PrimaryOutpostArn" => {
-                        reader.read_string_into(&child, &mut member_primary_outpost_arn)
+                        reader.read_into(&child, &mut out.primary_outpost_arn)
                     }
                     "ReplicaOutpostArns" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "OutpostArn",
-                                &mut member_replica_outpost_arns,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.replica_outpost_arns,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                slots: member_slots,
-                replica_count: member_replica_count,
-                primary_availability_zone: member_primary_availability_zone,
-                replica_availability_zones: member_replica_availability_zones,
-                primary_outpost_arn: member_primary_outpost_arn,
-                replica_outpost_arns: member_replica_outpost_arns,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupConfiguration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.element("NodeGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.slots {
-                writer.element("Slots", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_count {
-                writer.integer("ReplicaCount", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.primary_availability_zone {
-                writer.element("PrimaryAvailabilityZone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_availability_zones
-            {
-                writer.start("ReplicaAvailabilityZones", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("AvailabilityZone", item0);
-                }
-                writer.end("ReplicaAvailabilityZones");
-            }
-            if let ::std::option::Option::Some(value) = &self.primary_outpost_arn {
-                writer.element("PrimaryOutpostArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.replica_outpost_arns {
-                writer.start("ReplicaOutpostArns", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("OutpostArn", item0);
-                }
-                writer.end("ReplicaOutpostArns");
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeGroupConfiguration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer.member("Slots", self.slots.as_ref());
+            writer.member("ReplicaCount", self.replica_count.as_ref());
+            writer
+                .member(
+                    "PrimaryAvailabilityZone",
+                    self.primary_availability_zone.as_ref(),
+                );
+            writer
+                .list(
+                    "ReplicaAvailabilityZones",
+                    "AvailabilityZone",
+                    self.replica_availability_zones.as_deref(),
+                );
+            writer.member("PrimaryOutpostArn", self.primary_outpost_arn.as_ref());
+            writer
+                .list(
+                    "ReplicaOutpostArns",
+                    "OutpostArn",
+                    self.replica_outpost_arns.as_deref(),
+                );
         }
     }
 }
@@ -7330,94 +5598,45 @@ mod node_group_member_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeGroupMember {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroupMember {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_read_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_current_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
-                    "CacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_cache_node_id)
-                    }
-                    "ReadEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_read_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
-                    }
+                    "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
+                    "ReadEndpoint" => reader.read_into(&child, &mut out.read_endpoint),
                     "PreferredAvailabilityZone" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_preferred_availability_zone,
-                            )
+                        reader.read_into(&child, &mut out.preferred_availability_zone)
                     }
                     "PreferredOutpostArn" => {
-                        reader
-                            .read_string_into(&child, &mut member_preferred_outpost_arn)
+                        reader.read_into(&child, &mut out.preferred_outpost_arn)
                     }
-                    "CurrentRole" => {
-                        reader.read_string_into(&child, &mut member_current_role)
-                    }
+                    "CurrentRole" => reader.read_into(&child, &mut out.current_role),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_cluster_id: member_cache_cluster_id,
-                cache_node_id: member_cache_node_id,
-                read_endpoint: member_read_endpoint,
-                preferred_availability_zone: member_preferred_availability_zone,
-                preferred_outpost_arn: member_preferred_outpost_arn,
-                current_role: member_current_role,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupMember {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_id {
-                writer.element("CacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.read_endpoint {
-                writer.start("ReadEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ReadEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
-            {
-                writer.element("PreferredAvailabilityZone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
-                writer.element("PreferredOutpostArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.current_role {
-                writer.element("CurrentRole", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeGroupMember {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("CacheNodeId", self.cache_node_id.as_ref());
+            writer.member("ReadEndpoint", self.read_endpoint.as_ref());
+            writer
+                .member(
+                    "PreferredAvailabilityZone",
+                    self.preferred_availability_zone.as_ref(),
+                );
+            writer.member("PreferredOutpostArn", self.preferred_outpost_arn.as_ref());
+            writer.member("CurrentRole", self.current_role.as_ref());
         }
     }
 }
@@ -7487,167 +5706,67 @@ mod node_group_member_update_status_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeGroupMemberUpdateStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroupMemberUpdateStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_node_update_status: ::std::option::Option<
-                crate::types::NodeUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_node_deletion_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_start_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_initiated_by: ::std::option::Option<
-                crate::types::NodeUpdateInitiatedBy,
-            > = ::std::option::Option::None;
-            let mut member_node_update_initiated_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_node_update_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
-                    "CacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_cache_node_id)
-                    }
+                    "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "NodeUpdateStatus" => {
-                        reader.read_enum_into(&child, &mut member_node_update_status)
+                        reader.read_into(&child, &mut out.node_update_status)
                     }
                     "NodeDeletionDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_deletion_date,
-                            )
+                        reader.read_into(&child, &mut out.node_deletion_date)
                     }
                     "NodeUpdateStartDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_start_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_start_date)
                     }
                     "NodeUpdateEndDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_end_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_end_date)
                     }
                     "NodeUpdateInitiatedBy" => {
-                        reader
-                            .read_enum_into(&child, &mut member_node_update_initiated_by)
+                        reader.read_into(&child, &mut out.node_update_initiated_by)
                     }
                     "NodeUpdateInitiatedDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_initiated_date,
-                            )
+                        reader.read_into(&child, &mut out.node_update_initiated_date)
                     }
                     "NodeUpdateStatusModifiedDate" => {
                         reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_node_update_status_modified_date,
-                            )
+                            .read_into(&child, &mut out.node_update_status_modified_date)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_cluster_id: member_cache_cluster_id,
-                cache_node_id: member_cache_node_id,
-                node_update_status: member_node_update_status,
-                node_deletion_date: member_node_deletion_date,
-                node_update_start_date: member_node_update_start_date,
-                node_update_end_date: member_node_update_end_date,
-                node_update_initiated_by: member_node_update_initiated_by,
-                node_update_initiated_date: member_node_update_initiated_date,
-                node_update_status_modified_date: member_node_update_status_modified_date,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupMemberUpdateStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_id {
-                writer.element("CacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_status {
-                writer.element("NodeUpdateStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_deletion_date {
-                writer
-                    .timestamp(
-                        "NodeDeletionDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_start_date {
-                writer
-                    .timestamp(
-                        "NodeUpdateStartDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_end_date {
-                writer
-                    .timestamp(
-                        "NodeUpdateEndDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
-                writer.element("NodeUpdateInitiatedBy", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date
-            {
-                writer
-                    .timestamp(
-                        "NodeUpdateInitiatedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .node_update_status_modified_date
-            {
-                writer
-                    .timestamp(
-                        "NodeUpdateStatusModifiedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeGroupMemberUpdateStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("CacheNodeId", self.cache_node_id.as_ref());
+            writer.member("NodeUpdateStatus", self.node_update_status.as_ref());
+            writer.member("NodeDeletionDate", self.node_deletion_date.as_ref());
+            writer.member("NodeUpdateStartDate", self.node_update_start_date.as_ref());
+            writer.member("NodeUpdateEndDate", self.node_update_end_date.as_ref());
+            writer
+                .member("NodeUpdateInitiatedBy", self.node_update_initiated_by.as_ref());
+            writer
+                .member(
+                    "NodeUpdateInitiatedDate",
+                    self.node_update_initiated_date.as_ref(),
+                );
+            writer
+                .member(
+                    "NodeUpdateStatusModifiedDate",
+                    self.node_update_status_modified_date.as_ref(),
+                );
         }
     }
 }
@@ -7678,61 +5797,39 @@ mod node_group_update_status_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeGroupUpdateStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeGroupUpdateStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_node_group_member_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "NodeGroupId" => {
-                        reader.read_string_into(&child, &mut member_node_group_id)
-                    }
+                    "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
                     "NodeGroupMemberUpdateStatus" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "NodeGroupMemberUpdateStatus",
-                                &mut member_node_group_member_update_status,
-                                crate::types::NodeGroupMemberUpdateStatus::read_xml,
+                                &mut out.node_group_member_update_status,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                node_group_member_update_status: member_node_group_member_update_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeGroupUpdateStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.element("NodeGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .node_group_member_update_status
-            {
-                writer.start("NodeGroupMemberUpdateStatus", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer
-                        .start(
-                            "NodeGroupMemberUpdateStatus",
-                            ::std::option::Option::None,
-                        );
-                    item0.write_xml(writer);
-                    writer.end("NodeGroupMemberUpdateStatus");
-                }
-                writer.end("NodeGroupMemberUpdateStatus");
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeGroupUpdateStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer
+                .list(
+                    "NodeGroupMemberUpdateStatus",
+                    "NodeGroupMemberUpdateStatus",
+                    self.node_group_member_update_status.as_deref(),
+                );
         }
     }
 }
@@ -7785,116 +5882,49 @@ mod node_snapshot_items {
             ::std::default::Default::default()
         }
     }
-    impl NodeSnapshot {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NodeSnapshot {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_node_group_configuration: ::std::option::Option<
-                crate::types::NodeGroupConfiguration,
-            > = ::std::option::Option::None;
-            let mut member_cache_size: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_cache_node_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
-                    "NodeGroupId" => {
-                        reader.read_string_into(&child, &mut member_node_group_id)
-                    }
-                    "CacheNodeId" => {
-                        reader.read_string_into(&child, &mut member_cache_node_id)
-                    }
+                    "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
+                    "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "NodeGroupConfiguration" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_node_group_configuration,
-                                crate::types::NodeGroupConfiguration::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.node_group_configuration)
                     }
-                    "CacheSize" => {
-                        reader.read_string_into(&child, &mut member_cache_size)
-                    }
+                    "CacheSize" => reader.read_into(&child, &mut out.cache_size),
                     "CacheNodeCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_cache_node_create_time,
-                            )
+                        reader.read_into(&child, &mut out.cache_node_create_time)
                     }
                     "SnapshotCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_snapshot_create_time,
-                            )
+                        reader.read_into(&child, &mut out.snapshot_create_time)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                cache_cluster_id: member_cache_cluster_id,
-                node_group_id: member_node_group_id,
-                cache_node_id: member_cache_node_id,
-                node_group_configuration: member_node_group_configuration,
-                cache_size: member_cache_size,
-                cache_node_create_time: member_cache_node_create_time,
-                snapshot_create_time: member_snapshot_create_time,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NodeSnapshot {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.element("NodeGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_id {
-                writer.element("CacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.node_group_configuration {
-                writer.start("NodeGroupConfiguration", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("NodeGroupConfiguration");
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_size {
-                writer.element("CacheSize", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
-                writer
-                    .timestamp(
-                        "CacheNodeCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_create_time {
-                writer
-                    .timestamp(
-                        "SnapshotCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
+    impl ::querygen_runtime::server::WriteXml for NodeSnapshot {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer.member("CacheNodeId", self.cache_node_id.as_ref());
+            writer
+                .member(
+                    "NodeGroupConfiguration",
+                    self.node_group_configuration.as_ref(),
+                );
+            writer.member("CacheSize", self.cache_size.as_ref());
+            writer.member("CacheNodeCreateTime", self.cache_node_create_time.as_ref());
+            writer.member("SnapshotCreateTime", self.snapshot_create_time.as_ref());
         }
     }
 }
@@ -7976,6 +6006,7 @@ mod node_update_initiated_by_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for NodeUpdateInitiatedBy {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateInitiatedBy);
 }
@@ -8081,6 +6112,7 @@ mod node_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for NodeUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateStatus);
 }
@@ -8118,39 +6150,27 @@ mod notification_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl NotificationConfiguration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NotificationConfiguration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_topic_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
-                    "TopicStatus" => {
-                        reader.read_string_into(&child, &mut member_topic_status)
-                    }
+                    "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
+                    "TopicStatus" => reader.read_into(&child, &mut out.topic_status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                topic_arn: member_topic_arn,
-                topic_status: member_topic_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl NotificationConfiguration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.topic_arn {
-                writer.element("TopicArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.topic_status {
-                writer.element("TopicStatus", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for NotificationConfiguration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("TopicArn", self.topic_arn.as_ref());
+            writer.member("TopicStatus", self.topic_status.as_ref());
         }
     }
 }
@@ -8233,6 +6253,7 @@ mod outpost_mode_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for OutpostMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OutpostMode);
 }
@@ -8291,107 +6312,45 @@ mod parameter_items {
             ::std::default::Default::default()
         }
     }
-    impl Parameter {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Parameter {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_parameter_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_parameter_value: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_allowed_values: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_change_type: ::std::option::Option<
-                crate::types::ChangeType,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "ParameterName" => {
-                        reader.read_string_into(&child, &mut member_parameter_name)
-                    }
+                    "ParameterName" => reader.read_into(&child, &mut out.parameter_name),
                     "ParameterValue" => {
-                        reader.read_string_into(&child, &mut member_parameter_value)
+                        reader.read_into(&child, &mut out.parameter_value)
                     }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
-                    "Source" => reader.read_string_into(&child, &mut member_source),
-                    "DataType" => reader.read_string_into(&child, &mut member_data_type),
-                    "AllowedValues" => {
-                        reader.read_string_into(&child, &mut member_allowed_values)
-                    }
-                    "IsModifiable" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_is_modifiable)
-                    }
+                    "Description" => reader.read_into(&child, &mut out.description),
+                    "Source" => reader.read_into(&child, &mut out.source),
+                    "DataType" => reader.read_into(&child, &mut out.data_type),
+                    "AllowedValues" => reader.read_into(&child, &mut out.allowed_values),
+                    "IsModifiable" => reader.read_into(&child, &mut out.is_modifiable),
                     "MinimumEngineVersion" => {
-                        reader
-                            .read_string_into(&child, &mut member_minimum_engine_version)
+                        reader.read_into(&child, &mut out.minimum_engine_version)
                     }
-                    "ChangeType" => {
-                        reader.read_enum_into(&child, &mut member_change_type)
-                    }
+                    "ChangeType" => reader.read_into(&child, &mut out.change_type),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                parameter_name: member_parameter_name,
-                parameter_value: member_parameter_value,
-                description: member_description,
-                source: member_source,
-                data_type: member_data_type,
-                allowed_values: member_allowed_values,
-                is_modifiable: member_is_modifiable,
-                minimum_engine_version: member_minimum_engine_version,
-                change_type: member_change_type,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Parameter {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.parameter_name {
-                writer.element("ParameterName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.parameter_value {
-                writer.element("ParameterValue", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.source {
-                writer.element("Source", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.data_type {
-                writer.element("DataType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.allowed_values {
-                writer.element("AllowedValues", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.is_modifiable {
-                writer.boolean("IsModifiable", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-                writer.element("MinimumEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.change_type {
-                writer.element("ChangeType", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for Parameter {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ParameterName", self.parameter_name.as_ref());
+            writer.member("ParameterValue", self.parameter_value.as_ref());
+            writer.member("Description", self.description.as_ref());
+            writer.member("Source", self.source.as_ref());
+            writer.member("DataType", self.data_type.as_ref());
+            writer.member("AllowedValues", self.allowed_values.as_ref());
+            writer.member("IsModifiable", self.is_modifiable.as_ref());
+            writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+            writer.member("ChangeType", self.change_type.as_ref());
         }
     }
 }
@@ -8430,44 +6389,21 @@ mod parameter_name_value_items {
             ::std::default::Default::default()
         }
     }
-    impl ParameterNameValue {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.parameter_name {
-                writer.push("ParameterName");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.parameter_value {
-                writer.push("ParameterValue");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for ParameterNameValue {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("ParameterName", self.parameter_name.as_ref());
+            writer.member("ParameterValue", self.parameter_value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ParameterNameValue {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for ParameterNameValue {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_parameter_name = match node.child("ParameterName") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_parameter_value = match node.child("ParameterValue") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                parameter_name: member_parameter_name,
-                parameter_value: member_parameter_value,
-            })
+            let mut out = Self::builder();
+            out.parameter_name = node.member("ParameterName")?;
+            out.parameter_value = node.member("ParameterValue")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -8561,6 +6497,7 @@ mod pending_automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for PendingAutomaticFailoverStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(PendingAutomaticFailoverStatus);
 }
@@ -8628,64 +6565,35 @@ mod pending_log_delivery_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl PendingLogDeliveryConfiguration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PendingLogDeliveryConfiguration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
-            let mut member_destination_type: ::std::option::Option<
-                crate::types::DestinationType,
-            > = ::std::option::Option::None;
-            let mut member_destination_details: ::std::option::Option<
-                crate::types::DestinationDetails,
-            > = ::std::option::Option::None;
-            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogType" => reader.read_enum_into(&child, &mut member_log_type),
+                    "LogType" => reader.read_into(&child, &mut out.log_type),
                     "DestinationType" => {
-                        reader.read_enum_into(&child, &mut member_destination_type)
+                        reader.read_into(&child, &mut out.destination_type)
                     }
                     "DestinationDetails" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_destination_details,
-                                crate::types::DestinationDetails::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.destination_details)
                     }
-                    "LogFormat" => reader.read_enum_into(&child, &mut member_log_format),
+                    "LogFormat" => reader.read_into(&child, &mut out.log_format),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                log_type: member_log_type,
-                destination_type: member_destination_type,
-                destination_details: member_destination_details,
-                log_format: member_log_format,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PendingLogDeliveryConfiguration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.log_type {
-                writer.element("LogType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_type {
-                writer.element("DestinationType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.destination_details {
-                writer.start("DestinationDetails", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("DestinationDetails");
-            }
-            if let ::std::option::Option::Some(value) = &self.log_format {
-                writer.element("LogFormat", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for PendingLogDeliveryConfiguration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("LogType", self.log_type.as_ref());
+            writer.member("DestinationType", self.destination_type.as_ref());
+            writer.member("DestinationDetails", self.destination_details.as_ref());
+            writer.member("LogFormat", self.log_format.as_ref());
         }
     }
 }
@@ -8772,136 +6680,74 @@ mod pending_modified_values_items {
             ::std::default::Default::default()
         }
     }
-    impl PendingModifiedValues {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PendingModifiedValues {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_cache_node_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_auth_token_status: ::std::option::Option<
-                crate::types::AuthTokenUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_transit_encryption_mode: ::std::option::Option<
-                crate::types::TransitEncryptionMode,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "NumCacheNodes" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
-                    }
+                    "NumCacheNodes" => reader.read_into(&child, &mut out.num_cache_nodes),
                     "CacheNodeIdsToRemove" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "CacheNodeId",
-                                &mut member_cache_node_ids_to_remove,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.cache_node_ids_to_remove,
                             )
                     }
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
                     "AuthTokenStatus" => {
-                        reader.read_enum_into(&child, &mut member_auth_token_status)
+                        reader.read_into(&child, &mut out.auth_token_status)
                     }
                     "LogDeliveryConfigurations" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_log_delivery_configurations,
-                                crate::types::PendingLogDeliveryConfiguration::read_xml,
+                                &mut out.log_delivery_configurations,
                             )
                     }
                     "TransitEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_transit_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.transit_encryption_enabled)
                     }
                     "TransitEncryptionMode" => {
-                        reader
-                            .read_enum_into(&child, &mut member_transit_encryption_mode)
+                        reader.read_into(&child, &mut out.transit_encryption_mode)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                num_cache_nodes: member_num_cache_nodes,
-                cache_node_ids_to_remove: member_cache_node_ids_to_remove,
-                engine_version: member_engine_version,
-                cache_node_type: member_cache_node_type,
-                auth_token_status: member_auth_token_status,
-                log_delivery_configurations: member_log_delivery_configurations,
-                transit_encryption_enabled: member_transit_encryption_enabled,
-                transit_encryption_mode: member_transit_encryption_mode,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PendingModifiedValues {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
-                writer.integer("NumCacheNodes", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_remove {
-                writer.start("CacheNodeIdsToRemove", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("CacheNodeId", item0);
-                }
-                writer.end("CacheNodeIdsToRemove");
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.auth_token_status {
-                writer.element("AuthTokenStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
-            {
-                writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("member", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("member");
-                }
-                writer.end("LogDeliveryConfigurations");
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
-            {
-                writer.boolean("TransitEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-                writer.element("TransitEncryptionMode", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for PendingModifiedValues {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
+            writer
+                .list(
+                    "CacheNodeIdsToRemove",
+                    "CacheNodeId",
+                    self.cache_node_ids_to_remove.as_deref(),
+                );
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("AuthTokenStatus", self.auth_token_status.as_ref());
+            writer
+                .list(
+                    "LogDeliveryConfigurations",
+                    "member",
+                    self.log_delivery_configurations.as_deref(),
+                );
+            writer
+                .member(
+                    "TransitEncryptionEnabled",
+                    self.transit_encryption_enabled.as_ref(),
+                );
+            writer
+                .member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
         }
     }
 }
@@ -8946,65 +6792,39 @@ mod processed_update_action_items {
             ::std::default::Default::default()
         }
     }
-    impl ProcessedUpdateAction {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ProcessedUpdateAction {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_update_action_status: ::std::option::Option<
-                crate::types::UpdateActionStatus,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        reader.read_string_into(&child, &mut member_service_update_name)
+                        reader.read_into(&child, &mut out.service_update_name)
                     }
                     "UpdateActionStatus" => {
-                        reader.read_enum_into(&child, &mut member_update_action_status)
+                        reader.read_into(&child, &mut out.update_action_status)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                cache_cluster_id: member_cache_cluster_id,
-                service_update_name: member_service_update_name,
-                update_action_status: member_update_action_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ProcessedUpdateAction {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_name {
-                writer.element("ServiceUpdateName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.update_action_status {
-                writer.element("UpdateActionStatus", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for ProcessedUpdateAction {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+            writer.member("UpdateActionStatus", self.update_action_status.as_ref());
         }
     }
 }
@@ -9047,51 +6867,36 @@ mod recurring_charge_items {
             ::std::default::Default::default()
         }
     }
-    impl RecurringCharge {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for RecurringCharge {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_recurring_charge_amount: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_recurring_charge_frequency: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "RecurringChargeAmount" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_recurring_charge_amount)
+                        reader.read_into(&child, &mut out.recurring_charge_amount)
                     }
                     "RecurringChargeFrequency" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_recurring_charge_frequency,
-                            )
+                        reader.read_into(&child, &mut out.recurring_charge_frequency)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                recurring_charge_amount: member_recurring_charge_amount,
-                recurring_charge_frequency: member_recurring_charge_frequency,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl RecurringCharge {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.recurring_charge_amount {
-                writer.double("RecurringChargeAmount", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.recurring_charge_frequency
-            {
-                writer.element("RecurringChargeFrequency", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for RecurringCharge {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member("RecurringChargeAmount", self.recurring_charge_amount.as_ref());
+            writer
+                .member(
+                    "RecurringChargeFrequency",
+                    self.recurring_charge_frequency.as_ref(),
+                );
         }
     }
 }
@@ -9138,82 +6943,36 @@ mod regional_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl RegionalConfiguration {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.push("ReplicationGroupId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.replication_group_region {
-                writer.push("ReplicationGroupRegion");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.resharding_configuration {
-                writer.push("ReshardingConfiguration");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("ReshardingConfiguration");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        item0.write_query(writer);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for RegionalConfiguration {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer
+                .member(
+                    "ReplicationGroupRegion",
+                    self.replication_group_region.as_ref(),
+                );
+            writer
+                .list(
+                    "ReshardingConfiguration",
+                    "ReshardingConfiguration",
+                    self.resharding_configuration.as_deref(),
+                );
         }
     }
     #[cfg(feature = "server")]
-    impl RegionalConfiguration {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for RegionalConfiguration {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_replication_group_id = match node.child("ReplicationGroupId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_replication_group_region = match node
-                .child("ReplicationGroupRegion")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_resharding_configuration = match node
-                .child("ReshardingConfiguration")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("ReshardingConfiguration") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(
-                                        crate::types::ReshardingConfiguration::read_query(item0)?,
-                                    );
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+            let mut out = Self::builder();
+            out.replication_group_id = node.member("ReplicationGroupId")?;
+            out.replication_group_region = node.member("ReplicationGroupRegion")?;
+            out.resharding_configuration = node
+                .list("ReshardingConfiguration", "ReshardingConfiguration")?;
             ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                replication_group_region: member_replication_group_region,
-                resharding_configuration: member_resharding_configuration,
+                replication_group_id: out.replication_group_id,
+                replication_group_region: out.replication_group_region,
+                resharding_configuration: out.resharding_configuration,
             })
         }
     }
@@ -9423,460 +7182,185 @@ mod replication_group_items {
             ::std::default::Default::default()
         }
     }
-    impl ReplicationGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplicationGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_global_replication_group_info: ::std::option::Option<
-                crate::types::GlobalReplicationGroupInfo,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_pending_modified_values: ::std::option::Option<
-                crate::types::ReplicationGroupPendingModifiedValues,
-            > = ::std::option::Option::None;
-            let mut member_member_clusters: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_node_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroup>,
-            > = ::std::option::Option::None;
-            let mut member_snapshotting_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            > = ::std::option::Option::None;
-            let mut member_multi_az: ::std::option::Option<
-                crate::types::MultiAzStatus,
-            > = ::std::option::Option::None;
-            let mut member_configuration_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_auth_token_last_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_member_clusters_outpost_arns: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_user_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-            > = ::std::option::Option::None;
-            let mut member_replication_group_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_data_tiering: ::std::option::Option<
-                crate::types::DataTieringStatus,
-            > = ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_network_type: ::std::option::Option<
-                crate::types::NetworkType,
-            > = ::std::option::Option::None;
-            let mut member_ip_discovery: ::std::option::Option<
-                crate::types::IpDiscovery,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_mode: ::std::option::Option<
-                crate::types::TransitEncryptionMode,
-            > = ::std::option::Option::None;
-            let mut member_cluster_mode: ::std::option::Option<
-                crate::types::ClusterMode,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
+                    "Description" => reader.read_into(&child, &mut out.description),
                     "GlobalReplicationGroupInfo" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_global_replication_group_info,
-                                crate::types::GlobalReplicationGroupInfo::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.global_replication_group_info)
                     }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     "PendingModifiedValues" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_pending_modified_values,
-                                crate::types::ReplicationGroupPendingModifiedValues::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.pending_modified_values)
                     }
                     "MemberClusters" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "ClusterId",
-                                &mut member_member_clusters,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.member_clusters,
                             )
                     }
                     "NodeGroups" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "NodeGroup",
-                                &mut member_node_groups,
-                                crate::types::NodeGroup::read_xml,
-                            )
+                        reader.read_list_into(&child, "NodeGroup", &mut out.node_groups)
                     }
                     "SnapshottingClusterId" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_snapshotting_cluster_id,
-                            )
+                        reader.read_into(&child, &mut out.snapshotting_cluster_id)
                     }
                     "AutomaticFailover" => {
-                        reader.read_enum_into(&child, &mut member_automatic_failover)
+                        reader.read_into(&child, &mut out.automatic_failover)
                     }
-                    "MultiAZ" => reader.read_enum_into(&child, &mut member_multi_az),
+                    "MultiAZ" => reader.read_into(&child, &mut out.multi_az),
                     "ConfigurationEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_configuration_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.configuration_endpoint)
                     }
                     "SnapshotRetentionLimit" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(
-                                &child,
-                                "a 32-bit integer",
-                                &mut member_snapshot_retention_limit,
-                            )
+                        reader.read_into(&child, &mut out.snapshot_retention_limit)
                     }
                     "SnapshotWindow" => {
-                        reader.read_string_into(&child, &mut member_snapshot_window)
+                        reader.read_into(&child, &mut out.snapshot_window)
                     }
                     "ClusterEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_cluster_enabled)
+                        reader.read_into(&child, &mut out.cluster_enabled)
                     }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
                     "AuthTokenEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_auth_token_enabled)
+                        reader.read_into(&child, &mut out.auth_token_enabled)
                     }
                     "AuthTokenLastModifiedDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_auth_token_last_modified_date,
-                            )
+                        reader.read_into(&child, &mut out.auth_token_last_modified_date)
                     }
                     "TransitEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_transit_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.transit_encryption_enabled)
                     }
                     "AtRestEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_at_rest_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.at_rest_encryption_enabled)
                     }
                     "MemberClustersOutpostArns" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "ReplicationGroupOutpostArn",
-                                &mut member_member_clusters_outpost_arns,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.member_clusters_outpost_arns,
                             )
                     }
-                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "KmsKeyId" => reader.read_into(&child, &mut out.kms_key_id),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     "UserGroupIds" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_user_group_ids,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                        reader.read_list_into(&child, "member", &mut out.user_group_ids)
                     }
                     "LogDeliveryConfigurations" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "LogDeliveryConfiguration",
-                                &mut member_log_delivery_configurations,
-                                crate::types::LogDeliveryConfiguration::read_xml,
+                                &mut out.log_delivery_configurations,
                             )
                     }
                     "ReplicationGroupCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_replication_group_create_time,
-                            )
+                        reader.read_into(&child, &mut out.replication_group_create_time)
                     }
-                    "DataTiering" => {
-                        reader.read_enum_into(&child, &mut member_data_tiering)
-                    }
+                    "DataTiering" => reader.read_into(&child, &mut out.data_tiering),
                     "AutoMinorVersionUpgrade" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_auto_minor_version_upgrade,
-                            )
+                        reader.read_into(&child, &mut out.auto_minor_version_upgrade)
                     }
-                    "NetworkType" => {
-                        reader.read_enum_into(&child, &mut member_network_type)
-                    }
-                    "IpDiscovery" => {
-                        reader.read_enum_into(&child, &mut member_ip_discovery)
-                    }
+                    "NetworkType" => reader.read_into(&child, &mut out.network_type),
+                    "IpDiscovery" => reader.read_into(&child, &mut out.ip_discovery),
                     "TransitEncryptionMode" => {
-                        reader
-                            .read_enum_into(&child, &mut member_transit_encryption_mode)
+                        reader.read_into(&child, &mut out.transit_encryption_mode)
                     }
-                    "ClusterMode" => {
-                        reader.read_enum_into(&child, &mut member_cluster_mode)
-                    }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "ClusterMode" => reader.read_into(&child, &mut out.cluster_mode),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                description: member_description,
-                global_replication_group_info: member_global_replication_group_info,
-                status: member_status,
-                pending_modified_values: member_pending_modified_values,
-                member_clusters: member_member_clusters,
-                node_groups: member_node_groups,
-                snapshotting_cluster_id: member_snapshotting_cluster_id,
-                automatic_failover: member_automatic_failover,
-                multi_az: member_multi_az,
-                configuration_endpoint: member_configuration_endpoint,
-                snapshot_retention_limit: member_snapshot_retention_limit,
-                snapshot_window: member_snapshot_window,
-                cluster_enabled: member_cluster_enabled,
-                cache_node_type: member_cache_node_type,
-                auth_token_enabled: member_auth_token_enabled,
-                auth_token_last_modified_date: member_auth_token_last_modified_date,
-                transit_encryption_enabled: member_transit_encryption_enabled,
-                at_rest_encryption_enabled: member_at_rest_encryption_enabled,
-                member_clusters_outpost_arns: member_member_clusters_outpost_arns,
-                kms_key_id: member_kms_key_id,
-                arn: member_arn,
-                user_group_ids: member_user_group_ids,
-                log_delivery_configurations: member_log_delivery_configurations,
-                replication_group_create_time: member_replication_group_create_time,
-                data_tiering: member_data_tiering,
-                auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-                network_type: member_network_type,
-                ip_discovery: member_ip_discovery,
-                transit_encryption_mode: member_transit_encryption_mode,
-                cluster_mode: member_cluster_mode,
-                engine: member_engine,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .global_replication_group_info
-            {
-                writer.start("GlobalReplicationGroupInfo", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("GlobalReplicationGroupInfo");
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.pending_modified_values {
-                writer.start("PendingModifiedValues", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("PendingModifiedValues");
-            }
-            if let ::std::option::Option::Some(value) = &self.member_clusters {
-                writer.start("MemberClusters", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("ClusterId", item0);
-                }
-                writer.end("MemberClusters");
-            }
-            if let ::std::option::Option::Some(value) = &self.node_groups {
-                writer.start("NodeGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("NodeGroup", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("NodeGroup");
-                }
-                writer.end("NodeGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshotting_cluster_id {
-                writer.element("SnapshottingClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.automatic_failover {
-                writer.element("AutomaticFailover", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.multi_az {
-                writer.element("MultiAZ", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.configuration_endpoint {
-                writer.start("ConfigurationEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ConfigurationEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-                writer.integer("SnapshotRetentionLimit", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_window {
-                writer.element("SnapshotWindow", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cluster_enabled {
-                writer.boolean("ClusterEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
-                writer.boolean("AuthTokenEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .auth_token_last_modified_date
-            {
-                writer
-                    .timestamp(
-                        "AuthTokenLastModifiedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
-            {
-                writer.boolean("TransitEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
-            {
-                writer.boolean("AtRestEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .member_clusters_outpost_arns
-            {
-                writer.start("MemberClustersOutpostArns", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("ReplicationGroupOutpostArn", item0);
-                }
-                writer.end("MemberClustersOutpostArns");
-            }
-            if let ::std::option::Option::Some(value) = &self.kms_key_id {
-                writer.element("KmsKeyId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.user_group_ids {
-                writer.start("UserGroupIds", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserGroupIds");
-            }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
-            {
-                writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer
-                        .start("LogDeliveryConfiguration", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("LogDeliveryConfiguration");
-                }
-                writer.end("LogDeliveryConfigurations");
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .replication_group_create_time
-            {
-                writer
-                    .timestamp(
-                        "ReplicationGroupCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.data_tiering {
-                writer.element("DataTiering", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
-            {
-                writer.boolean("AutoMinorVersionUpgrade", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.network_type {
-                writer.element("NetworkType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.ip_discovery {
-                writer.element("IpDiscovery", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-                writer.element("TransitEncryptionMode", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.cluster_mode {
-                writer.element("ClusterMode", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ReplicationGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer.member("Description", self.description.as_ref());
+            writer
+                .member(
+                    "GlobalReplicationGroupInfo",
+                    self.global_replication_group_info.as_ref(),
+                );
+            writer.member("Status", self.status.as_ref());
+            writer
+                .member("PendingModifiedValues", self.pending_modified_values.as_ref());
+            writer.list("MemberClusters", "ClusterId", self.member_clusters.as_deref());
+            writer.list("NodeGroups", "NodeGroup", self.node_groups.as_deref());
+            writer
+                .member("SnapshottingClusterId", self.snapshotting_cluster_id.as_ref());
+            writer.member("AutomaticFailover", self.automatic_failover.as_ref());
+            writer.member("MultiAZ", self.multi_az.as_ref());
+            writer.member("ConfigurationEndpoint", self.configuration_endpoint.as_ref());
+            writer
+                .member(
+                    "SnapshotRetentionLimit",
+                    self.snapshot_retention_limit.as_ref(),
+                );
+            writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+            writer.member("ClusterEnabled", self.cluster_enabled.as_ref());
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("AuthTokenEnabled", self.auth_token_enabled.as_ref());
+            writer
+                .member(
+                    "AuthTokenLastModifiedDate",
+                    self.auth_token_last_modified_date.as_ref(),
+                );
+            writer
+                .member(
+                    "TransitEncryptionEnabled",
+                    self.transit_encryption_enabled.as_ref(),
+                );
+            writer
+                .member(
+                    "AtRestEncryptionEnabled",
+                    self.at_rest_encryption_enabled.as_ref(),
+                );
+            writer
+                .list(
+                    "MemberClustersOutpostArns",
+                    "ReplicationGroupOutpostArn",
+                    self.member_clusters_outpost_arns.as_deref(),
+                );
+            writer.member("KmsKeyId", self.kms_key_id.as_ref());
+            writer.member("ARN", self.arn.as_ref());
+            writer.list("UserGroupIds", "member", self.user_group_ids.as_deref());
+            writer
+                .list(
+                    "LogDeliveryConfigurations",
+                    "LogDeliveryConfiguration",
+                    self.log_delivery_configurations.as_deref(),
+                );
+            writer
+                .member(
+                    "ReplicationGroupCreateTime",
+                    self.replication_group_create_time.as_ref(),
+                );
+            writer.member("DataTiering", self.data_tiering.as_ref());
+            writer
+                .member(
+                    "AutoMinorVersionUpgrade",
+                    self.auto_minor_version_upgrade.as_ref(),
+                );
+            writer.member("NetworkType", self.network_type.as_ref());
+            writer.member("IpDiscovery", self.ip_discovery.as_ref());
+            writer
+                .member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
+            writer.member("ClusterMode", self.cluster_mode.as_ref());
+            writer.member("Engine", self.engine.as_ref());
         }
     }
 }
@@ -9968,153 +7452,72 @@ mod replication_group_pending_modified_values_items {
             ::std::default::Default::default()
         }
     }
-    impl ReplicationGroupPendingModifiedValues {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupPendingModifiedValues {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_primary_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_automatic_failover_status: ::std::option::Option<
-                crate::types::PendingAutomaticFailoverStatus,
-            > = ::std::option::Option::None;
-            let mut member_resharding: ::std::option::Option<
-                crate::types::ReshardingStatus,
-            > = ::std::option::Option::None;
-            let mut member_auth_token_status: ::std::option::Option<
-                crate::types::AuthTokenUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_user_groups: ::std::option::Option<
-                crate::types::UserGroupsUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-            > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_transit_encryption_mode: ::std::option::Option<
-                crate::types::TransitEncryptionMode,
-            > = ::std::option::Option::None;
-            let mut member_cluster_mode: ::std::option::Option<
-                crate::types::ClusterMode,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PrimaryClusterId" => {
-                        reader.read_string_into(&child, &mut member_primary_cluster_id)
+                        reader.read_into(&child, &mut out.primary_cluster_id)
                     }
                     "AutomaticFailoverStatus" => {
-                        reader
-                            .read_enum_into(
-                                &child,
-                                &mut member_automatic_failover_status,
-                            )
+                        reader.read_into(&child, &mut out.automatic_failover_status)
                     }
-                    "Resharding" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_resharding,
-                                crate::types::ReshardingStatus::read_xml,
-                            )
-                    }
+                    "Resharding" => reader.read_into(&child, &mut out.resharding),
                     "AuthTokenStatus" => {
-                        reader.read_enum_into(&child, &mut member_auth_token_status)
+                        reader.read_into(&child, &mut out.auth_token_status)
                     }
-                    "UserGroups" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_user_groups,
-                                crate::types::UserGroupsUpdateStatus::read_xml,
-                            )
-                    }
+                    "UserGroups" => reader.read_into(&child, &mut out.user_groups),
                     "LogDeliveryConfigurations" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_log_delivery_configurations,
-                                crate::types::PendingLogDeliveryConfiguration::read_xml,
+                                &mut out.log_delivery_configurations,
                             )
                     }
                     "TransitEncryptionEnabled" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_transit_encryption_enabled,
-                            )
+                        reader.read_into(&child, &mut out.transit_encryption_enabled)
                     }
                     "TransitEncryptionMode" => {
-                        reader
-                            .read_enum_into(&child, &mut member_transit_encryption_mode)
+                        reader.read_into(&child, &mut out.transit_encryption_mode)
                     }
-                    "ClusterMode" => {
-                        reader.read_enum_into(&child, &mut member_cluster_mode)
-                    }
+                    "ClusterMode" => reader.read_into(&child, &mut out.cluster_mode),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                primary_cluster_id: member_primary_cluster_id,
-                automatic_failover_status: member_automatic_failover_status,
-                resharding: member_resharding,
-                auth_token_status: member_auth_token_status,
-                user_groups: member_user_groups,
-                log_delivery_configurations: member_log_delivery_configurations,
-                transit_encryption_enabled: member_transit_encryption_enabled,
-                transit_encryption_mode: member_transit_encryption_mode,
-                cluster_mode: member_cluster_mode,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ReplicationGroupPendingModifiedValues {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.primary_cluster_id {
-                writer.element("PrimaryClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.automatic_failover_status {
-                writer.element("AutomaticFailoverStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.resharding {
-                writer.start("Resharding", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Resharding");
-            }
-            if let ::std::option::Option::Some(value) = &self.auth_token_status {
-                writer.element("AuthTokenStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.user_groups {
-                writer.start("UserGroups", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("UserGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
-            {
-                writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("member", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("member");
-                }
-                writer.end("LogDeliveryConfigurations");
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
-            {
-                writer.boolean("TransitEncryptionEnabled", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-                writer.element("TransitEncryptionMode", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.cluster_mode {
-                writer.element("ClusterMode", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for ReplicationGroupPendingModifiedValues {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("PrimaryClusterId", self.primary_cluster_id.as_ref());
+            writer
+                .member(
+                    "AutomaticFailoverStatus",
+                    self.automatic_failover_status.as_ref(),
+                );
+            writer.member("Resharding", self.resharding.as_ref());
+            writer.member("AuthTokenStatus", self.auth_token_status.as_ref());
+            writer.member("UserGroups", self.user_groups.as_ref());
+            writer
+                .list(
+                    "LogDeliveryConfigurations",
+                    "member",
+                    self.log_delivery_configurations.as_deref(),
+                );
+            writer
+                .member(
+                    "TransitEncryptionEnabled",
+                    self.transit_encryption_enabled.as_ref(),
+                );
+            writer
+                .member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
+            writer.member("ClusterMode", self.cluster_mode.as_ref());
         }
     }
 }
@@ -10294,182 +7697,76 @@ mod reserved_cache_node_items {
             ::std::default::Default::default()
         }
     }
-    impl ReservedCacheNode {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNode {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_reserved_cache_node_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_start_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_cache_node_count: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_product_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_recurring_charges: ::std::option::Option<
-                ::std::vec::Vec<crate::types::RecurringCharge>,
-            > = ::std::option::Option::None;
-            let mut member_reservation_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodeId" => {
-                        reader
-                            .read_string_into(&child, &mut member_reserved_cache_node_id)
+                        reader.read_into(&child, &mut out.reserved_cache_node_id)
                     }
                     "ReservedCacheNodesOfferingId" => {
                         reader
-                            .read_string_into(
-                                &child,
-                                &mut member_reserved_cache_nodes_offering_id,
-                            )
+                            .read_into(&child, &mut out.reserved_cache_nodes_offering_id)
                     }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "StartTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_start_time,
-                            )
-                    }
-                    "Duration" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_duration)
-                    }
-                    "FixedPrice" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_fixed_price)
-                    }
-                    "UsagePrice" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_usage_price)
-                    }
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "StartTime" => reader.read_into(&child, &mut out.start_time),
+                    "Duration" => reader.read_into(&child, &mut out.duration),
+                    "FixedPrice" => reader.read_into(&child, &mut out.fixed_price),
+                    "UsagePrice" => reader.read_into(&child, &mut out.usage_price),
                     "CacheNodeCount" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_cache_node_count)
+                        reader.read_into(&child, &mut out.cache_node_count)
                     }
                     "ProductDescription" => {
-                        reader.read_string_into(&child, &mut member_product_description)
+                        reader.read_into(&child, &mut out.product_description)
                     }
-                    "OfferingType" => {
-                        reader.read_string_into(&child, &mut member_offering_type)
-                    }
-                    "State" => reader.read_string_into(&child, &mut member_state),
+                    "OfferingType" => reader.read_into(&child, &mut out.offering_type),
+                    "State" => reader.read_into(&child, &mut out.state),
                     "RecurringCharges" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "RecurringCharge",
-                                &mut member_recurring_charges,
-                                crate::types::RecurringCharge::read_xml,
+                                &mut out.recurring_charges,
                             )
                     }
                     "ReservationARN" => {
-                        reader.read_string_into(&child, &mut member_reservation_arn)
+                        reader.read_into(&child, &mut out.reservation_arn)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                reserved_cache_node_id: member_reserved_cache_node_id,
-                reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
-                cache_node_type: member_cache_node_type,
-                start_time: member_start_time,
-                duration: member_duration,
-                fixed_price: member_fixed_price,
-                usage_price: member_usage_price,
-                cache_node_count: member_cache_node_count,
-                product_description: member_product_description,
-                offering_type: member_offering_type,
-                state: member_state,
-                recurring_charges: member_recurring_charges,
-                reservation_arn: member_reservation_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNode {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.reserved_cache_node_id {
-                writer.element("ReservedCacheNodeId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .reserved_cache_nodes_offering_id
-            {
-                writer.element("ReservedCacheNodesOfferingId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.start_time {
-                writer
-                    .timestamp(
-                        "StartTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.duration {
-                writer.integer("Duration", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.fixed_price {
-                writer.double("FixedPrice", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.usage_price {
-                writer.double("UsagePrice", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_count {
-                writer.integer("CacheNodeCount", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.product_description {
-                writer.element("ProductDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.offering_type {
-                writer.element("OfferingType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.state {
-                writer.element("State", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.recurring_charges {
-                writer.start("RecurringCharges", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("RecurringCharge", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("RecurringCharge");
-                }
-                writer.end("RecurringCharges");
-            }
-            if let ::std::option::Option::Some(value) = &self.reservation_arn {
-                writer.element("ReservationARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ReservedCacheNode {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReservedCacheNodeId", self.reserved_cache_node_id.as_ref());
+            writer
+                .member(
+                    "ReservedCacheNodesOfferingId",
+                    self.reserved_cache_nodes_offering_id.as_ref(),
+                );
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("StartTime", self.start_time.as_ref());
+            writer.member("Duration", self.duration.as_ref());
+            writer.member("FixedPrice", self.fixed_price.as_ref());
+            writer.member("UsagePrice", self.usage_price.as_ref());
+            writer.member("CacheNodeCount", self.cache_node_count.as_ref());
+            writer.member("ProductDescription", self.product_description.as_ref());
+            writer.member("OfferingType", self.offering_type.as_ref());
+            writer.member("State", self.state.as_ref());
+            writer
+                .list(
+                    "RecurringCharges",
+                    "RecurringCharge",
+                    self.recurring_charges.as_deref(),
+                );
+            writer.member("ReservationARN", self.reservation_arn.as_ref());
         }
     }
 }
@@ -10615,124 +7912,60 @@ mod reserved_cache_nodes_offering_items {
             ::std::default::Default::default()
         }
     }
-    impl ReservedCacheNodesOffering {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodesOffering {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_product_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_recurring_charges: ::std::option::Option<
-                ::std::vec::Vec<crate::types::RecurringCharge>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodesOfferingId" => {
                         reader
-                            .read_string_into(
-                                &child,
-                                &mut member_reserved_cache_nodes_offering_id,
-                            )
+                            .read_into(&child, &mut out.reserved_cache_nodes_offering_id)
                     }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "Duration" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_duration)
-                    }
-                    "FixedPrice" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_fixed_price)
-                    }
-                    "UsagePrice" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_usage_price)
-                    }
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "Duration" => reader.read_into(&child, &mut out.duration),
+                    "FixedPrice" => reader.read_into(&child, &mut out.fixed_price),
+                    "UsagePrice" => reader.read_into(&child, &mut out.usage_price),
                     "ProductDescription" => {
-                        reader.read_string_into(&child, &mut member_product_description)
+                        reader.read_into(&child, &mut out.product_description)
                     }
-                    "OfferingType" => {
-                        reader.read_string_into(&child, &mut member_offering_type)
-                    }
+                    "OfferingType" => reader.read_into(&child, &mut out.offering_type),
                     "RecurringCharges" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "RecurringCharge",
-                                &mut member_recurring_charges,
-                                crate::types::RecurringCharge::read_xml,
+                                &mut out.recurring_charges,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
-                cache_node_type: member_cache_node_type,
-                duration: member_duration,
-                fixed_price: member_fixed_price,
-                usage_price: member_usage_price,
-                product_description: member_product_description,
-                offering_type: member_offering_type,
-                recurring_charges: member_recurring_charges,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ReservedCacheNodesOffering {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self
-                .reserved_cache_nodes_offering_id
-            {
-                writer.element("ReservedCacheNodesOfferingId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.duration {
-                writer.integer("Duration", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.fixed_price {
-                writer.double("FixedPrice", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.usage_price {
-                writer.double("UsagePrice", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.product_description {
-                writer.element("ProductDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.offering_type {
-                writer.element("OfferingType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.recurring_charges {
-                writer.start("RecurringCharges", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("RecurringCharge", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("RecurringCharge");
-                }
-                writer.end("RecurringCharges");
-            }
+    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodesOffering {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "ReservedCacheNodesOfferingId",
+                    self.reserved_cache_nodes_offering_id.as_ref(),
+                );
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("Duration", self.duration.as_ref());
+            writer.member("FixedPrice", self.fixed_price.as_ref());
+            writer.member("UsagePrice", self.usage_price.as_ref());
+            writer.member("ProductDescription", self.product_description.as_ref());
+            writer.member("OfferingType", self.offering_type.as_ref());
+            writer
+                .list(
+                    "RecurringCharges",
+                    "RecurringCharge",
+                    self.recurring_charges.as_deref(),
+                );
         }
     }
 }
@@ -10770,69 +8003,27 @@ mod resharding_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl ReshardingConfiguration {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.node_group_id {
-                writer.push("NodeGroupId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .preferred_availability_zones
-            {
-                writer.push("PreferredAvailabilityZones");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("AvailabilityZone");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        writer.string(item0);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for ReshardingConfiguration {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("NodeGroupId", self.node_group_id.as_ref());
+            writer
+                .list(
+                    "PreferredAvailabilityZones",
+                    "AvailabilityZone",
+                    self.preferred_availability_zones.as_deref(),
+                );
         }
     }
     #[cfg(feature = "server")]
-    impl ReshardingConfiguration {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for ReshardingConfiguration {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_node_group_id = match node.child("NodeGroupId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_preferred_availability_zones = match node
-                .child("PreferredAvailabilityZones")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("AvailabilityZone") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(item0.text()?.to_owned());
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                node_group_id: member_node_group_id,
-                preferred_availability_zones: member_preferred_availability_zones,
-            })
+            let mut out = Self::builder();
+            out.node_group_id = node.member("NodeGroupId")?;
+            out.preferred_availability_zones = node
+                .list("PreferredAvailabilityZones", "AvailabilityZone")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -10877,42 +8068,25 @@ mod resharding_status_items {
             ::std::default::Default::default()
         }
     }
-    impl ReshardingStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReshardingStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_slot_migration: ::std::option::Option<
-                crate::types::SlotMigration,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "SlotMigration" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_slot_migration,
-                                crate::types::SlotMigration::read_xml,
-                            )
-                    }
+                    "SlotMigration" => reader.read_into(&child, &mut out.slot_migration),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                slot_migration: member_slot_migration,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ReshardingStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.slot_migration {
-                writer.start("SlotMigration", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("SlotMigration");
-            }
+    impl ::querygen_runtime::server::WriteXml for ReshardingStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SlotMigration", self.slot_migration.as_ref());
         }
     }
 }
@@ -10964,41 +8138,29 @@ mod security_group_membership_items {
             ::std::default::Default::default()
         }
     }
-    impl SecurityGroupMembership {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SecurityGroupMembership {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_security_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SecurityGroupId" => {
-                        reader.read_string_into(&child, &mut member_security_group_id)
+                        reader.read_into(&child, &mut out.security_group_id)
                     }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                security_group_id: member_security_group_id,
-                status: member_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl SecurityGroupMembership {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.security_group_id {
-                writer.element("SecurityGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for SecurityGroupMembership {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SecurityGroupId", self.security_group_id.as_ref());
+            writer.member("Status", self.status.as_ref());
         }
     }
 }
@@ -11102,230 +8264,89 @@ mod serverless_cache_items {
             ::std::default::Default::default()
         }
     }
-    impl ServerlessCache {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCache {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serverless_cache_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_major_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_full_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_usage_limits: ::std::option::Option<
-                crate::types::CacheUsageLimits,
-            > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_security_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
-            let mut member_reader_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_subnet_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_daily_snapshot_time: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        reader
-                            .read_string_into(&child, &mut member_serverless_cache_name)
+                        reader.read_into(&child, &mut out.serverless_cache_name)
                     }
-                    "Description" => {
-                        reader.read_string_into(&child, &mut member_description)
-                    }
-                    "CreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_create_time,
-                            )
-                    }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "Description" => reader.read_into(&child, &mut out.description),
+                    "CreateTime" => reader.read_into(&child, &mut out.create_time),
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     "MajorEngineVersion" => {
-                        reader.read_string_into(&child, &mut member_major_engine_version)
+                        reader.read_into(&child, &mut out.major_engine_version)
                     }
                     "FullEngineVersion" => {
-                        reader.read_string_into(&child, &mut member_full_engine_version)
+                        reader.read_into(&child, &mut out.full_engine_version)
                     }
                     "CacheUsageLimits" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_cache_usage_limits,
-                                crate::types::CacheUsageLimits::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.cache_usage_limits)
                     }
-                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
+                    "KmsKeyId" => reader.read_into(&child, &mut out.kms_key_id),
                     "SecurityGroupIds" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "SecurityGroupId",
-                                &mut member_security_group_ids,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.security_group_ids,
                             )
                     }
-                    "Endpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
-                    }
+                    "Endpoint" => reader.read_into(&child, &mut out.endpoint),
                     "ReaderEndpoint" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_reader_endpoint,
-                                crate::types::Endpoint::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.reader_endpoint)
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
-                    "UserGroupId" => {
-                        reader.read_string_into(&child, &mut member_user_group_id)
-                    }
+                    "ARN" => reader.read_into(&child, &mut out.arn),
+                    "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
                     "SubnetIds" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "SubnetId",
-                                &mut member_subnet_ids,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                        reader.read_list_into(&child, "SubnetId", &mut out.subnet_ids)
                     }
                     "SnapshotRetentionLimit" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(
-                                &child,
-                                "a 32-bit integer",
-                                &mut member_snapshot_retention_limit,
-                            )
+                        reader.read_into(&child, &mut out.snapshot_retention_limit)
                     }
                     "DailySnapshotTime" => {
-                        reader.read_string_into(&child, &mut member_daily_snapshot_time)
+                        reader.read_into(&child, &mut out.daily_snapshot_time)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                serverless_cache_name: member_serverless_cache_name,
-                description: member_description,
-                create_time: member_create_time,
-                status: member_status,
-                engine: member_engine,
-                major_engine_version: member_major_engine_version,
-                full_engine_version: member_full_engine_version,
-                cache_usage_limits: member_cache_usage_limits,
-                kms_key_id: member_kms_key_id,
-                security_group_ids: member_security_group_ids,
-                endpoint: member_endpoint,
-                reader_endpoint: member_reader_endpoint,
-                arn: member_arn,
-                user_group_id: member_user_group_id,
-                subnet_ids: member_subnet_ids,
-                snapshot_retention_limit: member_snapshot_retention_limit,
-                daily_snapshot_time: member_daily_snapshot_time,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCache {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-                writer.element("ServerlessCacheName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.description {
-                writer.element("Description", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.create_time {
-                writer
-                    .timestamp(
-                        "CreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.major_engine_version {
-                writer.element("MajorEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.full_engine_version {
-                writer.element("FullEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_usage_limits {
-                writer.start("CacheUsageLimits", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("CacheUsageLimits");
-            }
-            if let ::std::option::Option::Some(value) = &self.kms_key_id {
-                writer.element("KmsKeyId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.security_group_ids {
-                writer.start("SecurityGroupIds", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("SecurityGroupId", item0);
-                }
-                writer.end("SecurityGroupIds");
-            }
-            if let ::std::option::Option::Some(value) = &self.endpoint {
-                writer.start("Endpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Endpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.reader_endpoint {
-                writer.start("ReaderEndpoint", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ReaderEndpoint");
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.user_group_id {
-                writer.element("UserGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.subnet_ids {
-                writer.start("SubnetIds", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("SubnetId", item0);
-                }
-                writer.end("SubnetIds");
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-                writer.integer("SnapshotRetentionLimit", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.daily_snapshot_time {
-                writer.element("DailySnapshotTime", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ServerlessCache {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+            writer.member("Description", self.description.as_ref());
+            writer.member("CreateTime", self.create_time.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("MajorEngineVersion", self.major_engine_version.as_ref());
+            writer.member("FullEngineVersion", self.full_engine_version.as_ref());
+            writer.member("CacheUsageLimits", self.cache_usage_limits.as_ref());
+            writer.member("KmsKeyId", self.kms_key_id.as_ref());
+            writer
+                .list(
+                    "SecurityGroupIds",
+                    "SecurityGroupId",
+                    self.security_group_ids.as_deref(),
+                );
+            writer.member("Endpoint", self.endpoint.as_ref());
+            writer.member("ReaderEndpoint", self.reader_endpoint.as_ref());
+            writer.member("ARN", self.arn.as_ref());
+            writer.member("UserGroupId", self.user_group_id.as_ref());
+            writer.list("SubnetIds", "SubnetId", self.subnet_ids.as_deref());
+            writer
+                .member(
+                    "SnapshotRetentionLimit",
+                    self.snapshot_retention_limit.as_ref(),
+                );
+            writer.member("DailySnapshotTime", self.daily_snapshot_time.as_ref());
         }
     }
 }
@@ -11372,52 +8393,33 @@ mod serverless_cache_configuration_items {
             ::std::default::Default::default()
         }
     }
-    impl ServerlessCacheConfiguration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheConfiguration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serverless_cache_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_major_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        reader
-                            .read_string_into(&child, &mut member_serverless_cache_name)
+                        reader.read_into(&child, &mut out.serverless_cache_name)
                     }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     "MajorEngineVersion" => {
-                        reader.read_string_into(&child, &mut member_major_engine_version)
+                        reader.read_into(&child, &mut out.major_engine_version)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                serverless_cache_name: member_serverless_cache_name,
-                engine: member_engine,
-                major_engine_version: member_major_engine_version,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheConfiguration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-                writer.element("ServerlessCacheName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.major_engine_version {
-                writer.element("MajorEngineVersion", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ServerlessCacheConfiguration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("MajorEngineVersion", self.major_engine_version.as_ref());
         }
     }
 }
@@ -11498,137 +8500,55 @@ mod serverless_cache_snapshot_items {
             ::std::default::Default::default()
         }
     }
-    impl ServerlessCacheSnapshot {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshot {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serverless_cache_snapshot_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_snapshot_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_expiry_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_bytes_used_for_cache: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_serverless_cache_configuration: ::std::option::Option<
-                crate::types::ServerlessCacheConfiguration,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheSnapshotName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_serverless_cache_snapshot_name,
-                            )
+                        reader.read_into(&child, &mut out.serverless_cache_snapshot_name)
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
-                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
-                    "SnapshotType" => {
-                        reader.read_string_into(&child, &mut member_snapshot_type)
-                    }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
-                    "CreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_create_time,
-                            )
-                    }
-                    "ExpiryTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_expiry_time,
-                            )
-                    }
+                    "ARN" => reader.read_into(&child, &mut out.arn),
+                    "KmsKeyId" => reader.read_into(&child, &mut out.kms_key_id),
+                    "SnapshotType" => reader.read_into(&child, &mut out.snapshot_type),
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "CreateTime" => reader.read_into(&child, &mut out.create_time),
+                    "ExpiryTime" => reader.read_into(&child, &mut out.expiry_time),
                     "BytesUsedForCache" => {
-                        reader.read_string_into(&child, &mut member_bytes_used_for_cache)
+                        reader.read_into(&child, &mut out.bytes_used_for_cache)
                     }
                     "ServerlessCacheConfiguration" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_serverless_cache_configuration,
-                                crate::types::ServerlessCacheConfiguration::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.serverless_cache_configuration)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
-                arn: member_arn,
-                kms_key_id: member_kms_key_id,
-                snapshot_type: member_snapshot_type,
-                status: member_status,
-                create_time: member_create_time,
-                expiry_time: member_expiry_time,
-                bytes_used_for_cache: member_bytes_used_for_cache,
-                serverless_cache_configuration: member_serverless_cache_configuration,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ServerlessCacheSnapshot {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self
-                .serverless_cache_snapshot_name
-            {
-                writer.element("ServerlessCacheSnapshotName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.kms_key_id {
-                writer.element("KmsKeyId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_type {
-                writer.element("SnapshotType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.create_time {
-                writer
-                    .timestamp(
-                        "CreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.expiry_time {
-                writer
-                    .timestamp(
-                        "ExpiryTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.bytes_used_for_cache {
-                writer.element("BytesUsedForCache", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .serverless_cache_configuration
-            {
-                writer
-                    .start("ServerlessCacheConfiguration", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("ServerlessCacheConfiguration");
-            }
+    impl ::querygen_runtime::server::WriteXml for ServerlessCacheSnapshot {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "ServerlessCacheSnapshotName",
+                    self.serverless_cache_snapshot_name.as_ref(),
+                );
+            writer.member("ARN", self.arn.as_ref());
+            writer.member("KmsKeyId", self.kms_key_id.as_ref());
+            writer.member("SnapshotType", self.snapshot_type.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("CreateTime", self.create_time.as_ref());
+            writer.member("ExpiryTime", self.expiry_time.as_ref());
+            writer.member("BytesUsedForCache", self.bytes_used_for_cache.as_ref());
+            writer
+                .member(
+                    "ServerlessCacheConfiguration",
+                    self.serverless_cache_configuration.as_ref(),
+                );
         }
     }
 }
@@ -11707,190 +8627,92 @@ mod service_update_items {
             ::std::default::Default::default()
         }
     }
-    impl ServiceUpdate {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ServiceUpdate {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_service_update_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_release_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_service_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_service_update_severity: ::std::option::Option<
-                crate::types::ServiceUpdateSeverity,
-            > = ::std::option::Option::None;
-            let mut member_service_update_recommended_apply_by_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_service_update_status: ::std::option::Option<
-                crate::types::ServiceUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_service_update_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_type: ::std::option::Option<
-                crate::types::ServiceUpdateType,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_auto_update_after_recommended_apply_by_date: ::std::option::Option<
-                bool,
-            > = ::std::option::Option::None;
-            let mut member_estimated_update_time: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServiceUpdateName" => {
-                        reader.read_string_into(&child, &mut member_service_update_name)
+                        reader.read_into(&child, &mut out.service_update_name)
                     }
                     "ServiceUpdateReleaseDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_service_update_release_date,
-                            )
+                        reader.read_into(&child, &mut out.service_update_release_date)
                     }
                     "ServiceUpdateEndDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_service_update_end_date,
-                            )
+                        reader.read_into(&child, &mut out.service_update_end_date)
                     }
                     "ServiceUpdateSeverity" => {
-                        reader
-                            .read_enum_into(&child, &mut member_service_update_severity)
+                        reader.read_into(&child, &mut out.service_update_severity)
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
                         reader
-                            .read_timestamp_into(
+                            .read_into(
                                 &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_service_update_recommended_apply_by_date,
+                                &mut out.service_update_recommended_apply_by_date,
                             )
                     }
                     "ServiceUpdateStatus" => {
-                        reader.read_enum_into(&child, &mut member_service_update_status)
+                        reader.read_into(&child, &mut out.service_update_status)
                     }
                     "ServiceUpdateDescription" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_service_update_description,
-                            )
+                        reader.read_into(&child, &mut out.service_update_description)
                     }
                     "ServiceUpdateType" => {
-                        reader.read_enum_into(&child, &mut member_service_update_type)
+                        reader.read_into(&child, &mut out.service_update_type)
                     }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
+                    "Engine" => reader.read_into(&child, &mut out.engine),
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
                     "AutoUpdateAfterRecommendedApplyByDate" => {
                         reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
+                            .read_into(
                                 &child,
-                                "a boolean",
-                                &mut member_auto_update_after_recommended_apply_by_date,
+                                &mut out.auto_update_after_recommended_apply_by_date,
                             )
                     }
                     "EstimatedUpdateTime" => {
-                        reader
-                            .read_string_into(&child, &mut member_estimated_update_time)
+                        reader.read_into(&child, &mut out.estimated_update_time)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                service_update_name: member_service_update_name,
-                service_update_release_date: member_service_update_release_date,
-                service_update_end_date: member_service_update_end_date,
-                service_update_severity: member_service_update_severity,
-                service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
-                service_update_status: member_service_update_status,
-                service_update_description: member_service_update_description,
-                service_update_type: member_service_update_type,
-                engine: member_engine,
-                engine_version: member_engine_version,
-                auto_update_after_recommended_apply_by_date: member_auto_update_after_recommended_apply_by_date,
-                estimated_update_time: member_estimated_update_time,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ServiceUpdate {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.service_update_name {
-                writer.element("ServiceUpdateName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_release_date
-            {
-                writer
-                    .timestamp(
-                        "ServiceUpdateReleaseDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_end_date {
-                writer
-                    .timestamp(
-                        "ServiceUpdateEndDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_severity {
-                writer.element("ServiceUpdateSeverity", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .service_update_recommended_apply_by_date
-            {
-                writer
-                    .timestamp(
-                        "ServiceUpdateRecommendedApplyByDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_status {
-                writer.element("ServiceUpdateStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_description
-            {
-                writer.element("ServiceUpdateDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_type {
-                writer.element("ServiceUpdateType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .auto_update_after_recommended_apply_by_date
-            {
-                writer.boolean("AutoUpdateAfterRecommendedApplyByDate", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.estimated_update_time {
-                writer.element("EstimatedUpdateTime", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ServiceUpdate {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+            writer
+                .member(
+                    "ServiceUpdateReleaseDate",
+                    self.service_update_release_date.as_ref(),
+                );
+            writer.member("ServiceUpdateEndDate", self.service_update_end_date.as_ref());
+            writer
+                .member("ServiceUpdateSeverity", self.service_update_severity.as_ref());
+            writer
+                .member(
+                    "ServiceUpdateRecommendedApplyByDate",
+                    self.service_update_recommended_apply_by_date.as_ref(),
+                );
+            writer.member("ServiceUpdateStatus", self.service_update_status.as_ref());
+            writer
+                .member(
+                    "ServiceUpdateDescription",
+                    self.service_update_description.as_ref(),
+                );
+            writer.member("ServiceUpdateType", self.service_update_type.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer
+                .member(
+                    "AutoUpdateAfterRecommendedApplyByDate",
+                    self.auto_update_after_recommended_apply_by_date.as_ref(),
+                );
+            writer.member("EstimatedUpdateTime", self.estimated_update_time.as_ref());
         }
     }
 }
@@ -11977,6 +8799,7 @@ mod service_update_severity_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for ServiceUpdateSeverity {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateSeverity);
 }
@@ -12057,6 +8880,7 @@ mod service_update_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for ServiceUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateStatus);
 }
@@ -12125,6 +8949,7 @@ mod service_update_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for ServiceUpdateType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateType);
 }
@@ -12205,6 +9030,7 @@ mod sla_met_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for SlaMet {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SlaMet);
 }
@@ -12251,36 +9077,27 @@ mod slot_migration_items {
             ::std::default::Default::default()
         }
     }
-    impl SlotMigration {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SlotMigration {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_progress_percentage: ::std::option::Option<f64> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ProgressPercentage" => {
-                        reader
-                            .read_parsed_into::<
-                                f64,
-                            >(&child, "a double", &mut member_progress_percentage)
+                        reader.read_into(&child, &mut out.progress_percentage)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                progress_percentage: member_progress_percentage,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl SlotMigration {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.progress_percentage {
-                writer.double("ProgressPercentage", *value);
-            }
+    impl ::querygen_runtime::server::WriteXml for SlotMigration {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ProgressPercentage", self.progress_percentage.as_ref());
         }
     }
 }
@@ -12528,346 +9345,144 @@ mod snapshot_items {
             ::std::default::Default::default()
         }
     }
-    impl Snapshot {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Snapshot {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_snapshot_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_replication_group_description: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_status: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_snapshot_source: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_preferred_maintenance_window: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_num_node_groups: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            > = ::std::option::Option::None;
-            let mut member_node_snapshots: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeSnapshot>,
-            > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_data_tiering: ::std::option::Option<
-                crate::types::DataTieringStatus,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "SnapshotName" => {
-                        reader.read_string_into(&child, &mut member_snapshot_name)
-                    }
+                    "SnapshotName" => reader.read_into(&child, &mut out.snapshot_name),
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
                     "ReplicationGroupDescription" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_replication_group_description,
-                            )
+                        reader.read_into(&child, &mut out.replication_group_description)
                     }
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
                     "SnapshotStatus" => {
-                        reader.read_string_into(&child, &mut member_snapshot_status)
+                        reader.read_into(&child, &mut out.snapshot_status)
                     }
                     "SnapshotSource" => {
-                        reader.read_string_into(&child, &mut member_snapshot_source)
+                        reader.read_into(&child, &mut out.snapshot_source)
                     }
-                    "CacheNodeType" => {
-                        reader.read_string_into(&child, &mut member_cache_node_type)
-                    }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
-                    "EngineVersion" => {
-                        reader.read_string_into(&child, &mut member_engine_version)
-                    }
-                    "NumCacheNodes" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
-                    }
+                    "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
+                    "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
+                    "NumCacheNodes" => reader.read_into(&child, &mut out.num_cache_nodes),
                     "PreferredAvailabilityZone" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_preferred_availability_zone,
-                            )
+                        reader.read_into(&child, &mut out.preferred_availability_zone)
                     }
                     "PreferredOutpostArn" => {
-                        reader
-                            .read_string_into(&child, &mut member_preferred_outpost_arn)
+                        reader.read_into(&child, &mut out.preferred_outpost_arn)
                     }
                     "CacheClusterCreateTime" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_cache_cluster_create_time,
-                            )
+                        reader.read_into(&child, &mut out.cache_cluster_create_time)
                     }
                     "PreferredMaintenanceWindow" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_preferred_maintenance_window,
-                            )
+                        reader.read_into(&child, &mut out.preferred_maintenance_window)
                     }
-                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
-                    "Port" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_port)
-                    }
+                    "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
+                    "Port" => reader.read_into(&child, &mut out.port),
                     "CacheParameterGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_parameter_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_parameter_group_name)
                     }
                     "CacheSubnetGroupName" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_cache_subnet_group_name,
-                            )
+                        reader.read_into(&child, &mut out.cache_subnet_group_name)
                     }
-                    "VpcId" => reader.read_string_into(&child, &mut member_vpc_id),
+                    "VpcId" => reader.read_into(&child, &mut out.vpc_id),
                     "AutoMinorVersionUpgrade" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(
-                                &child,
-                                "a boolean",
-                                &mut member_auto_minor_version_upgrade,
-                            )
+                        reader.read_into(&child, &mut out.auto_minor_version_upgrade)
                     }
                     "SnapshotRetentionLimit" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(
-                                &child,
-                                "a 32-bit integer",
-                                &mut member_snapshot_retention_limit,
-                            )
+                        reader.read_into(&child, &mut out.snapshot_retention_limit)
                     }
                     "SnapshotWindow" => {
-                        reader.read_string_into(&child, &mut member_snapshot_window)
+                        reader.read_into(&child, &mut out.snapshot_window)
                     }
-                    "NumNodeGroups" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_num_node_groups)
-                    }
+                    "NumNodeGroups" => reader.read_into(&child, &mut out.num_node_groups),
                     "AutomaticFailover" => {
-                        reader.read_enum_into(&child, &mut member_automatic_failover)
+                        reader.read_into(&child, &mut out.automatic_failover)
                     }
                     "NodeSnapshots" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "NodeSnapshot",
-                                &mut member_node_snapshots,
-                                crate::types::NodeSnapshot::read_xml,
+                                &mut out.node_snapshots,
                             )
                     }
-                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
-                    "DataTiering" => {
-                        reader.read_enum_into(&child, &mut member_data_tiering)
-                    }
+                    "KmsKeyId" => reader.read_into(&child, &mut out.kms_key_id),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
+                    "DataTiering" => reader.read_into(&child, &mut out.data_tiering),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                snapshot_name: member_snapshot_name,
-                replication_group_id: member_replication_group_id,
-                replication_group_description: member_replication_group_description,
-                cache_cluster_id: member_cache_cluster_id,
-                snapshot_status: member_snapshot_status,
-                snapshot_source: member_snapshot_source,
-                cache_node_type: member_cache_node_type,
-                engine: member_engine,
-                engine_version: member_engine_version,
-                num_cache_nodes: member_num_cache_nodes,
-                preferred_availability_zone: member_preferred_availability_zone,
-                preferred_outpost_arn: member_preferred_outpost_arn,
-                cache_cluster_create_time: member_cache_cluster_create_time,
-                preferred_maintenance_window: member_preferred_maintenance_window,
-                topic_arn: member_topic_arn,
-                port: member_port,
-                cache_parameter_group_name: member_cache_parameter_group_name,
-                cache_subnet_group_name: member_cache_subnet_group_name,
-                vpc_id: member_vpc_id,
-                auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-                snapshot_retention_limit: member_snapshot_retention_limit,
-                snapshot_window: member_snapshot_window,
-                num_node_groups: member_num_node_groups,
-                automatic_failover: member_automatic_failover,
-                node_snapshots: member_node_snapshots,
-                kms_key_id: member_kms_key_id,
-                arn: member_arn,
-                data_tiering: member_data_tiering,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Snapshot {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.snapshot_name {
-                writer.element("SnapshotName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .replication_group_description
-            {
-                writer.element("ReplicationGroupDescription", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_status {
-                writer.element("SnapshotStatus", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_source {
-                writer.element("SnapshotSource", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type {
-                writer.element("CacheNodeType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine_version {
-                writer.element("EngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
-                writer.integer("NumCacheNodes", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
-            {
-                writer.element("PreferredAvailabilityZone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
-                writer.element("PreferredOutpostArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
-                writer
-                    .timestamp(
-                        "CacheClusterCreateTime",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .preferred_maintenance_window
-            {
-                writer.element("PreferredMaintenanceWindow", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.topic_arn {
-                writer.element("TopicArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.port {
-                writer.integer("Port", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
-            {
-                writer.element("CacheParameterGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-                writer.element("CacheSubnetGroupName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.vpc_id {
-                writer.element("VpcId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
-            {
-                writer.boolean("AutoMinorVersionUpgrade", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-                writer.integer("SnapshotRetentionLimit", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.snapshot_window {
-                writer.element("SnapshotWindow", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.num_node_groups {
-                writer.integer("NumNodeGroups", i64::from(*value));
-            }
-            if let ::std::option::Option::Some(value) = &self.automatic_failover {
-                writer.element("AutomaticFailover", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_snapshots {
-                writer.start("NodeSnapshots", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("NodeSnapshot", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("NodeSnapshot");
-                }
-                writer.end("NodeSnapshots");
-            }
-            if let ::std::option::Option::Some(value) = &self.kms_key_id {
-                writer.element("KmsKeyId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.data_tiering {
-                writer.element("DataTiering", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for Snapshot {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SnapshotName", self.snapshot_name.as_ref());
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer
+                .member(
+                    "ReplicationGroupDescription",
+                    self.replication_group_description.as_ref(),
+                );
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("SnapshotStatus", self.snapshot_status.as_ref());
+            writer.member("SnapshotSource", self.snapshot_source.as_ref());
+            writer.member("CacheNodeType", self.cache_node_type.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("EngineVersion", self.engine_version.as_ref());
+            writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
+            writer
+                .member(
+                    "PreferredAvailabilityZone",
+                    self.preferred_availability_zone.as_ref(),
+                );
+            writer.member("PreferredOutpostArn", self.preferred_outpost_arn.as_ref());
+            writer
+                .member(
+                    "CacheClusterCreateTime",
+                    self.cache_cluster_create_time.as_ref(),
+                );
+            writer
+                .member(
+                    "PreferredMaintenanceWindow",
+                    self.preferred_maintenance_window.as_ref(),
+                );
+            writer.member("TopicArn", self.topic_arn.as_ref());
+            writer.member("Port", self.port.as_ref());
+            writer
+                .member(
+                    "CacheParameterGroupName",
+                    self.cache_parameter_group_name.as_ref(),
+                );
+            writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+            writer.member("VpcId", self.vpc_id.as_ref());
+            writer
+                .member(
+                    "AutoMinorVersionUpgrade",
+                    self.auto_minor_version_upgrade.as_ref(),
+                );
+            writer
+                .member(
+                    "SnapshotRetentionLimit",
+                    self.snapshot_retention_limit.as_ref(),
+                );
+            writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+            writer.member("NumNodeGroups", self.num_node_groups.as_ref());
+            writer.member("AutomaticFailover", self.automatic_failover.as_ref());
+            writer.list("NodeSnapshots", "NodeSnapshot", self.node_snapshots.as_deref());
+            writer.member("KmsKeyId", self.kms_key_id.as_ref());
+            writer.member("ARN", self.arn.as_ref());
+            writer.member("DataTiering", self.data_tiering.as_ref());
         }
     }
 }
@@ -13001,6 +9616,7 @@ mod source_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for SourceType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SourceType);
 }
@@ -13048,91 +9664,51 @@ mod subnet_items {
             ::std::default::Default::default()
         }
     }
-    impl Subnet {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Subnet {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_subnet_identifier: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_subnet_availability_zone: ::std::option::Option<
-                crate::types::AvailabilityZone,
-            > = ::std::option::Option::None;
-            let mut member_subnet_outpost: ::std::option::Option<
-                crate::types::SubnetOutpost,
-            > = ::std::option::Option::None;
-            let mut member_supported_network_types: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NetworkType>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetIdentifier" => {
-                        reader.read_string_into(&child, &mut member_subnet_identifier)
+                        reader.read_into(&child, &mut out.subnet_identifier)
                     }
                     "SubnetAvailabilityZone" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_subnet_availability_zone,
-                                crate::types::AvailabilityZone::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.subnet_availability_zone)
                     }
-                    "SubnetOutpost" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_subnet_outpost,
-                                crate::types::SubnetOutpost::read_xml,
-                            )
-                    }
+                    "SubnetOutpost" => reader.read_into(&child, &mut out.subnet_outpost),
                     "SupportedNetworkTypes" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_supported_network_types,
-                                ::querygen_runtime::xml::XmlReader::read_enum::<
-                                    crate::types::NetworkType,
-                                >,
+                                &mut out.supported_network_types,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                subnet_identifier: member_subnet_identifier,
-                subnet_availability_zone: member_subnet_availability_zone,
-                subnet_outpost: member_subnet_outpost,
-                supported_network_types: member_supported_network_types,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Subnet {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.subnet_identifier {
-                writer.element("SubnetIdentifier", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.subnet_availability_zone {
-                writer.start("SubnetAvailabilityZone", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("SubnetAvailabilityZone");
-            }
-            if let ::std::option::Option::Some(value) = &self.subnet_outpost {
-                writer.start("SubnetOutpost", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("SubnetOutpost");
-            }
-            if let ::std::option::Option::Some(value) = &self.supported_network_types {
-                writer.start("SupportedNetworkTypes", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0.as_str());
-                }
-                writer.end("SupportedNetworkTypes");
-            }
+    impl ::querygen_runtime::server::WriteXml for Subnet {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SubnetIdentifier", self.subnet_identifier.as_ref());
+            writer
+                .member(
+                    "SubnetAvailabilityZone",
+                    self.subnet_availability_zone.as_ref(),
+                );
+            writer.member("SubnetOutpost", self.subnet_outpost.as_ref());
+            writer
+                .list(
+                    "SupportedNetworkTypes",
+                    "member",
+                    self.supported_network_types.as_deref(),
+                );
         }
     }
 }
@@ -13170,35 +9746,27 @@ mod subnet_outpost_items {
             ::std::default::Default::default()
         }
     }
-    impl SubnetOutpost {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SubnetOutpost {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_subnet_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetOutpostArn" => {
-                        reader.read_string_into(&child, &mut member_subnet_outpost_arn)
+                        reader.read_into(&child, &mut out.subnet_outpost_arn)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                subnet_outpost_arn: member_subnet_outpost_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl SubnetOutpost {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.subnet_outpost_arn {
-                writer.element("SubnetOutpostArn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for SubnetOutpost {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SubnetOutpostArn", self.subnet_outpost_arn.as_ref());
         }
     }
 }
@@ -13256,77 +9824,44 @@ mod tag_items {
             ::std::default::Default::default()
         }
     }
-    impl Tag {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.key {
-                writer.push("Key");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.push("Value");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for Tag {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Key", self.key.as_ref());
+            writer.member("Value", self.value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl Tag {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for Tag {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_key = match node.child("Key") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_value = match node.child("Value") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                key: member_key,
-                value: member_value,
-            })
+            let mut out = Self::builder();
+            out.key = node.member("Key")?;
+            out.value = node.member("Value")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl Tag {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Tag {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Key" => reader.read_string_into(&child, &mut member_key),
-                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    "Key" => reader.read_into(&child, &mut out.key),
+                    "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                key: member_key,
-                value: member_value,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Tag {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.key {
-                writer.element("Key", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.element("Value", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Tag {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Key", self.key.as_ref());
+            writer.member("Value", self.value.as_ref());
         }
     }
 }
@@ -13374,62 +9909,21 @@ mod time_range_filter_items {
             ::std::default::Default::default()
         }
     }
-    impl TimeRangeFilter {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.start_time {
-                writer.push("StartTime");
-                writer
-                    .timestamp(
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.end_time {
-                writer.push("EndTime");
-                writer
-                    .timestamp(
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for TimeRangeFilter {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("StartTime", self.start_time.as_ref());
+            writer.member("EndTime", self.end_time.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl TimeRangeFilter {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for TimeRangeFilter {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_start_time = match node.child("StartTime") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        child
-                            .timestamp(
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_end_time = match node.child("EndTime") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        child
-                            .timestamp(
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                start_time: member_start_time,
-                end_time: member_end_time,
-            })
+            let mut out = Self::builder();
+            out.start_time = node.member("StartTime")?;
+            out.end_time = node.member("EndTime")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -13523,6 +10017,7 @@ mod transit_encryption_mode_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for TransitEncryptionMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(TransitEncryptionMode);
 }
@@ -13579,71 +10074,39 @@ mod unprocessed_update_action_items {
             ::std::default::Default::default()
         }
     }
-    impl UnprocessedUpdateAction {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UnprocessedUpdateAction {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_error_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        reader.read_string_into(&child, &mut member_service_update_name)
+                        reader.read_into(&child, &mut out.service_update_name)
                     }
-                    "ErrorType" => {
-                        reader.read_string_into(&child, &mut member_error_type)
-                    }
-                    "ErrorMessage" => {
-                        reader.read_string_into(&child, &mut member_error_message)
-                    }
+                    "ErrorType" => reader.read_into(&child, &mut out.error_type),
+                    "ErrorMessage" => reader.read_into(&child, &mut out.error_message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                cache_cluster_id: member_cache_cluster_id,
-                service_update_name: member_service_update_name,
-                error_type: member_error_type,
-                error_message: member_error_message,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl UnprocessedUpdateAction {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_name {
-                writer.element("ServiceUpdateName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.error_type {
-                writer.element("ErrorType", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.error_message {
-                writer.element("ErrorMessage", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for UnprocessedUpdateAction {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+            writer.member("ErrorType", self.error_type.as_ref());
+            writer.member("ErrorMessage", self.error_message.as_ref());
         }
     }
 }
@@ -13739,124 +10202,63 @@ mod update_action_items {
             ::std::default::Default::default()
         }
     }
-    impl UpdateAction {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UpdateAction {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_service_update_release_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_service_update_severity: ::std::option::Option<
-                crate::types::ServiceUpdateSeverity,
-            > = ::std::option::Option::None;
-            let mut member_service_update_status: ::std::option::Option<
-                crate::types::ServiceUpdateStatus,
-            > = ::std::option::Option::None;
-            let mut member_service_update_recommended_apply_by_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_service_update_type: ::std::option::Option<
-                crate::types::ServiceUpdateType,
-            > = ::std::option::Option::None;
-            let mut member_update_action_available_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_update_action_status: ::std::option::Option<
-                crate::types::UpdateActionStatus,
-            > = ::std::option::Option::None;
-            let mut member_nodes_updated: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_update_action_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_sla_met: ::std::option::Option<crate::types::SlaMet> = ::std::option::Option::None;
-            let mut member_node_group_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
-            > = ::std::option::Option::None;
-            let mut member_cache_node_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
-            > = ::std::option::Option::None;
-            let mut member_estimated_update_time: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        reader.read_string_into(&child, &mut member_replication_group_id)
+                        reader.read_into(&child, &mut out.replication_group_id)
                     }
                     "CacheClusterId" => {
-                        reader.read_string_into(&child, &mut member_cache_cluster_id)
+                        reader.read_into(&child, &mut out.cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        reader.read_string_into(&child, &mut member_service_update_name)
+                        reader.read_into(&child, &mut out.service_update_name)
                     }
                     "ServiceUpdateReleaseDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_service_update_release_date,
-                            )
+                        reader.read_into(&child, &mut out.service_update_release_date)
                     }
                     "ServiceUpdateSeverity" => {
-                        reader
-                            .read_enum_into(&child, &mut member_service_update_severity)
+                        reader.read_into(&child, &mut out.service_update_severity)
                     }
                     "ServiceUpdateStatus" => {
-                        reader.read_enum_into(&child, &mut member_service_update_status)
+                        reader.read_into(&child, &mut out.service_update_status)
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
                         reader
-                            .read_timestamp_into(
+                            .read_into(
                                 &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_service_update_recommended_apply_by_date,
+                                &mut out.service_update_recommended_apply_by_date,
                             )
                     }
                     "ServiceUpdateType" => {
-                        reader.read_enum_into(&child, &mut member_service_update_type)
+                        reader.read_into(&child, &mut out.service_update_type)
                     }
                     "UpdateActionAvailableDate" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_update_action_available_date,
-                            )
+                        reader.read_into(&child, &mut out.update_action_available_date)
                     }
                     "UpdateActionStatus" => {
-                        reader.read_enum_into(&child, &mut member_update_action_status)
+                        reader.read_into(&child, &mut out.update_action_status)
                     }
-                    "NodesUpdated" => {
-                        reader.read_string_into(&child, &mut member_nodes_updated)
-                    }
+                    "NodesUpdated" => reader.read_into(&child, &mut out.nodes_updated),
                     "UpdateActionStatusModifiedDate" => {
                         reader
-                            .read_timestamp_into(
+                            .read_into(
                                 &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_update_action_status_modified_date,
+                                &mut out.update_action_status_modified_date,
                             )
                     }
-                    "SlaMet" => reader.read_enum_into(&child, &mut member_sla_met),
+                    "SlaMet" => reader.read_into(&child, &mut out.sla_met),
                     "NodeGroupUpdateStatus" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "NodeGroupUpdateStatus",
-                                &mut member_node_group_update_status,
-                                crate::types::NodeGroupUpdateStatus::read_xml,
+                                &mut out.node_group_update_status,
                             )
                     }
                     "CacheNodeUpdateStatus" => {
@@ -13864,133 +10266,66 @@ mod update_action_items {
                             .read_list_into(
                                 &child,
                                 "CacheNodeUpdateStatus",
-                                &mut member_cache_node_update_status,
-                                crate::types::CacheNodeUpdateStatus::read_xml,
+                                &mut out.cache_node_update_status,
                             )
                     }
                     "EstimatedUpdateTime" => {
-                        reader
-                            .read_string_into(&child, &mut member_estimated_update_time)
+                        reader.read_into(&child, &mut out.estimated_update_time)
                     }
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                replication_group_id: member_replication_group_id,
-                cache_cluster_id: member_cache_cluster_id,
-                service_update_name: member_service_update_name,
-                service_update_release_date: member_service_update_release_date,
-                service_update_severity: member_service_update_severity,
-                service_update_status: member_service_update_status,
-                service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
-                service_update_type: member_service_update_type,
-                update_action_available_date: member_update_action_available_date,
-                update_action_status: member_update_action_status,
-                nodes_updated: member_nodes_updated,
-                update_action_status_modified_date: member_update_action_status_modified_date,
-                sla_met: member_sla_met,
-                node_group_update_status: member_node_group_update_status,
-                cache_node_update_status: member_cache_node_update_status,
-                estimated_update_time: member_estimated_update_time,
-                engine: member_engine,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl UpdateAction {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.replication_group_id {
-                writer.element("ReplicationGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-                writer.element("CacheClusterId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_name {
-                writer.element("ServiceUpdateName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_release_date
-            {
-                writer
-                    .timestamp(
-                        "ServiceUpdateReleaseDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_severity {
-                writer.element("ServiceUpdateSeverity", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_status {
-                writer.element("ServiceUpdateStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .service_update_recommended_apply_by_date
-            {
-                writer
-                    .timestamp(
-                        "ServiceUpdateRecommendedApplyByDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.service_update_type {
-                writer.element("ServiceUpdateType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .update_action_available_date
-            {
-                writer
-                    .timestamp(
-                        "UpdateActionAvailableDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.update_action_status {
-                writer.element("UpdateActionStatus", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.nodes_updated {
-                writer.element("NodesUpdated", value);
-            }
-            if let ::std::option::Option::Some(value) = &self
-                .update_action_status_modified_date
-            {
-                writer
-                    .timestamp(
-                        "UpdateActionStatusModifiedDate",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.sla_met {
-                writer.element("SlaMet", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.node_group_update_status {
-                writer.start("NodeGroupUpdateStatus", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("NodeGroupUpdateStatus", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("NodeGroupUpdateStatus");
-                }
-                writer.end("NodeGroupUpdateStatus");
-            }
-            if let ::std::option::Option::Some(value) = &self.cache_node_update_status {
-                writer.start("CacheNodeUpdateStatus", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("CacheNodeUpdateStatus", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("CacheNodeUpdateStatus");
-                }
-                writer.end("CacheNodeUpdateStatus");
-            }
-            if let ::std::option::Option::Some(value) = &self.estimated_update_time {
-                writer.element("EstimatedUpdateTime", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for UpdateAction {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+            writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+            writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+            writer
+                .member(
+                    "ServiceUpdateReleaseDate",
+                    self.service_update_release_date.as_ref(),
+                );
+            writer
+                .member("ServiceUpdateSeverity", self.service_update_severity.as_ref());
+            writer.member("ServiceUpdateStatus", self.service_update_status.as_ref());
+            writer
+                .member(
+                    "ServiceUpdateRecommendedApplyByDate",
+                    self.service_update_recommended_apply_by_date.as_ref(),
+                );
+            writer.member("ServiceUpdateType", self.service_update_type.as_ref());
+            writer
+                .member(
+                    "UpdateActionAvailableDate",
+                    self.update_action_available_date.as_ref(),
+                );
+            writer.member("UpdateActionStatus", self.update_action_status.as_ref());
+            writer.member("NodesUpdated", self.nodes_updated.as_ref());
+            writer
+                .member(
+                    "UpdateActionStatusModifiedDate",
+                    self.update_action_status_modified_date.as_ref(),
+                );
+            writer.member("SlaMet", self.sla_met.as_ref());
+            writer
+                .list(
+                    "NodeGroupUpdateStatus",
+                    "NodeGroupUpdateStatus",
+                    self.node_group_update_status.as_deref(),
+                );
+            writer
+                .list(
+                    "CacheNodeUpdateStatus",
+                    "CacheNodeUpdateStatus",
+                    self.cache_node_update_status.as_deref(),
+                );
+            writer.member("EstimatedUpdateTime", self.estimated_update_time.as_ref());
+            writer.member("Engine", self.engine.as_ref());
         }
     }
 }
@@ -14123,6 +10458,7 @@ mod update_action_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for UpdateActionStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(UpdateActionStatus);
 }
@@ -14183,111 +10519,45 @@ mod user_items {
             ::std::default::Default::default()
         }
     }
-    impl User {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for User {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_user_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_authentication: ::std::option::Option<
-                crate::types::Authentication,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "UserId" => reader.read_string_into(&child, &mut member_user_id),
-                    "UserName" => reader.read_string_into(&child, &mut member_user_name),
-                    "Status" => reader.read_string_into(&child, &mut member_status),
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "UserId" => reader.read_into(&child, &mut out.user_id),
+                    "UserName" => reader.read_into(&child, &mut out.user_name),
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     "MinimumEngineVersion" => {
-                        reader
-                            .read_string_into(&child, &mut member_minimum_engine_version)
+                        reader.read_into(&child, &mut out.minimum_engine_version)
                     }
-                    "AccessString" => {
-                        reader.read_string_into(&child, &mut member_access_string)
-                    }
+                    "AccessString" => reader.read_into(&child, &mut out.access_string),
                     "UserGroupIds" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_user_group_ids,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                        reader.read_list_into(&child, "member", &mut out.user_group_ids)
                     }
-                    "Authentication" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_authentication,
-                                crate::types::Authentication::read_xml,
-                            )
-                    }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "Authentication" => reader.read_into(&child, &mut out.authentication),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                user_id: member_user_id,
-                user_name: member_user_name,
-                status: member_status,
-                engine: member_engine,
-                minimum_engine_version: member_minimum_engine_version,
-                access_string: member_access_string,
-                user_group_ids: member_user_group_ids,
-                authentication: member_authentication,
-                arn: member_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl User {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                writer.element("UserId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.user_name {
-                writer.element("UserName", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-                writer.element("MinimumEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.access_string {
-                writer.element("AccessString", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.user_group_ids {
-                writer.start("UserGroupIds", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserGroupIds");
-            }
-            if let ::std::option::Option::Some(value) = &self.authentication {
-                writer.start("Authentication", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Authentication");
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for User {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("UserId", self.user_id.as_ref());
+            writer.member("UserName", self.user_name.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+            writer.member("AccessString", self.access_string.as_ref());
+            writer.list("UserGroupIds", "member", self.user_group_ids.as_deref());
+            writer.member("Authentication", self.authentication.as_ref());
+            writer.member("ARN", self.arn.as_ref());
         }
     }
 }
@@ -14347,139 +10617,58 @@ mod user_group_items {
             ::std::default::Default::default()
         }
     }
-    impl UserGroup {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroup {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_user_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_pending_changes: ::std::option::Option<
-                crate::types::UserGroupPendingChanges,
-            > = ::std::option::Option::None;
-            let mut member_replication_groups: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_serverless_caches: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "UserGroupId" => {
-                        reader.read_string_into(&child, &mut member_user_group_id)
-                    }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
-                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
+                    "Status" => reader.read_into(&child, &mut out.status),
+                    "Engine" => reader.read_into(&child, &mut out.engine),
                     "UserIds" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_user_ids,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                        reader.read_list_into(&child, "member", &mut out.user_ids)
                     }
                     "MinimumEngineVersion" => {
-                        reader
-                            .read_string_into(&child, &mut member_minimum_engine_version)
+                        reader.read_into(&child, &mut out.minimum_engine_version)
                     }
                     "PendingChanges" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_pending_changes,
-                                crate::types::UserGroupPendingChanges::read_xml,
-                            )
+                        reader.read_into(&child, &mut out.pending_changes)
                     }
                     "ReplicationGroups" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_replication_groups,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.replication_groups,
                             )
                     }
                     "ServerlessCaches" => {
                         reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_serverless_caches,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                            .read_list_into(&child, "member", &mut out.serverless_caches)
                     }
-                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "ARN" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                user_group_id: member_user_group_id,
-                status: member_status,
-                engine: member_engine,
-                user_ids: member_user_ids,
-                minimum_engine_version: member_minimum_engine_version,
-                pending_changes: member_pending_changes,
-                replication_groups: member_replication_groups,
-                serverless_caches: member_serverless_caches,
-                arn: member_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroup {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.user_group_id {
-                writer.element("UserGroupId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.engine {
-                writer.element("Engine", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.user_ids {
-                writer.start("UserIds", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserIds");
-            }
-            if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-                writer.element("MinimumEngineVersion", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.pending_changes {
-                writer.start("PendingChanges", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("PendingChanges");
-            }
-            if let ::std::option::Option::Some(value) = &self.replication_groups {
-                writer.start("ReplicationGroups", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("ReplicationGroups");
-            }
-            if let ::std::option::Option::Some(value) = &self.serverless_caches {
-                writer.start("ServerlessCaches", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("ServerlessCaches");
-            }
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.element("ARN", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for UserGroup {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("UserGroupId", self.user_group_id.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("Engine", self.engine.as_ref());
+            writer.list("UserIds", "member", self.user_ids.as_deref());
+            writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+            writer.member("PendingChanges", self.pending_changes.as_ref());
+            writer
+                .list("ReplicationGroups", "member", self.replication_groups.as_deref());
+            writer.list("ServerlessCaches", "member", self.serverless_caches.as_deref());
+            writer.member("ARN", self.arn.as_ref());
         }
     }
 }
@@ -14519,18 +10708,12 @@ mod user_group_pending_changes_items {
             ::std::default::Default::default()
         }
     }
-    impl UserGroupPendingChanges {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroupPendingChanges {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_user_ids_to_add: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserIdsToRemove" => {
@@ -14538,46 +10721,23 @@ mod user_group_pending_changes_items {
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_user_ids_to_remove,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.user_ids_to_remove,
                             )
                     }
                     "UserIdsToAdd" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_user_ids_to_add,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
+                        reader.read_list_into(&child, "member", &mut out.user_ids_to_add)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                user_ids_to_remove: member_user_ids_to_remove,
-                user_ids_to_add: member_user_ids_to_add,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroupPendingChanges {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.user_ids_to_remove {
-                writer.start("UserIdsToRemove", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserIdsToRemove");
-            }
-            if let ::std::option::Option::Some(value) = &self.user_ids_to_add {
-                writer.start("UserIdsToAdd", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserIdsToAdd");
-            }
+    impl ::querygen_runtime::server::WriteXml for UserGroupPendingChanges {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.list("UserIdsToRemove", "member", self.user_ids_to_remove.as_deref());
+            writer.list("UserIdsToAdd", "member", self.user_ids_to_add.as_deref());
         }
     }
 }
@@ -14631,18 +10791,12 @@ mod user_groups_update_status_items {
             ::std::default::Default::default()
         }
     }
-    impl UserGroupsUpdateStatus {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserGroupsUpdateStatus {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_group_ids_to_add: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_user_group_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupIdsToAdd" => {
@@ -14650,8 +10804,7 @@ mod user_groups_update_status_items {
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_user_group_ids_to_add,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.user_group_ids_to_add,
                             )
                     }
                     "UserGroupIdsToRemove" => {
@@ -14659,37 +10812,30 @@ mod user_groups_update_status_items {
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_user_group_ids_to_remove,
-                                ::querygen_runtime::xml::XmlReader::read_string,
+                                &mut out.user_group_ids_to_remove,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                user_group_ids_to_add: member_user_group_ids_to_add,
-                user_group_ids_to_remove: member_user_group_ids_to_remove,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl UserGroupsUpdateStatus {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.user_group_ids_to_add {
-                writer.start("UserGroupIdsToAdd", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserGroupIdsToAdd");
-            }
-            if let ::std::option::Option::Some(value) = &self.user_group_ids_to_remove {
-                writer.start("UserGroupIdsToRemove", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("UserGroupIdsToRemove");
-            }
+    impl ::querygen_runtime::server::WriteXml for UserGroupsUpdateStatus {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .list(
+                    "UserGroupIdsToAdd",
+                    "member",
+                    self.user_group_ids_to_add.as_deref(),
+                );
+            writer
+                .list(
+                    "UserGroupIdsToRemove",
+                    "member",
+                    self.user_group_ids_to_remove.as_deref(),
+                );
         }
     }
 }
@@ -14723,8 +10869,8 @@ pub mod builders {
         /// A builder for [`Authentication`](crate::types::Authentication).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthenticationBuilder {
-            r#type: ::std::option::Option<crate::types::AuthenticationType>,
-            password_count: ::std::option::Option<i32>,
+            pub(crate) r#type: ::std::option::Option<crate::types::AuthenticationType>,
+            pub(crate) password_count: ::std::option::Option<i32>,
         }
         impl AuthenticationBuilder {
             /// Indicates whether the user requires a password to authenticate.
@@ -14782,8 +10928,12 @@ pub mod builders {
         /// A builder for [`AuthenticationMode`](crate::types::AuthenticationMode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthenticationModeBuilder {
-            r#type: ::std::option::Option<crate::types::InputAuthenticationType>,
-            passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            pub(crate) r#type: ::std::option::Option<
+                crate::types::InputAuthenticationType,
+            >,
+            pub(crate) passwords: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl AuthenticationModeBuilder {
             /// Specifies the authentication type. Possible options are IAM authentication, password and no
@@ -14845,7 +10995,7 @@ pub mod builders {
         /// A builder for [`AvailabilityZone`](crate::types::AvailabilityZone).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AvailabilityZoneBuilder {
-            name: ::std::option::Option<::std::string::String>,
+            pub(crate) name: ::std::option::Option<::std::string::String>,
         }
         impl AvailabilityZoneBuilder {
             /// The name of the Availability Zone.
@@ -14893,55 +11043,75 @@ pub mod builders {
         /// A builder for [`CacheCluster`](crate::types::CacheCluster).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterBuilder {
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            client_download_landing_page: ::std::option::Option<::std::string::String>,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            engine_version: ::std::option::Option<::std::string::String>,
-            cache_cluster_status: ::std::option::Option<::std::string::String>,
-            num_cache_nodes: ::std::option::Option<i32>,
-            preferred_availability_zone: ::std::option::Option<::std::string::String>,
-            preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-            cache_cluster_create_time: ::std::option::Option<
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) configuration_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            >,
+            pub(crate) client_download_landing_page: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_cluster_status: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
+            pub(crate) preferred_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-            pending_modified_values: ::std::option::Option<
+            pub(crate) preferred_maintenance_window: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) pending_modified_values: ::std::option::Option<
                 crate::types::PendingModifiedValues,
             >,
-            notification_configuration: ::std::option::Option<
+            pub(crate) notification_configuration: ::std::option::Option<
                 crate::types::NotificationConfiguration,
             >,
-            cache_security_groups: ::std::option::Option<
+            pub(crate) cache_security_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
             >,
-            cache_parameter_group: ::std::option::Option<
+            pub(crate) cache_parameter_group: ::std::option::Option<
                 crate::types::CacheParameterGroupStatus,
             >,
-            cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-            cache_nodes: ::std::option::Option<::std::vec::Vec<crate::types::CacheNode>>,
-            auto_minor_version_upgrade: ::std::option::Option<bool>,
-            security_groups: ::std::option::Option<
+            pub(crate) cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_nodes: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheNode>,
+            >,
+            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+            pub(crate) security_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::SecurityGroupMembership>,
             >,
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            snapshot_retention_limit: ::std::option::Option<i32>,
-            snapshot_window: ::std::option::Option<::std::string::String>,
-            auth_token_enabled: ::std::option::Option<bool>,
-            auth_token_last_modified_date: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
+            pub(crate) auth_token_last_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            transit_encryption_enabled: ::std::option::Option<bool>,
-            at_rest_encryption_enabled: ::std::option::Option<bool>,
-            arn: ::std::option::Option<::std::string::String>,
-            replication_group_log_delivery_enabled: ::std::option::Option<bool>,
-            log_delivery_configurations: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) replication_group_log_delivery_enabled: ::std::option::Option<
+                bool,
+            >,
+            pub(crate) log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
             >,
-            network_type: ::std::option::Option<crate::types::NetworkType>,
-            ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            transit_encryption_mode: ::std::option::Option<
+            pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
+            pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+            pub(crate) transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             >,
         }
@@ -15709,11 +11879,15 @@ pub mod builders {
         /// A builder for [`CacheEngineVersion`](crate::types::CacheEngineVersion).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheEngineVersionBuilder {
-            engine: ::std::option::Option<::std::string::String>,
-            engine_version: ::std::option::Option<::std::string::String>,
-            cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-            cache_engine_description: ::std::option::Option<::std::string::String>,
-            cache_engine_version_description: ::std::option::Option<
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_parameter_group_family: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_engine_description: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_engine_version_description: ::std::option::Option<
                 ::std::string::String,
             >,
         }
@@ -15835,14 +12009,24 @@ pub mod builders {
         /// A builder for [`CacheNode`](crate::types::CacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeBuilder {
-            cache_node_id: ::std::option::Option<::std::string::String>,
-            cache_node_status: ::std::option::Option<::std::string::String>,
-            cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            endpoint: ::std::option::Option<crate::types::Endpoint>,
-            parameter_group_status: ::std::option::Option<::std::string::String>,
-            source_cache_node_id: ::std::option::Option<::std::string::String>,
-            customer_availability_zone: ::std::option::Option<::std::string::String>,
-            customer_outpost_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_status: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) parameter_group_status: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) source_cache_node_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) customer_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) customer_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl CacheNodeBuilder {
             /// The cache node identifier. A node ID is a numeric identifier (0001, 0002, etc.). The combination of
@@ -16013,17 +12197,19 @@ pub mod builders {
         /// A builder for [`CacheNodeTypeSpecificParameter`](crate::types::CacheNodeTypeSpecificParameter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeTypeSpecificParameterBuilder {
-            parameter_name: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            source: ::std::option::Option<::std::string::String>,
-            data_type: ::std::option::Option<::std::string::String>,
-            allowed_values: ::std::option::Option<::std::string::String>,
-            is_modifiable: ::std::option::Option<bool>,
-            minimum_engine_version: ::std::option::Option<::std::string::String>,
-            cache_node_type_specific_values: ::std::option::Option<
+            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) source: ::std::option::Option<::std::string::String>,
+            pub(crate) data_type: ::std::option::Option<::std::string::String>,
+            pub(crate) allowed_values: ::std::option::Option<::std::string::String>,
+            pub(crate) is_modifiable: ::std::option::Option<bool>,
+            pub(crate) minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_node_type_specific_values: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
             >,
-            change_type: ::std::option::Option<crate::types::ChangeType>,
+            pub(crate) change_type: ::std::option::Option<crate::types::ChangeType>,
         }
         impl CacheNodeTypeSpecificParameterBuilder {
             /// The name of the parameter.
@@ -16214,8 +12400,8 @@ pub mod builders {
         /// A builder for [`CacheNodeTypeSpecificValue`](crate::types::CacheNodeTypeSpecificValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeTypeSpecificValueBuilder {
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl CacheNodeTypeSpecificValueBuilder {
             /// The cache node type for which this value applies.
@@ -16271,18 +12457,26 @@ pub mod builders {
         /// A builder for [`CacheNodeUpdateStatus`](crate::types::CacheNodeUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeUpdateStatusBuilder {
-            cache_node_id: ::std::option::Option<::std::string::String>,
-            node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
-            node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_initiated_by: ::std::option::Option<
-                crate::types::NodeUpdateInitiatedBy,
+            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
+            pub(crate) node_update_status: ::std::option::Option<
+                crate::types::NodeUpdateStatus,
             >,
-            node_update_initiated_date: ::std::option::Option<
+            pub(crate) node_deletion_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            node_update_status_modified_date: ::std::option::Option<
+            pub(crate) node_update_start_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_end_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_initiated_by: ::std::option::Option<
+                crate::types::NodeUpdateInitiatedBy,
+            >,
+            pub(crate) node_update_initiated_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_status_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
         }
@@ -16449,11 +12643,15 @@ pub mod builders {
         /// A builder for [`CacheParameterGroup`](crate::types::CacheParameterGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupBuilder {
-            cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-            cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            is_global: ::std::option::Option<bool>,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_parameter_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_parameter_group_family: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) is_global: ::std::option::Option<bool>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupBuilder {
             /// The name of the cache parameter group.
@@ -16569,9 +12767,13 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupStatus`](crate::types::CacheParameterGroupStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupStatusBuilder {
-            cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-            parameter_apply_status: ::std::option::Option<::std::string::String>,
-            cache_node_ids_to_reboot: ::std::option::Option<
+            pub(crate) cache_parameter_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) parameter_apply_status: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_node_ids_to_reboot: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }
@@ -16663,13 +12865,15 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroup`](crate::types::CacheSecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupBuilder {
-            owner_id: ::std::option::Option<::std::string::String>,
-            cache_security_group_name: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            ec2_security_groups: ::std::option::Option<
+            pub(crate) owner_id: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) ec2_security_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
             >,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupBuilder {
             /// The Amazon account ID of the cache security group owner.
@@ -16794,8 +12998,10 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupMembership`](crate::types::CacheSecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupMembershipBuilder {
-            cache_security_group_name: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupMembershipBuilder {
             /// The name of the cache security group.
@@ -16863,12 +13069,18 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroup`](crate::types::CacheSubnetGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupBuilder {
-            cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-            cache_subnet_group_description: ::std::option::Option<::std::string::String>,
-            vpc_id: ::std::option::Option<::std::string::String>,
-            subnets: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>>,
-            arn: ::std::option::Option<::std::string::String>,
-            supported_network_types: ::std::option::Option<
+            pub(crate) cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_subnet_group_description: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) vpc_id: ::std::option::Option<::std::string::String>,
+            pub(crate) subnets: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Subnet>,
+            >,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) supported_network_types: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NetworkType>,
             >,
         }
@@ -17012,8 +13224,10 @@ pub mod builders {
         /// A builder for [`CacheUsageLimits`](crate::types::CacheUsageLimits).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheUsageLimitsBuilder {
-            data_storage: ::std::option::Option<crate::types::DataStorage>,
-            ecpu_per_second: ::std::option::Option<crate::types::EcpuPerSecond>,
+            pub(crate) data_storage: ::std::option::Option<crate::types::DataStorage>,
+            pub(crate) ecpu_per_second: ::std::option::Option<
+                crate::types::EcpuPerSecond,
+            >,
         }
         impl CacheUsageLimitsBuilder {
             /// The maximum data storage limit in the cache, expressed in Gigabytes.
@@ -17091,7 +13305,7 @@ pub mod builders {
         /// A builder for [`CloudWatchLogsDestinationDetails`](crate::types::CloudWatchLogsDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CloudWatchLogsDestinationDetailsBuilder {
-            log_group: ::std::option::Option<::std::string::String>,
+            pub(crate) log_group: ::std::option::Option<::std::string::String>,
         }
         impl CloudWatchLogsDestinationDetailsBuilder {
             /// The name of the CloudWatch Logs log group.
@@ -17144,12 +13358,12 @@ pub mod builders {
         /// A builder for [`ConfigureShard`](crate::types::ConfigureShard).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ConfigureShardBuilder {
-            node_group_id: ::std::option::Option<::std::string::String>,
-            new_replica_count: ::std::option::Option<i32>,
-            preferred_availability_zones: ::std::option::Option<
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) new_replica_count: ::std::option::Option<i32>,
+            pub(crate) preferred_availability_zones: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            preferred_outpost_arns: ::std::option::Option<
+            pub(crate) preferred_outpost_arns: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }
@@ -17281,8 +13495,8 @@ pub mod builders {
         /// A builder for [`CustomerNodeEndpoint`](crate::types::CustomerNodeEndpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CustomerNodeEndpointBuilder {
-            address: ::std::option::Option<::std::string::String>,
-            port: ::std::option::Option<i32>,
+            pub(crate) address: ::std::option::Option<::std::string::String>,
+            pub(crate) port: ::std::option::Option<i32>,
         }
         impl CustomerNodeEndpointBuilder {
             /// The address of the node endpoint
@@ -17334,9 +13548,9 @@ pub mod builders {
         /// A builder for [`DataStorage`](crate::types::DataStorage).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DataStorageBuilder {
-            maximum: ::std::option::Option<i32>,
-            minimum: ::std::option::Option<i32>,
-            unit: ::std::option::Option<crate::types::DataStorageUnit>,
+            pub(crate) maximum: ::std::option::Option<i32>,
+            pub(crate) minimum: ::std::option::Option<i32>,
+            pub(crate) unit: ::std::option::Option<crate::types::DataStorageUnit>,
         }
         impl DataStorageBuilder {
             /// The upper limit for data storage the cache is set to use.
@@ -17435,10 +13649,10 @@ pub mod builders {
         /// A builder for [`DestinationDetails`](crate::types::DestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DestinationDetailsBuilder {
-            cloud_watch_logs_details: ::std::option::Option<
+            pub(crate) cloud_watch_logs_details: ::std::option::Option<
                 crate::types::CloudWatchLogsDestinationDetails,
             >,
-            kinesis_firehose_details: ::std::option::Option<
+            pub(crate) kinesis_firehose_details: ::std::option::Option<
                 crate::types::KinesisFirehoseDestinationDetails,
             >,
         }
@@ -17529,9 +13743,13 @@ pub mod builders {
         /// A builder for [`Ec2SecurityGroup`](crate::types::Ec2SecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct Ec2SecurityGroupBuilder {
-            status: ::std::option::Option<::std::string::String>,
-            ec2_security_group_name: ::std::option::Option<::std::string::String>,
-            ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) ec2_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) ec2_security_group_owner_id: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl Ec2SecurityGroupBuilder {
             /// The status of the Amazon EC2 security group.
@@ -17615,8 +13833,8 @@ pub mod builders {
         /// A builder for [`EcpuPerSecond`](crate::types::EcpuPerSecond).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EcpuPerSecondBuilder {
-            maximum: ::std::option::Option<i32>,
-            minimum: ::std::option::Option<i32>,
+            pub(crate) maximum: ::std::option::Option<i32>,
+            pub(crate) minimum: ::std::option::Option<i32>,
         }
         impl EcpuPerSecondBuilder {
             /// The configuration for the maximum number of ECPUs the cache can consume per second.
@@ -17685,8 +13903,8 @@ pub mod builders {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointBuilder {
-            address: ::std::option::Option<::std::string::String>,
-            port: ::std::option::Option<i32>,
+            pub(crate) address: ::std::option::Option<::std::string::String>,
+            pub(crate) port: ::std::option::Option<i32>,
         }
         impl EndpointBuilder {
             /// The DNS hostname of the cache node.
@@ -17754,10 +13972,14 @@ pub mod builders {
         /// A builder for [`EngineDefaults`](crate::types::EngineDefaults).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EngineDefaultsBuilder {
-            cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-            marker: ::std::option::Option<::std::string::String>,
-            parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
-            cache_node_type_specific_parameters: ::std::option::Option<
+            pub(crate) cache_parameter_group_family: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) marker: ::std::option::Option<::std::string::String>,
+            pub(crate) parameters: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Parameter>,
+            >,
+            pub(crate) cache_node_type_specific_parameters: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
             >,
         }
@@ -17863,10 +14085,10 @@ pub mod builders {
         /// A builder for [`Event`](crate::types::Event).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EventBuilder {
-            source_identifier: ::std::option::Option<::std::string::String>,
-            source_type: ::std::option::Option<crate::types::SourceType>,
-            message: ::std::option::Option<::std::string::String>,
-            date: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) source_identifier: ::std::option::Option<::std::string::String>,
+            pub(crate) source_type: ::std::option::Option<crate::types::SourceType>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) date: ::std::option::Option<::querygen_runtime::DateTime>,
         }
         impl EventBuilder {
             /// The identifier for the source of the event. For example, if the event occurred at the cluster level,
@@ -17952,8 +14174,10 @@ pub mod builders {
         /// A builder for [`Filter`](crate::types::Filter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct FilterBuilder {
-            name: ::std::option::Option<::std::string::String>,
-            values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            pub(crate) name: ::std::option::Option<::std::string::String>,
+            pub(crate) values: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl FilterBuilder {
             /// The property being filtered. For example, UserId.
@@ -18038,8 +14262,10 @@ pub mod builders {
         /// A builder for [`GlobalNodeGroup`](crate::types::GlobalNodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalNodeGroupBuilder {
-            global_node_group_id: ::std::option::Option<::std::string::String>,
-            slots: ::std::option::Option<::std::string::String>,
+            pub(crate) global_node_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) slots: ::std::option::Option<::std::string::String>,
         }
         impl GlobalNodeGroupBuilder {
             /// The name of the global node group
@@ -18114,25 +14340,27 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroup`](crate::types::GlobalReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupBuilder {
-            global_replication_group_id: ::std::option::Option<::std::string::String>,
-            global_replication_group_description: ::std::option::Option<
+            pub(crate) global_replication_group_id: ::std::option::Option<
                 ::std::string::String,
             >,
-            status: ::std::option::Option<::std::string::String>,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            engine_version: ::std::option::Option<::std::string::String>,
-            members: ::std::option::Option<
+            pub(crate) global_replication_group_description: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) members: ::std::option::Option<
                 ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
             >,
-            cluster_enabled: ::std::option::Option<bool>,
-            global_node_groups: ::std::option::Option<
+            pub(crate) cluster_enabled: ::std::option::Option<bool>,
+            pub(crate) global_node_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::GlobalNodeGroup>,
             >,
-            auth_token_enabled: ::std::option::Option<bool>,
-            transit_encryption_enabled: ::std::option::Option<bool>,
-            at_rest_encryption_enabled: ::std::option::Option<bool>,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
+            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupBuilder {
             /// The name of the Global datastore
@@ -18429,8 +14657,10 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupInfo`](crate::types::GlobalReplicationGroupInfo).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupInfoBuilder {
-            global_replication_group_id: ::std::option::Option<::std::string::String>,
-            global_replication_group_member_role: ::std::option::Option<
+            pub(crate) global_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) global_replication_group_member_role: ::std::option::Option<
                 ::std::string::String,
             >,
         }
@@ -18514,13 +14744,17 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupMember`](crate::types::GlobalReplicationGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupMemberBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            replication_group_region: ::std::option::Option<::std::string::String>,
-            role: ::std::option::Option<::std::string::String>,
-            automatic_failover: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) replication_group_region: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) role: ::std::option::Option<::std::string::String>,
+            pub(crate) automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             >,
-            status: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupMemberBuilder {
             /// The replication group id of the Global datastore member.
@@ -18655,7 +14889,7 @@ pub mod builders {
         /// A builder for [`KinesisFirehoseDestinationDetails`](crate::types::KinesisFirehoseDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KinesisFirehoseDestinationDetailsBuilder {
-            delivery_stream: ::std::option::Option<::std::string::String>,
+            pub(crate) delivery_stream: ::std::option::Option<::std::string::String>,
         }
         impl KinesisFirehoseDestinationDetailsBuilder {
             /// The name of the Kinesis Data Firehose delivery stream.
@@ -18727,12 +14961,18 @@ pub mod builders {
         /// A builder for [`LogDeliveryConfiguration`](crate::types::LogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct LogDeliveryConfigurationBuilder {
-            log_type: ::std::option::Option<crate::types::LogType>,
-            destination_type: ::std::option::Option<crate::types::DestinationType>,
-            destination_details: ::std::option::Option<crate::types::DestinationDetails>,
-            log_format: ::std::option::Option<crate::types::LogFormat>,
-            status: ::std::option::Option<crate::types::LogDeliveryConfigurationStatus>,
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
+            pub(crate) destination_type: ::std::option::Option<
+                crate::types::DestinationType,
+            >,
+            pub(crate) destination_details: ::std::option::Option<
+                crate::types::DestinationDetails,
+            >,
+            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
+            pub(crate) status: ::std::option::Option<
+                crate::types::LogDeliveryConfigurationStatus,
+            >,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl LogDeliveryConfigurationBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log.
@@ -18882,11 +15122,15 @@ pub mod builders {
         /// A builder for [`LogDeliveryConfigurationRequest`](crate::types::LogDeliveryConfigurationRequest).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct LogDeliveryConfigurationRequestBuilder {
-            log_type: ::std::option::Option<crate::types::LogType>,
-            destination_type: ::std::option::Option<crate::types::DestinationType>,
-            destination_details: ::std::option::Option<crate::types::DestinationDetails>,
-            log_format: ::std::option::Option<crate::types::LogFormat>,
-            enabled: ::std::option::Option<bool>,
+            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
+            pub(crate) destination_type: ::std::option::Option<
+                crate::types::DestinationType,
+            >,
+            pub(crate) destination_details: ::std::option::Option<
+                crate::types::DestinationDetails,
+            >,
+            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
+            pub(crate) enabled: ::std::option::Option<bool>,
         }
         impl LogDeliveryConfigurationRequestBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
@@ -19003,12 +15247,12 @@ pub mod builders {
         /// A builder for [`NodeGroup`](crate::types::NodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupBuilder {
-            node_group_id: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
-            primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            slots: ::std::option::Option<::std::string::String>,
-            node_group_members: ::std::option::Option<
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) slots: ::std::option::Option<::std::string::String>,
+            pub(crate) node_group_members: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupMember>,
             >,
         }
@@ -19160,15 +15404,17 @@ pub mod builders {
         /// A builder for [`NodeGroupConfiguration`](crate::types::NodeGroupConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupConfigurationBuilder {
-            node_group_id: ::std::option::Option<::std::string::String>,
-            slots: ::std::option::Option<::std::string::String>,
-            replica_count: ::std::option::Option<i32>,
-            primary_availability_zone: ::std::option::Option<::std::string::String>,
-            replica_availability_zones: ::std::option::Option<
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) slots: ::std::option::Option<::std::string::String>,
+            pub(crate) replica_count: ::std::option::Option<i32>,
+            pub(crate) primary_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) replica_availability_zones: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            primary_outpost_arn: ::std::option::Option<::std::string::String>,
-            replica_outpost_arns: ::std::option::Option<
+            pub(crate) primary_outpost_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) replica_outpost_arns: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }
@@ -19343,12 +15589,16 @@ pub mod builders {
         /// A builder for [`NodeGroupMember`](crate::types::NodeGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupMemberBuilder {
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            cache_node_id: ::std::option::Option<::std::string::String>,
-            read_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            preferred_availability_zone: ::std::option::Option<::std::string::String>,
-            preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-            current_role: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
+            pub(crate) read_endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) preferred_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) current_role: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupMemberBuilder {
             /// The ID of the cluster to which the node belongs.
@@ -19485,19 +15735,27 @@ pub mod builders {
         /// A builder for [`NodeGroupMemberUpdateStatus`](crate::types::NodeGroupMemberUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupMemberUpdateStatusBuilder {
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            cache_node_id: ::std::option::Option<::std::string::String>,
-            node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
-            node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_initiated_by: ::std::option::Option<
-                crate::types::NodeUpdateInitiatedBy,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
+            pub(crate) node_update_status: ::std::option::Option<
+                crate::types::NodeUpdateStatus,
             >,
-            node_update_initiated_date: ::std::option::Option<
+            pub(crate) node_deletion_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            node_update_status_modified_date: ::std::option::Option<
+            pub(crate) node_update_start_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_end_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_initiated_by: ::std::option::Option<
+                crate::types::NodeUpdateInitiatedBy,
+            >,
+            pub(crate) node_update_initiated_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) node_update_status_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
         }
@@ -19676,8 +15934,8 @@ pub mod builders {
         /// A builder for [`NodeGroupUpdateStatus`](crate::types::NodeGroupUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupUpdateStatusBuilder {
-            node_group_id: ::std::option::Option<::std::string::String>,
-            node_group_member_update_status: ::std::option::Option<
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) node_group_member_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
             >,
         }
@@ -19745,15 +16003,19 @@ pub mod builders {
         /// A builder for [`NodeSnapshot`](crate::types::NodeSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeSnapshotBuilder {
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            node_group_id: ::std::option::Option<::std::string::String>,
-            cache_node_id: ::std::option::Option<::std::string::String>,
-            node_group_configuration: ::std::option::Option<
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
+            pub(crate) node_group_configuration: ::std::option::Option<
                 crate::types::NodeGroupConfiguration,
             >,
-            cache_size: ::std::option::Option<::std::string::String>,
-            cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            snapshot_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) cache_size: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) snapshot_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
         }
         impl NodeSnapshotBuilder {
             /// A unique identifier for the source cluster.
@@ -19906,8 +16168,8 @@ pub mod builders {
         /// A builder for [`NotificationConfiguration`](crate::types::NotificationConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NotificationConfigurationBuilder {
-            topic_arn: ::std::option::Option<::std::string::String>,
-            topic_status: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_status: ::std::option::Option<::std::string::String>,
         }
         impl NotificationConfigurationBuilder {
             /// The Amazon Resource Name (ARN) that identifies the topic.
@@ -19971,15 +16233,17 @@ pub mod builders {
         /// A builder for [`Parameter`](crate::types::Parameter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ParameterBuilder {
-            parameter_name: ::std::option::Option<::std::string::String>,
-            parameter_value: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            source: ::std::option::Option<::std::string::String>,
-            data_type: ::std::option::Option<::std::string::String>,
-            allowed_values: ::std::option::Option<::std::string::String>,
-            is_modifiable: ::std::option::Option<bool>,
-            minimum_engine_version: ::std::option::Option<::std::string::String>,
-            change_type: ::std::option::Option<crate::types::ChangeType>,
+            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
+            pub(crate) parameter_value: ::std::option::Option<::std::string::String>,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) source: ::std::option::Option<::std::string::String>,
+            pub(crate) data_type: ::std::option::Option<::std::string::String>,
+            pub(crate) allowed_values: ::std::option::Option<::std::string::String>,
+            pub(crate) is_modifiable: ::std::option::Option<bool>,
+            pub(crate) minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) change_type: ::std::option::Option<crate::types::ChangeType>,
         }
         impl ParameterBuilder {
             /// The name of the parameter.
@@ -20163,8 +16427,8 @@ pub mod builders {
         /// A builder for [`ParameterNameValue`](crate::types::ParameterNameValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ParameterNameValueBuilder {
-            parameter_name: ::std::option::Option<::std::string::String>,
-            parameter_value: ::std::option::Option<::std::string::String>,
+            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
+            pub(crate) parameter_value: ::std::option::Option<::std::string::String>,
         }
         impl ParameterNameValueBuilder {
             /// The name of the parameter.
@@ -20239,10 +16503,14 @@ pub mod builders {
         /// A builder for [`PendingLogDeliveryConfiguration`](crate::types::PendingLogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PendingLogDeliveryConfigurationBuilder {
-            log_type: ::std::option::Option<crate::types::LogType>,
-            destination_type: ::std::option::Option<crate::types::DestinationType>,
-            destination_details: ::std::option::Option<crate::types::DestinationDetails>,
-            log_format: ::std::option::Option<crate::types::LogFormat>,
+            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
+            pub(crate) destination_type: ::std::option::Option<
+                crate::types::DestinationType,
+            >,
+            pub(crate) destination_details: ::std::option::Option<
+                crate::types::DestinationDetails,
+            >,
+            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
         }
         impl PendingLogDeliveryConfigurationBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
@@ -20354,20 +16622,20 @@ pub mod builders {
         /// A builder for [`PendingModifiedValues`](crate::types::PendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PendingModifiedValuesBuilder {
-            num_cache_nodes: ::std::option::Option<i32>,
-            cache_node_ids_to_remove: ::std::option::Option<
+            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
+            pub(crate) cache_node_ids_to_remove: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            engine_version: ::std::option::Option<::std::string::String>,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            auth_token_status: ::std::option::Option<
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) auth_token_status: ::std::option::Option<
                 crate::types::AuthTokenUpdateStatus,
             >,
-            log_delivery_configurations: ::std::option::Option<
+            pub(crate) log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
-            transit_encryption_enabled: ::std::option::Option<bool>,
-            transit_encryption_mode: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             >,
         }
@@ -20550,10 +16818,12 @@ pub mod builders {
         /// A builder for [`ProcessedUpdateAction`](crate::types::ProcessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ProcessedUpdateActionBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            service_update_name: ::std::option::Option<::std::string::String>,
-            update_action_status: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+            pub(crate) update_action_status: ::std::option::Option<
                 crate::types::UpdateActionStatus,
             >,
         }
@@ -20648,8 +16918,10 @@ pub mod builders {
         /// A builder for [`RecurringCharge`](crate::types::RecurringCharge).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RecurringChargeBuilder {
-            recurring_charge_amount: ::std::option::Option<f64>,
-            recurring_charge_frequency: ::std::option::Option<::std::string::String>,
+            pub(crate) recurring_charge_amount: ::std::option::Option<f64>,
+            pub(crate) recurring_charge_frequency: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl RecurringChargeBuilder {
             /// The monetary amount of the recurring charge.
@@ -20708,9 +16980,13 @@ pub mod builders {
         /// A builder for [`RegionalConfiguration`](crate::types::RegionalConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RegionalConfigurationBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            replication_group_region: ::std::option::Option<::std::string::String>,
-            resharding_configuration: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) replication_group_region: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) resharding_configuration: ::std::option::Option<
                 ::std::vec::Vec<crate::types::ReshardingConfiguration>,
             >,
         }
@@ -20826,58 +17102,68 @@ pub mod builders {
         /// A builder for [`ReplicationGroup`](crate::types::ReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            global_replication_group_info: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) global_replication_group_info: ::std::option::Option<
                 crate::types::GlobalReplicationGroupInfo,
             >,
-            status: ::std::option::Option<::std::string::String>,
-            pending_modified_values: ::std::option::Option<
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) pending_modified_values: ::std::option::Option<
                 crate::types::ReplicationGroupPendingModifiedValues,
             >,
-            member_clusters: ::std::option::Option<
+            pub(crate) member_clusters: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            node_groups: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroup>>,
-            snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
-            automatic_failover: ::std::option::Option<
+            pub(crate) node_groups: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeGroup>,
+            >,
+            pub(crate) snapshotting_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             >,
-            multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
-            configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            snapshot_retention_limit: ::std::option::Option<i32>,
-            snapshot_window: ::std::option::Option<::std::string::String>,
-            cluster_enabled: ::std::option::Option<bool>,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            auth_token_enabled: ::std::option::Option<bool>,
-            auth_token_last_modified_date: ::std::option::Option<
+            pub(crate) multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
+            pub(crate) configuration_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            >,
+            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+            pub(crate) cluster_enabled: ::std::option::Option<bool>,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
+            pub(crate) auth_token_last_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            transit_encryption_enabled: ::std::option::Option<bool>,
-            at_rest_encryption_enabled: ::std::option::Option<bool>,
-            member_clusters_outpost_arns: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) member_clusters_outpost_arns: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            kms_key_id: ::std::option::Option<::std::string::String>,
-            arn: ::std::option::Option<::std::string::String>,
-            user_group_ids: ::std::option::Option<
+            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) user_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            log_delivery_configurations: ::std::option::Option<
+            pub(crate) log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
             >,
-            replication_group_create_time: ::std::option::Option<
+            pub(crate) replication_group_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
-            auto_minor_version_upgrade: ::std::option::Option<bool>,
-            network_type: ::std::option::Option<crate::types::NetworkType>,
-            ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            transit_encryption_mode: ::std::option::Option<
+            pub(crate) data_tiering: ::std::option::Option<
+                crate::types::DataTieringStatus,
+            >,
+            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+            pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
+            pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+            pub(crate) transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             >,
-            cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
-            engine: ::std::option::Option<::std::string::String>,
+            pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupBuilder {
             /// The identifier for the replication group.
@@ -21558,23 +17844,25 @@ pub mod builders {
         /// A builder for [`ReplicationGroupPendingModifiedValues`](crate::types::ReplicationGroupPendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupPendingModifiedValuesBuilder {
-            primary_cluster_id: ::std::option::Option<::std::string::String>,
-            automatic_failover_status: ::std::option::Option<
+            pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) automatic_failover_status: ::std::option::Option<
                 crate::types::PendingAutomaticFailoverStatus,
             >,
-            resharding: ::std::option::Option<crate::types::ReshardingStatus>,
-            auth_token_status: ::std::option::Option<
+            pub(crate) resharding: ::std::option::Option<crate::types::ReshardingStatus>,
+            pub(crate) auth_token_status: ::std::option::Option<
                 crate::types::AuthTokenUpdateStatus,
             >,
-            user_groups: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
-            log_delivery_configurations: ::std::option::Option<
+            pub(crate) user_groups: ::std::option::Option<
+                crate::types::UserGroupsUpdateStatus,
+            >,
+            pub(crate) log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
-            transit_encryption_enabled: ::std::option::Option<bool>,
-            transit_encryption_mode: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+            pub(crate) transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             >,
-            cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+            pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
         }
         impl ReplicationGroupPendingModifiedValuesBuilder {
             /// The primary cluster ID that is applied immediately (if `--apply-immediately` was specified), or
@@ -21784,23 +18072,25 @@ pub mod builders {
         /// A builder for [`ReservedCacheNode`](crate::types::ReservedCacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeBuilder {
-            reserved_cache_node_id: ::std::option::Option<::std::string::String>,
-            reserved_cache_nodes_offering_id: ::std::option::Option<
+            pub(crate) reserved_cache_node_id: ::std::option::Option<
                 ::std::string::String,
             >,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            duration: ::std::option::Option<i32>,
-            fixed_price: ::std::option::Option<f64>,
-            usage_price: ::std::option::Option<f64>,
-            cache_node_count: ::std::option::Option<i32>,
-            product_description: ::std::option::Option<::std::string::String>,
-            offering_type: ::std::option::Option<::std::string::String>,
-            state: ::std::option::Option<::std::string::String>,
-            recurring_charges: ::std::option::Option<
+            pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) duration: ::std::option::Option<i32>,
+            pub(crate) fixed_price: ::std::option::Option<f64>,
+            pub(crate) usage_price: ::std::option::Option<f64>,
+            pub(crate) cache_node_count: ::std::option::Option<i32>,
+            pub(crate) product_description: ::std::option::Option<::std::string::String>,
+            pub(crate) offering_type: ::std::option::Option<::std::string::String>,
+            pub(crate) state: ::std::option::Option<::std::string::String>,
+            pub(crate) recurring_charges: ::std::option::Option<
                 ::std::vec::Vec<crate::types::RecurringCharge>,
             >,
-            reservation_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) reservation_arn: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeBuilder {
             /// The unique identifier for the reservation.
@@ -22112,16 +18402,16 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodesOffering`](crate::types::ReservedCacheNodesOffering).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodesOfferingBuilder {
-            reserved_cache_nodes_offering_id: ::std::option::Option<
+            pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
                 ::std::string::String,
             >,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            duration: ::std::option::Option<i32>,
-            fixed_price: ::std::option::Option<f64>,
-            usage_price: ::std::option::Option<f64>,
-            product_description: ::std::option::Option<::std::string::String>,
-            offering_type: ::std::option::Option<::std::string::String>,
-            recurring_charges: ::std::option::Option<
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) duration: ::std::option::Option<i32>,
+            pub(crate) fixed_price: ::std::option::Option<f64>,
+            pub(crate) usage_price: ::std::option::Option<f64>,
+            pub(crate) product_description: ::std::option::Option<::std::string::String>,
+            pub(crate) offering_type: ::std::option::Option<::std::string::String>,
+            pub(crate) recurring_charges: ::std::option::Option<
                 ::std::vec::Vec<crate::types::RecurringCharge>,
             >,
         }
@@ -22348,8 +18638,8 @@ pub mod builders {
         /// A builder for [`ReshardingConfiguration`](crate::types::ReshardingConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReshardingConfigurationBuilder {
-            node_group_id: ::std::option::Option<::std::string::String>,
-            preferred_availability_zones: ::std::option::Option<
+            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) preferred_availability_zones: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }
@@ -22426,7 +18716,9 @@ pub mod builders {
         /// A builder for [`ReshardingStatus`](crate::types::ReshardingStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReshardingStatusBuilder {
-            slot_migration: ::std::option::Option<crate::types::SlotMigration>,
+            pub(crate) slot_migration: ::std::option::Option<
+                crate::types::SlotMigration,
+            >,
         }
         impl ReshardingStatusBuilder {
             /// Represents the progress of an online resharding operation.
@@ -22482,8 +18774,8 @@ pub mod builders {
         /// A builder for [`SecurityGroupMembership`](crate::types::SecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SecurityGroupMembershipBuilder {
-            security_group_id: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
+            pub(crate) security_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
         }
         impl SecurityGroupMembershipBuilder {
             /// The identifier of the cache security group.
@@ -22550,25 +18842,33 @@ pub mod builders {
         /// A builder for [`ServerlessCache`](crate::types::ServerlessCache).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheBuilder {
-            serverless_cache_name: ::std::option::Option<::std::string::String>,
-            description: ::std::option::Option<::std::string::String>,
-            create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            status: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            major_engine_version: ::std::option::Option<::std::string::String>,
-            full_engine_version: ::std::option::Option<::std::string::String>,
-            cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
-            kms_key_id: ::std::option::Option<::std::string::String>,
-            security_group_ids: ::std::option::Option<
+            pub(crate) serverless_cache_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) description: ::std::option::Option<::std::string::String>,
+            pub(crate) create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) major_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) full_engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_usage_limits: ::std::option::Option<
+                crate::types::CacheUsageLimits,
+            >,
+            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+            pub(crate) security_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            endpoint: ::std::option::Option<crate::types::Endpoint>,
-            reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            arn: ::std::option::Option<::std::string::String>,
-            user_group_id: ::std::option::Option<::std::string::String>,
-            subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            snapshot_retention_limit: ::std::option::Option<i32>,
-            daily_snapshot_time: ::std::option::Option<::std::string::String>,
+            pub(crate) endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) subnet_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+            pub(crate) daily_snapshot_time: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheBuilder {
             /// The unique identifier of the serverless cache.
@@ -22909,9 +19209,13 @@ pub mod builders {
         /// A builder for [`ServerlessCacheConfiguration`](crate::types::ServerlessCacheConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheConfigurationBuilder {
-            serverless_cache_name: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            major_engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) serverless_cache_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) major_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl ServerlessCacheConfigurationBuilder {
             /// The identifier of a serverless cache.
@@ -22995,15 +19299,19 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshot`](crate::types::ServerlessCacheSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotBuilder {
-            serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
-            arn: ::std::option::Option<::std::string::String>,
-            kms_key_id: ::std::option::Option<::std::string::String>,
-            snapshot_type: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
-            create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            bytes_used_for_cache: ::std::option::Option<::std::string::String>,
-            serverless_cache_configuration: ::std::option::Option<
+            pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+            pub(crate) snapshot_type: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) bytes_used_for_cache: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) serverless_cache_configuration: ::std::option::Option<
                 crate::types::ServerlessCacheConfiguration,
             >,
         }
@@ -23198,26 +19506,36 @@ pub mod builders {
         /// A builder for [`ServiceUpdate`](crate::types::ServiceUpdate).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceUpdateBuilder {
-            service_update_name: ::std::option::Option<::std::string::String>,
-            service_update_release_date: ::std::option::Option<
+            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_release_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            service_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            service_update_severity: ::std::option::Option<
+            pub(crate) service_update_end_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) service_update_severity: ::std::option::Option<
                 crate::types::ServiceUpdateSeverity,
             >,
-            service_update_recommended_apply_by_date: ::std::option::Option<
+            pub(crate) service_update_recommended_apply_by_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            service_update_status: ::std::option::Option<
+            pub(crate) service_update_status: ::std::option::Option<
                 crate::types::ServiceUpdateStatus,
             >,
-            service_update_description: ::std::option::Option<::std::string::String>,
-            service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
-            engine: ::std::option::Option<::std::string::String>,
-            engine_version: ::std::option::Option<::std::string::String>,
-            auto_update_after_recommended_apply_by_date: ::std::option::Option<bool>,
-            estimated_update_time: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_description: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) service_update_type: ::std::option::Option<
+                crate::types::ServiceUpdateType,
+            >,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) auto_update_after_recommended_apply_by_date: ::std::option::Option<
+                bool,
+            >,
+            pub(crate) estimated_update_time: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl ServiceUpdateBuilder {
             /// The unique ID of the service update
@@ -23466,7 +19784,7 @@ pub mod builders {
         /// A builder for [`SlotMigration`](crate::types::SlotMigration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SlotMigrationBuilder {
-            progress_percentage: ::std::option::Option<f64>,
+            pub(crate) progress_percentage: ::std::option::Option<f64>,
         }
         impl SlotMigrationBuilder {
             /// The percentage of the slot migration that is complete.
@@ -23521,40 +19839,56 @@ pub mod builders {
         /// A builder for [`Snapshot`](crate::types::Snapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotBuilder {
-            snapshot_name: ::std::option::Option<::std::string::String>,
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            replication_group_description: ::std::option::Option<::std::string::String>,
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            snapshot_status: ::std::option::Option<::std::string::String>,
-            snapshot_source: ::std::option::Option<::std::string::String>,
-            cache_node_type: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            engine_version: ::std::option::Option<::std::string::String>,
-            num_cache_nodes: ::std::option::Option<i32>,
-            preferred_availability_zone: ::std::option::Option<::std::string::String>,
-            preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-            cache_cluster_create_time: ::std::option::Option<
+            pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) replication_group_description: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) snapshot_status: ::std::option::Option<::std::string::String>,
+            pub(crate) snapshot_source: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
+            pub(crate) preferred_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-            topic_arn: ::std::option::Option<::std::string::String>,
-            port: ::std::option::Option<i32>,
-            cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-            cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-            vpc_id: ::std::option::Option<::std::string::String>,
-            auto_minor_version_upgrade: ::std::option::Option<bool>,
-            snapshot_retention_limit: ::std::option::Option<i32>,
-            snapshot_window: ::std::option::Option<::std::string::String>,
-            num_node_groups: ::std::option::Option<i32>,
-            automatic_failover: ::std::option::Option<
+            pub(crate) preferred_maintenance_window: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) port: ::std::option::Option<i32>,
+            pub(crate) cache_parameter_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) vpc_id: ::std::option::Option<::std::string::String>,
+            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+            pub(crate) num_node_groups: ::std::option::Option<i32>,
+            pub(crate) automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             >,
-            node_snapshots: ::std::option::Option<
+            pub(crate) node_snapshots: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeSnapshot>,
             >,
-            kms_key_id: ::std::option::Option<::std::string::String>,
-            arn: ::std::option::Option<::std::string::String>,
-            data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
+            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) data_tiering: ::std::option::Option<
+                crate::types::DataTieringStatus,
+            >,
         }
         impl SnapshotBuilder {
             /// The name of a snapshot. For an automatic snapshot, the name is system-generated. For a manual
@@ -24182,12 +20516,14 @@ pub mod builders {
         /// A builder for [`Subnet`](crate::types::Subnet).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetBuilder {
-            subnet_identifier: ::std::option::Option<::std::string::String>,
-            subnet_availability_zone: ::std::option::Option<
+            pub(crate) subnet_identifier: ::std::option::Option<::std::string::String>,
+            pub(crate) subnet_availability_zone: ::std::option::Option<
                 crate::types::AvailabilityZone,
             >,
-            subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost>,
-            supported_network_types: ::std::option::Option<
+            pub(crate) subnet_outpost: ::std::option::Option<
+                crate::types::SubnetOutpost,
+            >,
+            pub(crate) supported_network_types: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NetworkType>,
             >,
         }
@@ -24294,7 +20630,7 @@ pub mod builders {
         /// A builder for [`SubnetOutpost`](crate::types::SubnetOutpost).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetOutpostBuilder {
-            subnet_outpost_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) subnet_outpost_arn: ::std::option::Option<::std::string::String>,
         }
         impl SubnetOutpostBuilder {
             /// The outpost ARN of the subnet.
@@ -24353,8 +20689,8 @@ pub mod builders {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            key: ::std::option::Option<::std::string::String>,
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl TagBuilder {
             /// The key for the tag. May not be null.
@@ -24424,8 +20760,8 @@ pub mod builders {
         /// A builder for [`TimeRangeFilter`](crate::types::TimeRangeFilter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TimeRangeFilterBuilder {
-            start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            end_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) end_time: ::std::option::Option<::querygen_runtime::DateTime>,
         }
         impl TimeRangeFilterBuilder {
             /// The start time of the time range filter
@@ -24478,11 +20814,13 @@ pub mod builders {
         /// A builder for [`UnprocessedUpdateAction`](crate::types::UnprocessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UnprocessedUpdateActionBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            service_update_name: ::std::option::Option<::std::string::String>,
-            error_type: ::std::option::Option<::std::string::String>,
-            error_message: ::std::option::Option<::std::string::String>,
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+            pub(crate) error_type: ::std::option::Option<::std::string::String>,
+            pub(crate) error_message: ::std::option::Option<::std::string::String>,
         }
         impl UnprocessedUpdateActionBuilder {
             /// The replication group ID
@@ -24586,41 +20924,47 @@ pub mod builders {
         /// A builder for [`UpdateAction`](crate::types::UpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UpdateActionBuilder {
-            replication_group_id: ::std::option::Option<::std::string::String>,
-            cache_cluster_id: ::std::option::Option<::std::string::String>,
-            service_update_name: ::std::option::Option<::std::string::String>,
-            service_update_release_date: ::std::option::Option<
+            pub(crate) replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+            pub(crate) service_update_release_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            service_update_severity: ::std::option::Option<
+            pub(crate) service_update_severity: ::std::option::Option<
                 crate::types::ServiceUpdateSeverity,
             >,
-            service_update_status: ::std::option::Option<
+            pub(crate) service_update_status: ::std::option::Option<
                 crate::types::ServiceUpdateStatus,
             >,
-            service_update_recommended_apply_by_date: ::std::option::Option<
+            pub(crate) service_update_recommended_apply_by_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
-            update_action_available_date: ::std::option::Option<
+            pub(crate) service_update_type: ::std::option::Option<
+                crate::types::ServiceUpdateType,
+            >,
+            pub(crate) update_action_available_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            update_action_status: ::std::option::Option<
+            pub(crate) update_action_status: ::std::option::Option<
                 crate::types::UpdateActionStatus,
             >,
-            nodes_updated: ::std::option::Option<::std::string::String>,
-            update_action_status_modified_date: ::std::option::Option<
+            pub(crate) nodes_updated: ::std::option::Option<::std::string::String>,
+            pub(crate) update_action_status_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             >,
-            sla_met: ::std::option::Option<crate::types::SlaMet>,
-            node_group_update_status: ::std::option::Option<
+            pub(crate) sla_met: ::std::option::Option<crate::types::SlaMet>,
+            pub(crate) node_group_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
             >,
-            cache_node_update_status: ::std::option::Option<
+            pub(crate) cache_node_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
             >,
-            estimated_update_time: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
+            pub(crate) estimated_update_time: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
         }
         impl UpdateActionBuilder {
             /// The ID of the replication group
@@ -24952,17 +21296,21 @@ pub mod builders {
         /// A builder for [`User`](crate::types::User).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserBuilder {
-            user_id: ::std::option::Option<::std::string::String>,
-            user_name: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            minimum_engine_version: ::std::option::Option<::std::string::String>,
-            access_string: ::std::option::Option<::std::string::String>,
-            user_group_ids: ::std::option::Option<
+            pub(crate) user_id: ::std::option::Option<::std::string::String>,
+            pub(crate) user_name: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) access_string: ::std::option::Option<::std::string::String>,
+            pub(crate) user_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            authentication: ::std::option::Option<crate::types::Authentication>,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) authentication: ::std::option::Option<
+                crate::types::Authentication,
+            >,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl UserBuilder {
             /// The ID of the user.
@@ -25136,21 +21484,25 @@ pub mod builders {
         /// A builder for [`UserGroup`](crate::types::UserGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupBuilder {
-            user_group_id: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
-            engine: ::std::option::Option<::std::string::String>,
-            user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            minimum_engine_version: ::std::option::Option<::std::string::String>,
-            pending_changes: ::std::option::Option<
+            pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) user_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            pub(crate) minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) pending_changes: ::std::option::Option<
                 crate::types::UserGroupPendingChanges,
             >,
-            replication_groups: ::std::option::Option<
+            pub(crate) replication_groups: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            serverless_caches: ::std::option::Option<
+            pub(crate) serverless_caches: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupBuilder {
             /// The ID of the user group.
@@ -25338,10 +21690,10 @@ pub mod builders {
         /// A builder for [`UserGroupPendingChanges`](crate::types::UserGroupPendingChanges).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupPendingChangesBuilder {
-            user_ids_to_remove: ::std::option::Option<
+            pub(crate) user_ids_to_remove: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            user_ids_to_add: ::std::option::Option<
+            pub(crate) user_ids_to_add: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }
@@ -25423,10 +21775,10 @@ pub mod builders {
         /// A builder for [`UserGroupsUpdateStatus`](crate::types::UserGroupsUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupsUpdateStatusBuilder {
-            user_group_ids_to_add: ::std::option::Option<
+            pub(crate) user_group_ids_to_add: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-            user_group_ids_to_remove: ::std::option::Option<
+            pub(crate) user_group_ids_to_remove: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
         }

@@ -24,8 +24,6 @@ impl AuthorizationErrorException {
     pub const CODE: &'static str = "AuthorizationError";
     /// The HTTP status the service answers with.
     pub const HTTP_STATUS: u16 = 403u16;
-}
-impl AuthorizationErrorException {
     /// The error message, if the service sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
@@ -33,70 +31,49 @@ impl AuthorizationErrorException {
 }
 impl ::std::fmt::Display for AuthorizationErrorException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
-            write!(f, ": {message}")?;
-        }
-        ::std::result::Result::Ok(())
+        ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
     }
 }
 impl ::std::error::Error for AuthorizationErrorException {}
-impl AuthorizationErrorException {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for AuthorizationErrorException {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "message" => reader.read_string_into(&child, &mut member_message),
+                "message" => reader.read_into(&child, &mut out.message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { message: member_message })
+        ::std::result::Result::Ok(out.build())
     }
 }
-impl AuthorizationErrorException {
-    /// Reads this error from an error body whose envelope was already read.
-    pub fn read_error_body(
-        body: &[u8],
-        envelope: &::querygen_runtime::query::ErrorEnvelope,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-        let mut error = Self::read_xml(&mut reader, &node)?;
-        if error.message.is_none() {
-            error.message = envelope.message.clone();
-        }
-        ::std::result::Result::Ok(error)
+impl ::querygen_runtime::query::ModeledError for AuthorizationErrorException {
+    const CODE: &'static str = AuthorizationErrorException::CODE;
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
     }
 }
 #[cfg(feature = "server")]
-impl AuthorizationErrorException {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl ::querygen_runtime::server::WriteXml for AuthorizationErrorException {
+    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 #[cfg(feature = "server")]
-impl AuthorizationErrorException {
-    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-        let mut writer = ::querygen_runtime::server::XmlWriter::new();
-        writer
-            .start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-            );
-        writer.start("Error", ::std::option::Option::None);
-        writer.element("Type", "Sender");
-        writer.element("Code", Self::CODE);
-        if let ::std::option::Option::Some(message) = &self.message {
-            writer.element("Message", message);
-        }
-        self.write_xml(&mut writer);
-        writer.end("Error");
-        writer.element("RequestId", request_id);
-        writer.end("ErrorResponse");
-        writer.finish()
+impl ::querygen_runtime::server::ErrorResponse for AuthorizationErrorException {
+    fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let body = ::querygen_runtime::server::error_response(
+            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+            "Sender",
+            Self::CODE,
+            self.message.as_deref(),
+            self,
+            request_id,
+        );
+        (Self::HTTP_STATUS, body)
     }
 }
 #[cfg(feature = "publish-batch")]
@@ -123,8 +100,6 @@ mod batch_entry_ids_not_distinct_exception_items {
         pub const CODE: &'static str = "BatchEntryIdsNotDistinct";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl BatchEntryIdsNotDistinctException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -132,72 +107,50 @@ mod batch_entry_ids_not_distinct_exception_items {
     }
     impl ::std::fmt::Display for BatchEntryIdsNotDistinctException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for BatchEntryIdsNotDistinctException {}
-    impl BatchEntryIdsNotDistinctException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for BatchEntryIdsNotDistinctException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl BatchEntryIdsNotDistinctException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for BatchEntryIdsNotDistinctException {
+        const CODE: &'static str = BatchEntryIdsNotDistinctException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl BatchEntryIdsNotDistinctException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for BatchEntryIdsNotDistinctException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl BatchEntryIdsNotDistinctException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for BatchEntryIdsNotDistinctException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -227,8 +180,6 @@ mod batch_request_too_long_exception_items {
         pub const CODE: &'static str = "BatchRequestTooLong";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl BatchRequestTooLongException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -236,72 +187,49 @@ mod batch_request_too_long_exception_items {
     }
     impl ::std::fmt::Display for BatchRequestTooLongException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for BatchRequestTooLongException {}
-    impl BatchRequestTooLongException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for BatchRequestTooLongException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl BatchRequestTooLongException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for BatchRequestTooLongException {
+        const CODE: &'static str = BatchRequestTooLongException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl BatchRequestTooLongException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for BatchRequestTooLongException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl BatchRequestTooLongException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for BatchRequestTooLongException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -339,8 +267,6 @@ mod concurrent_access_exception_items {
         pub const CODE: &'static str = "ConcurrentAccess";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ConcurrentAccessException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -348,72 +274,49 @@ mod concurrent_access_exception_items {
     }
     impl ::std::fmt::Display for ConcurrentAccessException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ConcurrentAccessException {}
-    impl ConcurrentAccessException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ConcurrentAccessException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ConcurrentAccessException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ConcurrentAccessException {
+        const CODE: &'static str = ConcurrentAccessException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ConcurrentAccessException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ConcurrentAccessException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ConcurrentAccessException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ConcurrentAccessException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -451,8 +354,6 @@ mod empty_batch_request_exception_items {
         pub const CODE: &'static str = "EmptyBatchRequest";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl EmptyBatchRequestException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -460,72 +361,49 @@ mod empty_batch_request_exception_items {
     }
     impl ::std::fmt::Display for EmptyBatchRequestException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for EmptyBatchRequestException {}
-    impl EmptyBatchRequestException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for EmptyBatchRequestException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl EmptyBatchRequestException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for EmptyBatchRequestException {
+        const CODE: &'static str = EmptyBatchRequestException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl EmptyBatchRequestException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for EmptyBatchRequestException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl EmptyBatchRequestException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for EmptyBatchRequestException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -555,8 +433,6 @@ mod endpoint_disabled_exception_items {
         pub const CODE: &'static str = "EndpointDisabled";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl EndpointDisabledException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -564,72 +440,49 @@ mod endpoint_disabled_exception_items {
     }
     impl ::std::fmt::Display for EndpointDisabledException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for EndpointDisabledException {}
-    impl EndpointDisabledException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for EndpointDisabledException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl EndpointDisabledException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for EndpointDisabledException {
+        const CODE: &'static str = EndpointDisabledException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl EndpointDisabledException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for EndpointDisabledException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl EndpointDisabledException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for EndpointDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -667,8 +520,6 @@ mod filter_policy_limit_exceeded_exception_items {
         pub const CODE: &'static str = "FilterPolicyLimitExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl FilterPolicyLimitExceededException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -676,72 +527,50 @@ mod filter_policy_limit_exceeded_exception_items {
     }
     impl ::std::fmt::Display for FilterPolicyLimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for FilterPolicyLimitExceededException {}
-    impl FilterPolicyLimitExceededException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for FilterPolicyLimitExceededException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl FilterPolicyLimitExceededException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for FilterPolicyLimitExceededException {
+        const CODE: &'static str = FilterPolicyLimitExceededException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl FilterPolicyLimitExceededException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for FilterPolicyLimitExceededException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl FilterPolicyLimitExceededException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for FilterPolicyLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -819,8 +648,6 @@ mod internal_error_exception_items {
         pub const CODE: &'static str = "InternalError";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 500u16;
-    }
-    impl InternalErrorException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -828,72 +655,49 @@ mod internal_error_exception_items {
     }
     impl ::std::fmt::Display for InternalErrorException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InternalErrorException {}
-    impl InternalErrorException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InternalErrorException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InternalErrorException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InternalErrorException {
+        const CODE: &'static str = InternalErrorException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InternalErrorException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InternalErrorException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InternalErrorException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Receiver");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InternalErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Receiver",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -965,8 +769,6 @@ mod invalid_batch_entry_id_exception_items {
         pub const CODE: &'static str = "InvalidBatchEntryId";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidBatchEntryIdException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -974,72 +776,49 @@ mod invalid_batch_entry_id_exception_items {
     }
     impl ::std::fmt::Display for InvalidBatchEntryIdException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidBatchEntryIdException {}
-    impl InvalidBatchEntryIdException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidBatchEntryIdException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidBatchEntryIdException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidBatchEntryIdException {
+        const CODE: &'static str = InvalidBatchEntryIdException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidBatchEntryIdException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidBatchEntryIdException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidBatchEntryIdException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidBatchEntryIdException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1113,8 +892,6 @@ mod invalid_parameter_exception_items {
         pub const CODE: &'static str = "InvalidParameter";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidParameterException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1122,72 +899,49 @@ mod invalid_parameter_exception_items {
     }
     impl ::std::fmt::Display for InvalidParameterException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidParameterException {}
-    impl InvalidParameterException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidParameterException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidParameterException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidParameterException {
+        const CODE: &'static str = InvalidParameterException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidParameterException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1261,8 +1015,6 @@ mod invalid_parameter_value_exception_items {
         pub const CODE: &'static str = "ParameterValueInvalid";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidParameterValueException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1270,72 +1022,49 @@ mod invalid_parameter_value_exception_items {
     }
     impl ::std::fmt::Display for InvalidParameterValueException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidParameterValueException {}
-    impl InvalidParameterValueException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidParameterValueException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidParameterValueException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidParameterValueException {
+        const CODE: &'static str = InvalidParameterValueException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterValueException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidParameterValueException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidParameterValueException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterValueException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1378,8 +1107,6 @@ mod invalid_security_exception_items {
         pub const CODE: &'static str = "InvalidSecurity";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl InvalidSecurityException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1387,72 +1114,49 @@ mod invalid_security_exception_items {
     }
     impl ::std::fmt::Display for InvalidSecurityException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidSecurityException {}
-    impl InvalidSecurityException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidSecurityException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidSecurityException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidSecurityException {
+        const CODE: &'static str = InvalidSecurityException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidSecurityException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidSecurityException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidSecurityException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidSecurityException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1494,8 +1198,6 @@ mod invalid_state_exception_items {
         pub const CODE: &'static str = "InvalidState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidStateException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1503,72 +1205,49 @@ mod invalid_state_exception_items {
     }
     impl ::std::fmt::Display for InvalidStateException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidStateException {}
-    impl InvalidStateException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidStateException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidStateException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidStateException {
+        const CODE: &'static str = InvalidStateException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidStateException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidStateException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidStateException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidStateException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1598,8 +1277,6 @@ mod kms_access_denied_exception_items {
         pub const CODE: &'static str = "KMSAccessDenied";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl KmsAccessDeniedException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1607,72 +1284,49 @@ mod kms_access_denied_exception_items {
     }
     impl ::std::fmt::Display for KmsAccessDeniedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsAccessDeniedException {}
-    impl KmsAccessDeniedException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsAccessDeniedException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsAccessDeniedException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsAccessDeniedException {
+        const CODE: &'static str = KmsAccessDeniedException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsAccessDeniedException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsAccessDeniedException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsAccessDeniedException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsAccessDeniedException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1702,8 +1356,6 @@ mod kms_disabled_exception_items {
         pub const CODE: &'static str = "KMSDisabled";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl KmsDisabledException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1711,72 +1363,49 @@ mod kms_disabled_exception_items {
     }
     impl ::std::fmt::Display for KmsDisabledException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsDisabledException {}
-    impl KmsDisabledException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsDisabledException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsDisabledException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsDisabledException {
+        const CODE: &'static str = KmsDisabledException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsDisabledException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsDisabledException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsDisabledException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1809,8 +1438,6 @@ mod kms_invalid_state_exception_items {
         pub const CODE: &'static str = "KMSInvalidState";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl KmsInvalidStateException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1818,72 +1445,49 @@ mod kms_invalid_state_exception_items {
     }
     impl ::std::fmt::Display for KmsInvalidStateException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsInvalidStateException {}
-    impl KmsInvalidStateException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsInvalidStateException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsInvalidStateException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsInvalidStateException {
+        const CODE: &'static str = KmsInvalidStateException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsInvalidStateException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsInvalidStateException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsInvalidStateException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsInvalidStateException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -1913,8 +1517,6 @@ mod kms_not_found_exception_items {
         pub const CODE: &'static str = "KMSNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl KmsNotFoundException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -1922,72 +1524,49 @@ mod kms_not_found_exception_items {
     }
     impl ::std::fmt::Display for KmsNotFoundException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsNotFoundException {}
-    impl KmsNotFoundException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsNotFoundException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsNotFoundException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsNotFoundException {
+        const CODE: &'static str = KmsNotFoundException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsNotFoundException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsNotFoundException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsNotFoundException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsNotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2017,8 +1596,6 @@ mod kms_opt_in_required_items {
         pub const CODE: &'static str = "KMSOptInRequired";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl KmsOptInRequired {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2026,72 +1603,49 @@ mod kms_opt_in_required_items {
     }
     impl ::std::fmt::Display for KmsOptInRequired {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsOptInRequired {}
-    impl KmsOptInRequired {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsOptInRequired {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsOptInRequired {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsOptInRequired {
+        const CODE: &'static str = KmsOptInRequired::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsOptInRequired {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsOptInRequired {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsOptInRequired {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsOptInRequired {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2123,8 +1677,6 @@ mod kms_throttling_exception_items {
         pub const CODE: &'static str = "KMSThrottling";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl KmsThrottlingException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2132,72 +1684,49 @@ mod kms_throttling_exception_items {
     }
     impl ::std::fmt::Display for KmsThrottlingException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for KmsThrottlingException {}
-    impl KmsThrottlingException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for KmsThrottlingException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl KmsThrottlingException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for KmsThrottlingException {
+        const CODE: &'static str = KmsThrottlingException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl KmsThrottlingException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for KmsThrottlingException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl KmsThrottlingException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for KmsThrottlingException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2251,8 +1780,6 @@ mod not_found_exception_items {
         pub const CODE: &'static str = "NotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl NotFoundException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2260,72 +1787,49 @@ mod not_found_exception_items {
     }
     impl ::std::fmt::Display for NotFoundException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for NotFoundException {}
-    impl NotFoundException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for NotFoundException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl NotFoundException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for NotFoundException {
+        const CODE: &'static str = NotFoundException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl NotFoundException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for NotFoundException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl NotFoundException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for NotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2380,8 +1884,6 @@ mod opted_out_exception_items {
         pub const CODE: &'static str = "OptedOut";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl OptedOutException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2389,72 +1891,49 @@ mod opted_out_exception_items {
     }
     impl ::std::fmt::Display for OptedOutException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for OptedOutException {}
-    impl OptedOutException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for OptedOutException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl OptedOutException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for OptedOutException {
+        const CODE: &'static str = OptedOutException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl OptedOutException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for OptedOutException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl OptedOutException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for OptedOutException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2484,8 +1963,6 @@ mod platform_application_disabled_exception_items {
         pub const CODE: &'static str = "PlatformApplicationDisabled";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl PlatformApplicationDisabledException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2493,72 +1970,51 @@ mod platform_application_disabled_exception_items {
     }
     impl ::std::fmt::Display for PlatformApplicationDisabledException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for PlatformApplicationDisabledException {}
-    impl PlatformApplicationDisabledException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PlatformApplicationDisabledException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl PlatformApplicationDisabledException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for PlatformApplicationDisabledException {
+        const CODE: &'static str = PlatformApplicationDisabledException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl PlatformApplicationDisabledException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for PlatformApplicationDisabledException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl PlatformApplicationDisabledException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for PlatformApplicationDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2594,8 +2050,6 @@ mod replay_limit_exceeded_exception_items {
         pub const CODE: &'static str = "ReplayLimitExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl ReplayLimitExceededException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2603,72 +2057,49 @@ mod replay_limit_exceeded_exception_items {
     }
     impl ::std::fmt::Display for ReplayLimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ReplayLimitExceededException {}
-    impl ReplayLimitExceededException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ReplayLimitExceededException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ReplayLimitExceededException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ReplayLimitExceededException {
+        const CODE: &'static str = ReplayLimitExceededException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ReplayLimitExceededException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ReplayLimitExceededException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ReplayLimitExceededException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ReplayLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2713,8 +2144,6 @@ mod resource_not_found_exception_items {
         pub const CODE: &'static str = "ResourceNotFound";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
-    }
-    impl ResourceNotFoundException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2722,72 +2151,49 @@ mod resource_not_found_exception_items {
     }
     impl ::std::fmt::Display for ResourceNotFoundException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ResourceNotFoundException {}
-    impl ResourceNotFoundException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ResourceNotFoundException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ResourceNotFoundException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ResourceNotFoundException {
+        const CODE: &'static str = ResourceNotFoundException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ResourceNotFoundException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ResourceNotFoundException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ResourceNotFoundException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ResourceNotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2834,8 +2240,6 @@ mod stale_tag_exception_items {
         pub const CODE: &'static str = "StaleTag";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl StaleTagException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2843,72 +2247,49 @@ mod stale_tag_exception_items {
     }
     impl ::std::fmt::Display for StaleTagException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for StaleTagException {}
-    impl StaleTagException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for StaleTagException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl StaleTagException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for StaleTagException {
+        const CODE: &'static str = StaleTagException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl StaleTagException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for StaleTagException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl StaleTagException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for StaleTagException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -2945,8 +2326,6 @@ mod subscription_limit_exceeded_exception_items {
         pub const CODE: &'static str = "SubscriptionLimitExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl SubscriptionLimitExceededException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -2954,72 +2333,50 @@ mod subscription_limit_exceeded_exception_items {
     }
     impl ::std::fmt::Display for SubscriptionLimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for SubscriptionLimitExceededException {}
-    impl SubscriptionLimitExceededException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SubscriptionLimitExceededException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl SubscriptionLimitExceededException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for SubscriptionLimitExceededException {
+        const CODE: &'static str = SubscriptionLimitExceededException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl SubscriptionLimitExceededException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for SubscriptionLimitExceededException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl SubscriptionLimitExceededException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for SubscriptionLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3051,8 +2408,6 @@ mod tag_limit_exceeded_exception_items {
         pub const CODE: &'static str = "TagLimitExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl TagLimitExceededException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3060,72 +2415,49 @@ mod tag_limit_exceeded_exception_items {
     }
     impl ::std::fmt::Display for TagLimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TagLimitExceededException {}
-    impl TagLimitExceededException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TagLimitExceededException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TagLimitExceededException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TagLimitExceededException {
+        const CODE: &'static str = TagLimitExceededException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TagLimitExceededException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TagLimitExceededException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TagLimitExceededException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TagLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3165,8 +2497,6 @@ mod tag_policy_exception_items {
         pub const CODE: &'static str = "TagPolicy";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl TagPolicyException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3174,72 +2504,49 @@ mod tag_policy_exception_items {
     }
     impl ::std::fmt::Display for TagPolicyException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TagPolicyException {}
-    impl TagPolicyException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TagPolicyException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TagPolicyException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TagPolicyException {
+        const CODE: &'static str = TagPolicyException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TagPolicyException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TagPolicyException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TagPolicyException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TagPolicyException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3292,8 +2599,6 @@ mod throttled_exception_items {
         pub const CODE: &'static str = "Throttled";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 429u16;
-    }
-    impl ThrottledException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3301,72 +2606,49 @@ mod throttled_exception_items {
     }
     impl ::std::fmt::Display for ThrottledException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ThrottledException {}
-    impl ThrottledException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ThrottledException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ThrottledException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ThrottledException {
+        const CODE: &'static str = ThrottledException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ThrottledException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ThrottledException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ThrottledException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ThrottledException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3410,8 +2692,6 @@ mod too_many_entries_in_batch_request_exception_items {
         pub const CODE: &'static str = "TooManyEntriesInBatchRequest";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl TooManyEntriesInBatchRequestException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3419,72 +2699,51 @@ mod too_many_entries_in_batch_request_exception_items {
     }
     impl ::std::fmt::Display for TooManyEntriesInBatchRequestException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TooManyEntriesInBatchRequestException {}
-    impl TooManyEntriesInBatchRequestException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TooManyEntriesInBatchRequestException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TooManyEntriesInBatchRequestException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for TooManyEntriesInBatchRequestException {
+        const CODE: &'static str = TooManyEntriesInBatchRequestException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TooManyEntriesInBatchRequestException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TooManyEntriesInBatchRequestException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TooManyEntriesInBatchRequestException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for TooManyEntriesInBatchRequestException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3514,8 +2773,6 @@ mod topic_limit_exceeded_exception_items {
         pub const CODE: &'static str = "TopicLimitExceeded";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl TopicLimitExceededException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3523,72 +2780,49 @@ mod topic_limit_exceeded_exception_items {
     }
     impl ::std::fmt::Display for TopicLimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for TopicLimitExceededException {}
-    impl TopicLimitExceededException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for TopicLimitExceededException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl TopicLimitExceededException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for TopicLimitExceededException {
+        const CODE: &'static str = TopicLimitExceededException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl TopicLimitExceededException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for TopicLimitExceededException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl TopicLimitExceededException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for TopicLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3623,8 +2857,6 @@ mod user_error_exception_items {
         pub const CODE: &'static str = "UserError";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl UserErrorException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -3632,72 +2864,49 @@ mod user_error_exception_items {
     }
     impl ::std::fmt::Display for UserErrorException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for UserErrorException {}
-    impl UserErrorException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for UserErrorException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl UserErrorException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for UserErrorException {
+        const CODE: &'static str = UserErrorException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl UserErrorException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for UserErrorException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl UserErrorException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for UserErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3740,8 +2949,6 @@ mod validation_exception_items {
         pub const CODE: &'static str = "ValidationException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ValidationException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             ::std::option::Option::Some(self.message.as_str())
@@ -3749,78 +2956,51 @@ mod validation_exception_items {
     }
     impl ::std::fmt::Display for ValidationException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ValidationException {}
-    impl ValidationException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ValidationException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Message" => reader.read_string_into(&child, &mut member_message),
+                    "Message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_message) = member_message else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_message) = out.message else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "ValidationException",
                     ::std::vec!["message"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self { message: member_message })
         }
     }
-    impl ValidationException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            _envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            Self::read_xml(&mut reader, &node)
-        }
+    impl ::querygen_runtime::query::ModeledError for ValidationException {
+        const CODE: &'static str = ValidationException::CODE;
     }
     #[cfg(feature = "server")]
-    impl ValidationException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ValidationException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ValidationException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            writer.element("Message", &self.message);
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ValidationException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                ::std::option::Option::Some(self.message.as_str()),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -3862,8 +3042,6 @@ mod verification_exception_items {
         pub const CODE: &'static str = "VerificationException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl VerificationException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             ::std::option::Option::Some(self.message.as_str())
@@ -3871,52 +3049,36 @@ mod verification_exception_items {
     }
     impl ::std::fmt::Display for VerificationException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for VerificationException {}
-    impl VerificationException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for VerificationException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Message" => reader.read_string_into(&child, &mut member_message),
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Message" => reader.read_into(&child, &mut out.message),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_message) = member_message else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_message) = out.message else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "VerificationException",
                     ::std::vec!["message"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_status) = member_status else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_status) = out.status else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "VerificationException",
                     ::std::vec!["status"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 message: member_message,
@@ -3924,47 +3086,27 @@ mod verification_exception_items {
             })
         }
     }
-    impl VerificationException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            _envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            Self::read_xml(&mut reader, &node)
+    impl ::querygen_runtime::query::ModeledError for VerificationException {
+        const CODE: &'static str = VerificationException::CODE;
+    }
+    #[cfg(feature = "server")]
+    impl ::querygen_runtime::server::WriteXml for VerificationException {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Status", ::std::option::Option::Some(&self.status));
         }
     }
     #[cfg(feature = "server")]
-    impl VerificationException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.status;
-                writer.element("Status", value);
-            }
-        }
-    }
-    #[cfg(feature = "server")]
-    impl VerificationException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://sns.amazonaws.com/doc/2010-03-31/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            writer.element("Message", &self.message);
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for VerificationException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                "Sender",
+                Self::CODE,
+                ::std::option::Option::Some(self.message.as_str()),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -4282,876 +3424,21 @@ pub enum ServiceError {
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            #[cfg(feature = "publish-batch")]
-            ::std::option::Option::Some(
-                crate::error::BatchEntryIdsNotDistinctException::CODE,
-            ) => {
-                crate::error::BatchEntryIdsNotDistinctException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::BatchEntryIdsNotDistinctException)
-            }
-            #[cfg(feature = "publish-batch")]
-            ::std::option::Option::Some(
-                crate::error::BatchRequestTooLongException::CODE,
-            ) => {
-                crate::error::BatchRequestTooLongException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::BatchRequestTooLongException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ConcurrentAccessException::CODE,
-            ) => {
-                crate::error::ConcurrentAccessException::read_error_body(body, &envelope)
-                    .map(Self::ConcurrentAccessException)
-            }
-            #[cfg(feature = "publish-batch")]
-            ::std::option::Option::Some(
-                crate::error::EmptyBatchRequestException::CODE,
-            ) => {
-                crate::error::EmptyBatchRequestException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::EmptyBatchRequestException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(
-                crate::error::EndpointDisabledException::CODE,
-            ) => {
-                crate::error::EndpointDisabledException::read_error_body(body, &envelope)
-                    .map(Self::EndpointDisabledException)
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::FilterPolicyLimitExceededException::CODE,
-            ) => {
-                crate::error::FilterPolicyLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::FilterPolicyLimitExceededException)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            #[cfg(feature = "publish-batch")]
-            ::std::option::Option::Some(
-                crate::error::InvalidBatchEntryIdException::CODE,
-            ) => {
-                crate::error::InvalidBatchEntryIdException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidBatchEntryIdException)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            #[cfg(feature = "delete-topic")]
-            ::std::option::Option::Some(crate::error::InvalidStateException::CODE) => {
-                crate::error::InvalidStateException::read_error_body(body, &envelope)
-                    .map(Self::InvalidStateException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE) => {
-                crate::error::KmsAccessDeniedException::read_error_body(body, &envelope)
-                    .map(Self::KmsAccessDeniedException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsDisabledException::CODE) => {
-                crate::error::KmsDisabledException::read_error_body(body, &envelope)
-                    .map(Self::KmsDisabledException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE) => {
-                crate::error::KmsInvalidStateException::read_error_body(body, &envelope)
-                    .map(Self::KmsInvalidStateException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE) => {
-                crate::error::KmsNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::KmsNotFoundException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE) => {
-                crate::error::KmsOptInRequired::read_error_body(body, &envelope)
-                    .map(Self::KmsOptInRequired)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE) => {
-                crate::error::KmsThrottlingException::read_error_body(body, &envelope)
-                    .map(Self::KmsThrottlingException)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
-            ::std::option::Option::Some(crate::error::OptedOutException::CODE) => {
-                crate::error::OptedOutException::read_error_body(body, &envelope)
-                    .map(Self::OptedOutException)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            ::std::option::Option::Some(
-                crate::error::PlatformApplicationDisabledException::CODE,
-            ) => {
-                crate::error::PlatformApplicationDisabledException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PlatformApplicationDisabledException)
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReplayLimitExceededException::CODE,
-            ) => {
-                crate::error::ReplayLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplayLimitExceededException)
-            }
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ResourceNotFoundException::CODE,
-            ) => {
-                crate::error::ResourceNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::ResourceNotFoundException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::StaleTagException::CODE) => {
-                crate::error::StaleTagException::read_error_body(body, &envelope)
-                    .map(Self::StaleTagException)
-            }
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
-            ::std::option::Option::Some(
-                crate::error::SubscriptionLimitExceededException::CODE,
-            ) => {
-                crate::error::SubscriptionLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SubscriptionLimitExceededException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::TagLimitExceededException::CODE,
-            ) => {
-                crate::error::TagLimitExceededException::read_error_body(body, &envelope)
-                    .map(Self::TagLimitExceededException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::TagPolicyException::CODE) => {
-                crate::error::TagPolicyException::read_error_body(body, &envelope)
-                    .map(Self::TagPolicyException)
-            }
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            #[cfg(feature = "publish-batch")]
-            ::std::option::Option::Some(
-                crate::error::TooManyEntriesInBatchRequestException::CODE,
-            ) => {
-                crate::error::TooManyEntriesInBatchRequestException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TooManyEntriesInBatchRequestException)
-            }
-            #[cfg(feature = "create-topic")]
-            ::std::option::Option::Some(
-                crate::error::TopicLimitExceededException::CODE,
-            ) => {
-                crate::error::TopicLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TopicLimitExceededException)
-            }
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::UserErrorException::CODE) => {
-                crate::error::UserErrorException::read_error_body(body, &envelope)
-                    .map(Self::UserErrorException)
-            }
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::ValidationException::CODE) => {
-                crate::error::ValidationException::read_error_body(body, &envelope)
-                    .map(Self::ValidationException)
-            }
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
-            ::std::option::Option::Some(crate::error::VerificationException::CODE) => {
-                crate::error::VerificationException::read_error_body(body, &envelope)
-                    .map(Self::VerificationException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchEntryIdsNotDistinctException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::BatchEntryIdsNotDistinctException::CODE,
-                )
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchRequestTooLongException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::BatchRequestTooLongException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::ConcurrentAccessException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ConcurrentAccessException::CODE,
-                )
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::EmptyBatchRequestException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::EmptyBatchRequestException::CODE,
-                )
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::EndpointDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::EndpointDisabledException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::FilterPolicyLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::FilterPolicyLimitExceededException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::InvalidBatchEntryIdException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidBatchEntryIdException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            #[cfg(feature = "delete-topic")]
-            Self::InvalidStateException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidStateException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsAccessDeniedException(_) => {
-                ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::KmsDisabledException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsInvalidStateException(_) => {
-                ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsNotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsOptInRequired(_) => {
-                ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsThrottlingException(_) => {
-                ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
-            Self::OptedOutException(_) => {
-                ::std::option::Option::Some(crate::error::OptedOutException::CODE)
-            }
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::PlatformApplicationDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PlatformApplicationDisabledException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::ReplayLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplayLimitExceededException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ResourceNotFoundException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ResourceNotFoundException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::StaleTagException(_) => {
-                ::std::option::Option::Some(crate::error::StaleTagException::CODE)
-            }
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
-            Self::SubscriptionLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SubscriptionLimitExceededException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagLimitExceededException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagPolicyException(_) => {
-                ::std::option::Option::Some(crate::error::TagPolicyException::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::TooManyEntriesInBatchRequestException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TooManyEntriesInBatchRequestException::CODE,
-                )
-            }
-            #[cfg(feature = "create-topic")]
-            Self::TopicLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TopicLimitExceededException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
-            Self::UserErrorException(_) => {
-                ::std::option::Option::Some(crate::error::UserErrorException::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
-            Self::ValidationException(_) => {
-                ::std::option::Option::Some(crate::error::ValidationException::CODE)
-            }
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
-            Self::VerificationException(_) => {
-                ::std::option::Option::Some(crate::error::VerificationException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ServiceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
             #[cfg(feature = "publish-batch")]
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                (
-                    crate::error::BatchEntryIdsNotDistinctException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::BatchEntryIdsNotDistinctException(error) => error,
             #[cfg(feature = "publish-batch")]
-            Self::BatchRequestTooLongException(error) => {
-                (
-                    crate::error::BatchRequestTooLongException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::BatchRequestTooLongException(error) => error,
             #[cfg(
                 any(
                     feature = "create-topic",
@@ -5161,26 +3448,11 @@ impl ServiceError {
                     feature = "untag-resource"
                 )
             )]
-            Self::ConcurrentAccessException(error) => {
-                (
-                    crate::error::ConcurrentAccessException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ConcurrentAccessException(error) => error,
             #[cfg(feature = "publish-batch")]
-            Self::EmptyBatchRequestException(error) => {
-                (
-                    crate::error::EmptyBatchRequestException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::EmptyBatchRequestException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::EndpointDisabledException(error) => {
-                (
-                    crate::error::EndpointDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::EndpointDisabledException(error) => error,
             #[cfg(
                 any(
                     feature = "confirm-subscription",
@@ -5188,12 +3460,7 @@ impl ServiceError {
                     feature = "subscribe"
                 )
             )]
-            Self::FilterPolicyLimitExceededException(error) => {
-                (
-                    crate::error::FilterPolicyLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::FilterPolicyLimitExceededException(error) => error,
             #[cfg(
                 any(
                     feature = "add-permission",
@@ -5237,19 +3504,9 @@ impl ServiceError {
                     feature = "verify-sms-sandbox-phone-number"
                 )
             )]
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InternalErrorException(error) => error,
             #[cfg(feature = "publish-batch")]
-            Self::InvalidBatchEntryIdException(error) => {
-                (
-                    crate::error::InvalidBatchEntryIdException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidBatchEntryIdException(error) => error,
             #[cfg(
                 any(
                     feature = "add-permission",
@@ -5295,19 +3552,9 @@ impl ServiceError {
                     feature = "verify-sms-sandbox-phone-number"
                 )
             )]
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterValueException(error) => error,
             #[cfg(
                 any(
                     feature = "create-topic",
@@ -5321,61 +3568,21 @@ impl ServiceError {
                     feature = "unsubscribe"
                 )
             )]
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidSecurityException(error) => error,
             #[cfg(feature = "delete-topic")]
-            Self::InvalidStateException(error) => {
-                (
-                    crate::error::InvalidStateException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidStateException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsAccessDeniedException(error) => {
-                (
-                    crate::error::KmsAccessDeniedException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsAccessDeniedException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsDisabledException(error) => {
-                (
-                    crate::error::KmsDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsDisabledException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsInvalidStateException(error) => {
-                (
-                    crate::error::KmsInvalidStateException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsInvalidStateException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsNotFoundException(error) => {
-                (
-                    crate::error::KmsNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsNotFoundException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsOptInRequired(error) => {
-                (
-                    crate::error::KmsOptInRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsOptInRequired(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsThrottlingException(error) => {
-                (
-                    crate::error::KmsThrottlingException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::KmsThrottlingException(error) => error,
             #[cfg(
                 any(
                     feature = "add-permission",
@@ -5401,26 +3608,11 @@ impl ServiceError {
                     feature = "unsubscribe"
                 )
             )]
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NotFoundException(error) => error,
             #[cfg(feature = "create-sms-sandbox-phone-number")]
-            Self::OptedOutException(error) => {
-                (
-                    crate::error::OptedOutException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::OptedOutException(error) => error,
             #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::PlatformApplicationDisabledException(error) => {
-                (
-                    crate::error::PlatformApplicationDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::PlatformApplicationDisabledException(error) => error,
             #[cfg(
                 any(
                     feature = "confirm-subscription",
@@ -5428,12 +3620,7 @@ impl ServiceError {
                     feature = "subscribe"
                 )
             )]
-            Self::ReplayLimitExceededException(error) => {
-                (
-                    crate::error::ReplayLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplayLimitExceededException(error) => error,
             #[cfg(
                 any(
                     feature = "delete-sms-sandbox-phone-number",
@@ -5444,12 +3631,7 @@ impl ServiceError {
                     feature = "verify-sms-sandbox-phone-number"
                 )
             )]
-            Self::ResourceNotFoundException(error) => {
-                (
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ResourceNotFoundException(error) => error,
             #[cfg(
                 any(
                     feature = "create-topic",
@@ -5458,19 +3640,9 @@ impl ServiceError {
                     feature = "untag-resource"
                 )
             )]
-            Self::StaleTagException(error) => {
-                (
-                    crate::error::StaleTagException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::StaleTagException(error) => error,
             #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
-            Self::SubscriptionLimitExceededException(error) => {
-                (
-                    crate::error::SubscriptionLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SubscriptionLimitExceededException(error) => error,
             #[cfg(
                 any(
                     feature = "create-topic",
@@ -5478,12 +3650,7 @@ impl ServiceError {
                     feature = "untag-resource"
                 )
             )]
-            Self::TagLimitExceededException(error) => {
-                (
-                    crate::error::TagLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TagLimitExceededException(error) => error,
             #[cfg(
                 any(
                     feature = "create-topic",
@@ -5493,12 +3660,7 @@ impl ServiceError {
                     feature = "untag-resource"
                 )
             )]
-            Self::TagPolicyException(error) => {
-                (
-                    crate::error::TagPolicyException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TagPolicyException(error) => error,
             #[cfg(
                 any(
                     feature = "check-if-phone-number-is-opted-out",
@@ -5514,38 +3676,18 @@ impl ServiceError {
                     feature = "verify-sms-sandbox-phone-number"
                 )
             )]
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ThrottledException(error) => error,
             #[cfg(feature = "publish-batch")]
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                (
-                    crate::error::TooManyEntriesInBatchRequestException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TooManyEntriesInBatchRequestException(error) => error,
             #[cfg(feature = "create-topic")]
-            Self::TopicLimitExceededException(error) => {
-                (
-                    crate::error::TopicLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TopicLimitExceededException(error) => error,
             #[cfg(
                 any(
                     feature = "create-sms-sandbox-phone-number",
                     feature = "delete-sms-sandbox-phone-number"
                 )
             )]
-            Self::UserErrorException(error) => {
-                (
-                    crate::error::UserErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserErrorException(error) => error,
             #[cfg(
                 any(
                     feature = "list-origination-numbers",
@@ -5553,612 +3695,700 @@ impl ServiceError {
                     feature = "publish-batch"
                 )
             )]
-            Self::ValidationException(error) => {
-                (
-                    crate::error::ValidationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ValidationException(error) => error,
             #[cfg(feature = "verify-sms-sandbox-phone-number")]
-            Self::VerificationException(error) => {
-                (
-                    crate::error::VerificationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
+            Self::VerificationException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ServiceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::AuthorizationErrorException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "publish-batch")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::BatchEntryIdsNotDistinctException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "publish-batch")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::BatchRequestTooLongException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-topic",
+                feature = "delete-topic",
+                feature = "list-tags-for-resource",
+                feature = "tag-resource",
+                feature = "untag-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ConcurrentAccessException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "publish-batch")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::EmptyBatchRequestException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::EndpointDisabledException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "confirm-subscription",
+                feature = "set-subscription-attributes",
+                feature = "subscribe"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::FilterPolicyLimitExceededException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-permission",
+                feature = "check-if-phone-number-is-opted-out",
+                feature = "confirm-subscription",
+                feature = "create-platform-application",
+                feature = "create-platform-endpoint",
+                feature = "create-sms-sandbox-phone-number",
+                feature = "create-topic",
+                feature = "delete-endpoint",
+                feature = "delete-platform-application",
+                feature = "delete-sms-sandbox-phone-number",
+                feature = "delete-topic",
+                feature = "get-data-protection-policy",
+                feature = "get-endpoint-attributes",
+                feature = "get-platform-application-attributes",
+                feature = "get-sms-attributes",
+                feature = "get-sms-sandbox-account-status",
+                feature = "get-subscription-attributes",
+                feature = "get-topic-attributes",
+                feature = "list-endpoints-by-platform-application",
+                feature = "list-origination-numbers",
+                feature = "list-phone-numbers-opted-out",
+                feature = "list-platform-applications",
+                feature = "list-sms-sandbox-phone-numbers",
+                feature = "list-subscriptions",
+                feature = "list-subscriptions-by-topic",
+                feature = "list-topics",
+                feature = "opt-in-phone-number",
+                feature = "publish",
+                feature = "publish-batch",
+                feature = "put-data-protection-policy",
+                feature = "remove-permission",
+                feature = "set-endpoint-attributes",
+                feature = "set-platform-application-attributes",
+                feature = "set-sms-attributes",
+                feature = "set-subscription-attributes",
+                feature = "set-topic-attributes",
+                feature = "subscribe",
+                feature = "unsubscribe",
+                feature = "verify-sms-sandbox-phone-number"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InternalErrorException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "publish-batch")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidBatchEntryIdException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-permission",
+                feature = "check-if-phone-number-is-opted-out",
+                feature = "confirm-subscription",
+                feature = "create-platform-application",
+                feature = "create-platform-endpoint",
+                feature = "create-sms-sandbox-phone-number",
+                feature = "create-topic",
+                feature = "delete-endpoint",
+                feature = "delete-platform-application",
+                feature = "delete-sms-sandbox-phone-number",
+                feature = "delete-topic",
+                feature = "get-data-protection-policy",
+                feature = "get-endpoint-attributes",
+                feature = "get-platform-application-attributes",
+                feature = "get-sms-attributes",
+                feature = "get-subscription-attributes",
+                feature = "get-topic-attributes",
+                feature = "list-endpoints-by-platform-application",
+                feature = "list-origination-numbers",
+                feature = "list-phone-numbers-opted-out",
+                feature = "list-platform-applications",
+                feature = "list-sms-sandbox-phone-numbers",
+                feature = "list-subscriptions",
+                feature = "list-subscriptions-by-topic",
+                feature = "list-tags-for-resource",
+                feature = "list-topics",
+                feature = "opt-in-phone-number",
+                feature = "publish",
+                feature = "publish-batch",
+                feature = "put-data-protection-policy",
+                feature = "remove-permission",
+                feature = "set-endpoint-attributes",
+                feature = "set-platform-application-attributes",
+                feature = "set-sms-attributes",
+                feature = "set-subscription-attributes",
+                feature = "set-topic-attributes",
+                feature = "subscribe",
+                feature = "tag-resource",
+                feature = "unsubscribe",
+                feature = "untag-resource",
+                feature = "verify-sms-sandbox-phone-number"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidParameterException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidParameterValueException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-topic",
+                feature = "get-data-protection-policy",
+                feature = "get-topic-attributes",
+                feature = "publish",
+                feature = "publish-batch",
+                feature = "put-data-protection-policy",
+                feature = "set-topic-attributes",
+                feature = "subscribe",
+                feature = "unsubscribe"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidSecurityException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "delete-topic")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidStateException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::KmsAccessDeniedException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error.read(Self::KmsDisabledException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::KmsInvalidStateException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error.read(Self::KmsNotFoundException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error.read(Self::KmsOptInRequired) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::KmsThrottlingException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "add-permission",
+                feature = "confirm-subscription",
+                feature = "create-platform-endpoint",
+                feature = "delete-topic",
+                feature = "get-data-protection-policy",
+                feature = "get-endpoint-attributes",
+                feature = "get-platform-application-attributes",
+                feature = "get-subscription-attributes",
+                feature = "get-topic-attributes",
+                feature = "list-endpoints-by-platform-application",
+                feature = "list-subscriptions-by-topic",
+                feature = "publish",
+                feature = "publish-batch",
+                feature = "put-data-protection-policy",
+                feature = "remove-permission",
+                feature = "set-endpoint-attributes",
+                feature = "set-platform-application-attributes",
+                feature = "set-subscription-attributes",
+                feature = "set-topic-attributes",
+                feature = "subscribe",
+                feature = "unsubscribe"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::NotFoundException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-sms-sandbox-phone-number")]
+        if let ::std::option::Option::Some(read) = error.read(Self::OptedOutException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::PlatformApplicationDisabledException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "confirm-subscription",
+                feature = "set-subscription-attributes",
+                feature = "subscribe"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ReplayLimitExceededException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "delete-sms-sandbox-phone-number",
+                feature = "list-sms-sandbox-phone-numbers",
+                feature = "list-tags-for-resource",
+                feature = "tag-resource",
+                feature = "untag-resource",
+                feature = "verify-sms-sandbox-phone-number"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ResourceNotFoundException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-topic",
+                feature = "delete-topic",
+                feature = "tag-resource",
+                feature = "untag-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::StaleTagException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::SubscriptionLimitExceededException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-topic",
+                feature = "tag-resource",
+                feature = "untag-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::TagLimitExceededException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-topic",
+                feature = "delete-topic",
+                feature = "list-tags-for-resource",
+                feature = "tag-resource",
+                feature = "untag-resource"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::TagPolicyException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "check-if-phone-number-is-opted-out",
+                feature = "create-sms-sandbox-phone-number",
+                feature = "delete-sms-sandbox-phone-number",
+                feature = "get-sms-attributes",
+                feature = "get-sms-sandbox-account-status",
+                feature = "list-origination-numbers",
+                feature = "list-phone-numbers-opted-out",
+                feature = "list-sms-sandbox-phone-numbers",
+                feature = "opt-in-phone-number",
+                feature = "set-sms-attributes",
+                feature = "verify-sms-sandbox-phone-number"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::ThrottledException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "publish-batch")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::TooManyEntriesInBatchRequestException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "create-topic")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::TopicLimitExceededException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "create-sms-sandbox-phone-number",
+                feature = "delete-sms-sandbox-phone-number"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::UserErrorException) {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "list-origination-numbers",
+                feature = "publish",
+                feature = "publish-batch"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error.read(Self::ValidationException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "verify-sms-sandbox-phone-number")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::VerificationException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+        match self {
+            Self::AuthorizationErrorException(error) => error,
+            #[cfg(feature = "publish-batch")]
+            Self::BatchEntryIdsNotDistinctException(error) => error,
+            #[cfg(feature = "publish-batch")]
+            Self::BatchRequestTooLongException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-topic",
+                    feature = "delete-topic",
+                    feature = "list-tags-for-resource",
+                    feature = "tag-resource",
+                    feature = "untag-resource"
                 )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            )]
+            Self::ConcurrentAccessException(error) => error,
+            #[cfg(feature = "publish-batch")]
+            Self::EmptyBatchRequestException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::EndpointDisabledException(error) => error,
+            #[cfg(
+                any(
+                    feature = "confirm-subscription",
+                    feature = "set-subscription-attributes",
+                    feature = "subscribe"
+                )
+            )]
+            Self::FilterPolicyLimitExceededException(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-permission",
+                    feature = "check-if-phone-number-is-opted-out",
+                    feature = "confirm-subscription",
+                    feature = "create-platform-application",
+                    feature = "create-platform-endpoint",
+                    feature = "create-sms-sandbox-phone-number",
+                    feature = "create-topic",
+                    feature = "delete-endpoint",
+                    feature = "delete-platform-application",
+                    feature = "delete-sms-sandbox-phone-number",
+                    feature = "delete-topic",
+                    feature = "get-data-protection-policy",
+                    feature = "get-endpoint-attributes",
+                    feature = "get-platform-application-attributes",
+                    feature = "get-sms-attributes",
+                    feature = "get-sms-sandbox-account-status",
+                    feature = "get-subscription-attributes",
+                    feature = "get-topic-attributes",
+                    feature = "list-endpoints-by-platform-application",
+                    feature = "list-origination-numbers",
+                    feature = "list-phone-numbers-opted-out",
+                    feature = "list-platform-applications",
+                    feature = "list-sms-sandbox-phone-numbers",
+                    feature = "list-subscriptions",
+                    feature = "list-subscriptions-by-topic",
+                    feature = "list-topics",
+                    feature = "opt-in-phone-number",
+                    feature = "publish",
+                    feature = "publish-batch",
+                    feature = "put-data-protection-policy",
+                    feature = "remove-permission",
+                    feature = "set-endpoint-attributes",
+                    feature = "set-platform-application-attributes",
+                    feature = "set-sms-attributes",
+                    feature = "set-subscription-attributes",
+                    feature = "set-topic-attributes",
+                    feature = "subscribe",
+                    feature = "unsubscribe",
+                    feature = "verify-sms-sandbox-phone-number"
+                )
+            )]
+            Self::InternalErrorException(error) => error,
+            #[cfg(feature = "publish-batch")]
+            Self::InvalidBatchEntryIdException(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-permission",
+                    feature = "check-if-phone-number-is-opted-out",
+                    feature = "confirm-subscription",
+                    feature = "create-platform-application",
+                    feature = "create-platform-endpoint",
+                    feature = "create-sms-sandbox-phone-number",
+                    feature = "create-topic",
+                    feature = "delete-endpoint",
+                    feature = "delete-platform-application",
+                    feature = "delete-sms-sandbox-phone-number",
+                    feature = "delete-topic",
+                    feature = "get-data-protection-policy",
+                    feature = "get-endpoint-attributes",
+                    feature = "get-platform-application-attributes",
+                    feature = "get-sms-attributes",
+                    feature = "get-subscription-attributes",
+                    feature = "get-topic-attributes",
+                    feature = "list-endpoints-by-platform-application",
+                    feature = "list-origination-numbers",
+                    feature = "list-phone-numbers-opted-out",
+                    feature = "list-platform-applications",
+                    feature = "list-sms-sandbox-phone-numbers",
+                    feature = "list-subscriptions",
+                    feature = "list-subscriptions-by-topic",
+                    feature = "list-tags-for-resource",
+                    feature = "list-topics",
+                    feature = "opt-in-phone-number",
+                    feature = "publish",
+                    feature = "publish-batch",
+                    feature = "put-data-protection-policy",
+                    feature = "remove-permission",
+                    feature = "set-endpoint-attributes",
+                    feature = "set-platform-application-attributes",
+                    feature = "set-sms-attributes",
+                    feature = "set-subscription-attributes",
+                    feature = "set-topic-attributes",
+                    feature = "subscribe",
+                    feature = "tag-resource",
+                    feature = "unsubscribe",
+                    feature = "untag-resource",
+                    feature = "verify-sms-sandbox-phone-number"
+                )
+            )]
+            Self::InvalidParameterException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::InvalidParameterValueException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-topic",
+                    feature = "get-data-protection-policy",
+                    feature = "get-topic-attributes",
+                    feature = "publish",
+                    feature = "publish-batch",
+                    feature = "put-data-protection-policy",
+                    feature = "set-topic-attributes",
+                    feature = "subscribe",
+                    feature = "unsubscribe"
+                )
+            )]
+            Self::InvalidSecurityException(error) => error,
+            #[cfg(feature = "delete-topic")]
+            Self::InvalidStateException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsAccessDeniedException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsDisabledException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsInvalidStateException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsNotFoundException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsOptInRequired(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::KmsThrottlingException(error) => error,
+            #[cfg(
+                any(
+                    feature = "add-permission",
+                    feature = "confirm-subscription",
+                    feature = "create-platform-endpoint",
+                    feature = "delete-topic",
+                    feature = "get-data-protection-policy",
+                    feature = "get-endpoint-attributes",
+                    feature = "get-platform-application-attributes",
+                    feature = "get-subscription-attributes",
+                    feature = "get-topic-attributes",
+                    feature = "list-endpoints-by-platform-application",
+                    feature = "list-subscriptions-by-topic",
+                    feature = "publish",
+                    feature = "publish-batch",
+                    feature = "put-data-protection-policy",
+                    feature = "remove-permission",
+                    feature = "set-endpoint-attributes",
+                    feature = "set-platform-application-attributes",
+                    feature = "set-subscription-attributes",
+                    feature = "set-topic-attributes",
+                    feature = "subscribe",
+                    feature = "unsubscribe"
+                )
+            )]
+            Self::NotFoundException(error) => error,
+            #[cfg(feature = "create-sms-sandbox-phone-number")]
+            Self::OptedOutException(error) => error,
+            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            Self::PlatformApplicationDisabledException(error) => error,
+            #[cfg(
+                any(
+                    feature = "confirm-subscription",
+                    feature = "set-subscription-attributes",
+                    feature = "subscribe"
+                )
+            )]
+            Self::ReplayLimitExceededException(error) => error,
+            #[cfg(
+                any(
+                    feature = "delete-sms-sandbox-phone-number",
+                    feature = "list-sms-sandbox-phone-numbers",
+                    feature = "list-tags-for-resource",
+                    feature = "tag-resource",
+                    feature = "untag-resource",
+                    feature = "verify-sms-sandbox-phone-number"
+                )
+            )]
+            Self::ResourceNotFoundException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-topic",
+                    feature = "delete-topic",
+                    feature = "tag-resource",
+                    feature = "untag-resource"
+                )
+            )]
+            Self::StaleTagException(error) => error,
+            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+            Self::SubscriptionLimitExceededException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-topic",
+                    feature = "tag-resource",
+                    feature = "untag-resource"
+                )
+            )]
+            Self::TagLimitExceededException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-topic",
+                    feature = "delete-topic",
+                    feature = "list-tags-for-resource",
+                    feature = "tag-resource",
+                    feature = "untag-resource"
+                )
+            )]
+            Self::TagPolicyException(error) => error,
+            #[cfg(
+                any(
+                    feature = "check-if-phone-number-is-opted-out",
+                    feature = "create-sms-sandbox-phone-number",
+                    feature = "delete-sms-sandbox-phone-number",
+                    feature = "get-sms-attributes",
+                    feature = "get-sms-sandbox-account-status",
+                    feature = "list-origination-numbers",
+                    feature = "list-phone-numbers-opted-out",
+                    feature = "list-sms-sandbox-phone-numbers",
+                    feature = "opt-in-phone-number",
+                    feature = "set-sms-attributes",
+                    feature = "verify-sms-sandbox-phone-number"
+                )
+            )]
+            Self::ThrottledException(error) => error,
+            #[cfg(feature = "publish-batch")]
+            Self::TooManyEntriesInBatchRequestException(error) => error,
+            #[cfg(feature = "create-topic")]
+            Self::TopicLimitExceededException(error) => error,
+            #[cfg(
+                any(
+                    feature = "create-sms-sandbox-phone-number",
+                    feature = "delete-sms-sandbox-phone-number"
+                )
+            )]
+            Self::UserErrorException(error) => error,
+            #[cfg(
+                any(
+                    feature = "list-origination-numbers",
+                    feature = "publish",
+                    feature = "publish-batch"
+                )
+            )]
+            Self::ValidationException(error) => error,
+            #[cfg(feature = "verify-sms-sandbox-phone-number")]
+            Self::VerificationException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ServiceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ServiceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchRequestTooLongException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::ConcurrentAccessException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "publish-batch")]
-            Self::EmptyBatchRequestException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::EndpointDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "publish-batch")]
-            Self::InvalidBatchEntryIdException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "delete-topic")]
-            Self::InvalidStateException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsAccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsInvalidStateException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsOptInRequired(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
-            Self::OptedOutException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::ReplayLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ResourceNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::StaleTagException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagPolicyException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "publish-batch")]
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(feature = "create-topic")]
-            Self::TopicLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
-            Self::UserErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
-            Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
-            Self::VerificationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "publish-batch")]
-            Self::BatchRequestTooLongException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::ConcurrentAccessException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "publish-batch")]
-            Self::EmptyBatchRequestException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::EndpointDisabledException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "publish-batch")]
-            Self::InvalidBatchEntryIdException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "delete-topic")]
-            Self::InvalidStateException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsAccessDeniedException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsDisabledException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsInvalidStateException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsNotFoundException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsOptInRequired(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::KmsThrottlingException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
-            Self::OptedOutException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
-            Self::ReplayLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ResourceNotFoundException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::StaleTagException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagLimitExceededException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
-            Self::TagPolicyException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "publish-batch")]
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(feature = "create-topic")]
-            Self::TopicLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
-            Self::UserErrorException(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
-            Self::ValidationException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
-            Self::VerificationException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Builders for the errors of this module.
@@ -6166,7 +4396,7 @@ pub mod builders {
     /// A builder for [`AuthorizationErrorException`](crate::error::AuthorizationErrorException).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AuthorizationErrorExceptionBuilder {
-        message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationErrorExceptionBuilder {
         /// The error message, as the service wrote it.
@@ -6197,7 +4427,7 @@ pub mod builders {
         /// A builder for [`BatchEntryIdsNotDistinctException`](crate::error::BatchEntryIdsNotDistinctException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchEntryIdsNotDistinctExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl BatchEntryIdsNotDistinctExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6231,7 +4461,7 @@ pub mod builders {
         /// A builder for [`BatchRequestTooLongException`](crate::error::BatchRequestTooLongException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchRequestTooLongExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl BatchRequestTooLongExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6273,7 +4503,7 @@ pub mod builders {
         /// A builder for [`ConcurrentAccessException`](crate::error::ConcurrentAccessException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ConcurrentAccessExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ConcurrentAccessExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6315,7 +4545,7 @@ pub mod builders {
         /// A builder for [`EmptyBatchRequestException`](crate::error::EmptyBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EmptyBatchRequestExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl EmptyBatchRequestExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6349,7 +4579,7 @@ pub mod builders {
         /// A builder for [`EndpointDisabledException`](crate::error::EndpointDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointDisabledExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl EndpointDisabledExceptionBuilder {
             /// Message for endpoint disabled.
@@ -6389,7 +4619,7 @@ pub mod builders {
         /// A builder for [`FilterPolicyLimitExceededException`](crate::error::FilterPolicyLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct FilterPolicyLimitExceededExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl FilterPolicyLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6471,7 +4701,7 @@ pub mod builders {
         /// A builder for [`InternalErrorException`](crate::error::InternalErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InternalErrorExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InternalErrorExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6547,7 +4777,7 @@ pub mod builders {
         /// A builder for [`InvalidBatchEntryIdException`](crate::error::InvalidBatchEntryIdException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidBatchEntryIdExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidBatchEntryIdExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6625,7 +4855,7 @@ pub mod builders {
         /// A builder for [`InvalidParameterException`](crate::error::InvalidParameterException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidParameterExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6703,7 +4933,7 @@ pub mod builders {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterValueExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidParameterValueExceptionBuilder {
             /// The parameter of an entry in a request doesn't abide by the specification.
@@ -6749,7 +4979,7 @@ pub mod builders {
         /// A builder for [`InvalidSecurityException`](crate::error::InvalidSecurityException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSecurityExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSecurityExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6795,7 +5025,7 @@ pub mod builders {
         /// A builder for [`InvalidStateException`](crate::error::InvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidStateExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidStateExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6829,7 +5059,7 @@ pub mod builders {
         /// A builder for [`KmsAccessDeniedException`](crate::error::KmsAccessDeniedException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsAccessDeniedExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsAccessDeniedExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6863,7 +5093,7 @@ pub mod builders {
         /// A builder for [`KmsDisabledException`](crate::error::KmsDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsDisabledExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsDisabledExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6897,7 +5127,7 @@ pub mod builders {
         /// A builder for [`KmsInvalidStateException`](crate::error::KmsInvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsInvalidStateExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsInvalidStateExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6931,7 +5161,7 @@ pub mod builders {
         /// A builder for [`KmsNotFoundException`](crate::error::KmsNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsNotFoundExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsNotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -6965,7 +5195,7 @@ pub mod builders {
         /// A builder for [`KmsOptInRequired`](crate::error::KmsOptInRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsOptInRequiredBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsOptInRequiredBuilder {
             /// The error message, as the service wrote it.
@@ -6999,7 +5229,7 @@ pub mod builders {
         /// A builder for [`KmsThrottlingException`](crate::error::KmsThrottlingException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsThrottlingExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl KmsThrottlingExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7057,7 +5287,7 @@ pub mod builders {
         /// A builder for [`NotFoundException`](crate::error::NotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NotFoundExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl NotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7115,7 +5345,7 @@ pub mod builders {
         /// A builder for [`OptedOutException`](crate::error::OptedOutException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OptedOutExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl OptedOutExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7149,7 +5379,7 @@ pub mod builders {
         /// A builder for [`PlatformApplicationDisabledException`](crate::error::PlatformApplicationDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PlatformApplicationDisabledExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl PlatformApplicationDisabledExceptionBuilder {
             /// Message for platform application disabled.
@@ -7189,7 +5419,7 @@ pub mod builders {
         /// A builder for [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplayLimitExceededExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ReplayLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7238,7 +5468,7 @@ pub mod builders {
         /// A builder for [`ResourceNotFoundException`](crate::error::ResourceNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ResourceNotFoundExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ResourceNotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7288,7 +5518,7 @@ pub mod builders {
         /// A builder for [`StaleTagException`](crate::error::StaleTagException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct StaleTagExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl StaleTagExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7329,7 +5559,7 @@ pub mod builders {
         /// A builder for [`SubscriptionLimitExceededException`](crate::error::SubscriptionLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubscriptionLimitExceededExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl SubscriptionLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7369,7 +5599,7 @@ pub mod builders {
         /// A builder for [`TagLimitExceededException`](crate::error::TagLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagLimitExceededExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TagLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7417,7 +5647,7 @@ pub mod builders {
         /// A builder for [`TagPolicyException`](crate::error::TagPolicyException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagPolicyExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TagPolicyExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7473,7 +5703,7 @@ pub mod builders {
         /// A builder for [`ThrottledException`](crate::error::ThrottledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThrottledExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ThrottledExceptionBuilder {
             /// Throttled request.
@@ -7521,7 +5751,7 @@ pub mod builders {
         /// A builder for [`TooManyEntriesInBatchRequestException`](crate::error::TooManyEntriesInBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TooManyEntriesInBatchRequestExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TooManyEntriesInBatchRequestExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7555,7 +5785,7 @@ pub mod builders {
         /// A builder for [`TopicLimitExceededException`](crate::error::TopicLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TopicLimitExceededExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl TopicLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7594,7 +5824,7 @@ pub mod builders {
         /// A builder for [`UserErrorException`](crate::error::UserErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserErrorExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl UserErrorExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7639,7 +5869,7 @@ pub mod builders {
         /// A builder for [`ValidationException`](crate::error::ValidationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ValidationExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ValidationExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -7704,8 +5934,8 @@ pub mod builders {
         /// A builder for [`VerificationException`](crate::error::VerificationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct VerificationExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
         }
         impl VerificationExceptionBuilder {
             /// The error message, as the service wrote it.

@@ -35,81 +35,51 @@ mod batch_result_error_entry_items {
             ::std::default::Default::default()
         }
     }
-    impl BatchResultErrorEntry {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for BatchResultErrorEntry {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_sender_fault: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Id" => reader.read_string_into(&child, &mut member_id),
-                    "Code" => reader.read_string_into(&child, &mut member_code),
-                    "Message" => reader.read_string_into(&child, &mut member_message),
-                    "SenderFault" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_sender_fault)
-                    }
+                    "Id" => reader.read_into(&child, &mut out.id),
+                    "Code" => reader.read_into(&child, &mut out.code),
+                    "Message" => reader.read_into(&child, &mut out.message),
+                    "SenderFault" => reader.read_into(&child, &mut out.sender_fault),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_id) = member_id else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_id) = out.id else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "BatchResultErrorEntry",
                     ::std::vec!["id"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_code) = member_code else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_code) = out.code else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "BatchResultErrorEntry",
                     ::std::vec!["code"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 id: member_id,
                 code: member_code,
-                message: member_message,
-                sender_fault: member_sender_fault.unwrap_or(false),
+                message: out.message,
+                sender_fault: out.sender_fault.unwrap_or(false),
             })
         }
     }
     #[cfg(feature = "server")]
-    impl BatchResultErrorEntry {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.id;
-                writer.element("Id", value);
-            }
-            {
-                let value = &self.code;
-                writer.element("Code", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.message {
-                writer.element("Message", value);
-            }
-            {
-                let value = &self.sender_fault;
-                writer.boolean("SenderFault", *value);
-            }
+    impl ::querygen_runtime::server::WriteXml for BatchResultErrorEntry {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Id", ::std::option::Option::Some(&self.id));
+            writer.member("Code", ::std::option::Option::Some(&self.code));
+            writer.member("Message", self.message.as_ref());
+            writer
+                .member("SenderFault", ::std::option::Option::Some(&self.sender_fault));
         }
     }
 }
@@ -140,103 +110,29 @@ mod endpoint_items {
             ::std::default::Default::default()
         }
     }
-    impl Endpoint {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Endpoint {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_endpoint_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_attributes: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "EndpointArn" => {
-                        reader.read_string_into(&child, &mut member_endpoint_arn)
-                    }
+                    "EndpointArn" => reader.read_into(&child, &mut out.endpoint_arn),
                     "Attributes" => {
-                        member_attributes = ::std::option::Option::Some({
-                            let mut entries0 = ::querygen_runtime::IndexMap::new();
-                            while let ::std::option::Option::Some(entry0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "entry" {
-                                    let (key, value) = {
-                                        let mut key = ::std::option::Option::None;
-                                        let mut value = ::std::option::Option::None;
-                                        while let ::std::option::Option::Some(part1) = reader
-                                            .next_child(&entry0)?
-                                        {
-                                            match reader.name() {
-                                                "key" => {
-                                                    key = ::std::option::Option::Some(
-                                                        reader.read_string(&part1)?,
-                                                    );
-                                                }
-                                                "value" => {
-                                                    value = ::std::option::Option::Some(
-                                                        reader.read_string(&part1)?,
-                                                    );
-                                                }
-                                                _ => reader.skip(&part1)?,
-                                            }
-                                        }
-                                        match (key, value) {
-                                            (
-                                                ::std::option::Option::Some(key),
-                                                ::std::option::Option::Some(value),
-                                            ) => (key, value),
-                                            _ => {
-                                                return ::std::result::Result::Err(
-                                                    reader
-                                                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                                                            detail: ::std::string::String::from(
-                                                                "a map entry without a key or a value",
-                                                            ),
-                                                        }),
-                                                );
-                                            }
-                                        }
-                                    };
-                                    entries0.insert(key, value);
-                                } else {
-                                    reader.skip(&entry0)?;
-                                }
-                            }
-                            entries0
-                        });
-                        ::std::result::Result::Ok(())
+                        reader.read_map_into(&child, "key", "value", &mut out.attributes)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                endpoint_arn: member_endpoint_arn,
-                attributes: member_attributes,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Endpoint {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.endpoint_arn {
-                writer.element("EndpointArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.attributes {
-                writer.start("Attributes", ::std::option::Option::None);
-                for (key0, entry0) in value.iter() {
-                    writer.start("entry", ::std::option::Option::None);
-                    writer.element("key", key0);
-                    writer.element("value", entry0);
-                    writer.end("entry");
-                }
-                writer.end("Attributes");
-            }
+    impl ::querygen_runtime::server::WriteXml for Endpoint {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("EndpointArn", self.endpoint_arn.as_ref());
+            writer.map("Attributes", "key", "value", self.attributes.as_ref());
         }
     }
 }
@@ -391,6 +287,7 @@ mod language_code_string_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for LanguageCodeString {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LanguageCodeString);
 }
@@ -444,67 +341,33 @@ mod message_attribute_value_items {
             ::std::default::Default::default()
         }
     }
-    impl MessageAttributeValue {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            {
-                let value = &self.data_type;
-                writer.push("DataType");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.string_value {
-                writer.push("StringValue");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.binary_value {
-                writer.push("BinaryValue");
-                writer.blob(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for MessageAttributeValue {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("DataType", ::std::option::Option::Some(&self.data_type));
+            writer.member("StringValue", self.string_value.as_ref());
+            writer.member("BinaryValue", self.binary_value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl MessageAttributeValue {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for MessageAttributeValue {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_data_type = match node.child("DataType") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_string_value = match node.child("StringValue") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_binary_value = match node.child("BinaryValue") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.blob()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let ::std::option::Option::Some(member_data_type) = member_data_type else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing",
-                            "MessageAttributeValue", "data_type"
-                        ),
-                    ),
+            let mut out = Self::builder();
+            out.data_type = node.member("DataType")?;
+            out.string_value = node.member("StringValue")?;
+            out.binary_value = node.member("BinaryValue")?;
+            let ::std::option::Option::Some(member_data_type) = out.data_type else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "MessageAttributeValue",
+                    ::std::vec!["data_type"],
                 );
+                return ::std::result::Result::Err(node.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 data_type: member_data_type,
-                string_value: member_string_value,
-                binary_value: member_binary_value,
+                string_value: out.string_value,
+                binary_value: out.binary_value,
             })
         }
     }
@@ -586,6 +449,7 @@ mod number_capability_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for NumberCapability {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NumberCapability);
 }
@@ -640,97 +504,49 @@ mod phone_number_information_items {
                 .finish()
         }
     }
-    impl PhoneNumberInformation {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PhoneNumberInformation {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_created_at: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
-            let mut member_phone_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_iso2_country_code: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_route_type: ::std::option::Option<crate::types::RouteType> = ::std::option::Option::None;
-            let mut member_number_capabilities: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NumberCapability>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "CreatedAt" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_created_at,
-                            )
-                    }
-                    "PhoneNumber" => {
-                        reader.read_string_into(&child, &mut member_phone_number)
-                    }
-                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "CreatedAt" => reader.read_into(&child, &mut out.created_at),
+                    "PhoneNumber" => reader.read_into(&child, &mut out.phone_number),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     "Iso2CountryCode" => {
-                        reader.read_string_into(&child, &mut member_iso2_country_code)
+                        reader.read_into(&child, &mut out.iso2_country_code)
                     }
-                    "RouteType" => reader.read_enum_into(&child, &mut member_route_type),
+                    "RouteType" => reader.read_into(&child, &mut out.route_type),
                     "NumberCapabilities" => {
                         reader
                             .read_list_into(
                                 &child,
                                 "member",
-                                &mut member_number_capabilities,
-                                ::querygen_runtime::xml::XmlReader::read_enum::<
-                                    crate::types::NumberCapability,
-                                >,
+                                &mut out.number_capabilities,
                             )
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                created_at: member_created_at,
-                phone_number: member_phone_number,
-                status: member_status,
-                iso2_country_code: member_iso2_country_code,
-                route_type: member_route_type,
-                number_capabilities: member_number_capabilities,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PhoneNumberInformation {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.created_at {
-                writer
-                    .timestamp(
-                        "CreatedAt",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                writer.element("PhoneNumber", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.iso2_country_code {
-                writer.element("Iso2CountryCode", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.route_type {
-                writer.element("RouteType", value.as_str());
-            }
-            if let ::std::option::Option::Some(value) = &self.number_capabilities {
-                writer.start("NumberCapabilities", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0.as_str());
-                }
-                writer.end("NumberCapabilities");
-            }
+    impl ::querygen_runtime::server::WriteXml for PhoneNumberInformation {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("CreatedAt", self.created_at.as_ref());
+            writer.member("PhoneNumber", self.phone_number.as_ref());
+            writer.member("Status", self.status.as_ref());
+            writer.member("Iso2CountryCode", self.iso2_country_code.as_ref());
+            writer.member("RouteType", self.route_type.as_ref());
+            writer
+                .list(
+                    "NumberCapabilities",
+                    "member",
+                    self.number_capabilities.as_deref(),
+                );
         }
     }
 }
@@ -761,109 +577,35 @@ mod platform_application_items {
             ::std::default::Default::default()
         }
     }
-    impl PlatformApplication {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PlatformApplication {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_platform_application_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_attributes: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PlatformApplicationArn" => {
-                        reader
-                            .read_string_into(
-                                &child,
-                                &mut member_platform_application_arn,
-                            )
+                        reader.read_into(&child, &mut out.platform_application_arn)
                     }
                     "Attributes" => {
-                        member_attributes = ::std::option::Option::Some({
-                            let mut entries0 = ::querygen_runtime::IndexMap::new();
-                            while let ::std::option::Option::Some(entry0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "entry" {
-                                    let (key, value) = {
-                                        let mut key = ::std::option::Option::None;
-                                        let mut value = ::std::option::Option::None;
-                                        while let ::std::option::Option::Some(part1) = reader
-                                            .next_child(&entry0)?
-                                        {
-                                            match reader.name() {
-                                                "key" => {
-                                                    key = ::std::option::Option::Some(
-                                                        reader.read_string(&part1)?,
-                                                    );
-                                                }
-                                                "value" => {
-                                                    value = ::std::option::Option::Some(
-                                                        reader.read_string(&part1)?,
-                                                    );
-                                                }
-                                                _ => reader.skip(&part1)?,
-                                            }
-                                        }
-                                        match (key, value) {
-                                            (
-                                                ::std::option::Option::Some(key),
-                                                ::std::option::Option::Some(value),
-                                            ) => (key, value),
-                                            _ => {
-                                                return ::std::result::Result::Err(
-                                                    reader
-                                                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                                                            detail: ::std::string::String::from(
-                                                                "a map entry without a key or a value",
-                                                            ),
-                                                        }),
-                                                );
-                                            }
-                                        }
-                                    };
-                                    entries0.insert(key, value);
-                                } else {
-                                    reader.skip(&entry0)?;
-                                }
-                            }
-                            entries0
-                        });
-                        ::std::result::Result::Ok(())
+                        reader.read_map_into(&child, "key", "value", &mut out.attributes)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                platform_application_arn: member_platform_application_arn,
-                attributes: member_attributes,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PlatformApplication {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.platform_application_arn {
-                writer.element("PlatformApplicationArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.attributes {
-                writer.start("Attributes", ::std::option::Option::None);
-                for (key0, entry0) in value.iter() {
-                    writer.start("entry", ::std::option::Option::None);
-                    writer.element("key", key0);
-                    writer.element("value", entry0);
-                    writer.end("entry");
-                }
-                writer.end("Attributes");
-            }
+    impl ::querygen_runtime::server::WriteXml for PlatformApplication {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "PlatformApplicationArn",
+                    self.platform_application_arn.as_ref(),
+                );
+            writer.map("Attributes", "key", "value", self.attributes.as_ref());
         }
     }
 }
@@ -985,170 +727,62 @@ mod publish_batch_request_entry_items {
             ::std::default::Default::default()
         }
     }
-    impl PublishBatchRequestEntry {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            {
-                let value = &self.id;
-                writer.push("Id");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            {
-                let value = &self.message;
-                writer.push("Message");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.subject {
-                writer.push("Subject");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.message_structure {
-                writer.push("MessageStructure");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.message_attributes {
-                writer.push("MessageAttributes");
-                if !value.is_empty() {
-                    writer.push("entry");
-                    let entries_mark0 = writer.mark();
-                    for (index0, (key0, entry0)) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        let entry_mark0 = writer.mark();
-                        writer.push("Name");
-                        writer.string(key0);
-                        writer.truncate(entry_mark0);
-                        writer.push("Value");
-                        entry0.write_query(writer);
-                        writer.truncate(entries_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.message_deduplication_id {
-                writer.push("MessageDeduplicationId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.message_group_id {
-                writer.push("MessageGroupId");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for PublishBatchRequestEntry {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Id", ::std::option::Option::Some(&self.id));
+            writer.member("Message", ::std::option::Option::Some(&self.message));
+            writer.member("Subject", self.subject.as_ref());
+            writer.member("MessageStructure", self.message_structure.as_ref());
+            writer
+                .map(
+                    "MessageAttributes",
+                    "Name",
+                    "Value",
+                    self.message_attributes.as_ref(),
+                );
+            writer
+                .member(
+                    "MessageDeduplicationId",
+                    self.message_deduplication_id.as_ref(),
+                );
+            writer.member("MessageGroupId", self.message_group_id.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl PublishBatchRequestEntry {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for PublishBatchRequestEntry {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_id = match node.child("Id") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_message = match node.child("Message") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_subject = match node.child("Subject") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_message_structure = match node.child("MessageStructure") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_message_attributes = match node.child("MessageAttributes") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("entry") {
-                            ::std::option::Option::Some(entries) => {
-                                let mut map = ::querygen_runtime::IndexMap::new();
-                                for entry0 in entries.items()? {
-                                    let key0 = entry0
-                                        .child("Name")
-                                        .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                            entry0.key(),
-                                            "map entry without a key",
-                                        ))?;
-                                    let value0 = entry0
-                                        .child("Value")
-                                        .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                            entry0.key(),
-                                            "map entry without a value",
-                                        ))?;
-                                    map.insert(
-                                        key0.text()?.to_owned(),
-                                        crate::types::MessageAttributeValue::read_query(value0)?,
-                                    );
-                                }
-                                map
-                            }
-                            ::std::option::Option::None => {
-                                ::querygen_runtime::IndexMap::new()
-                            }
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_message_deduplication_id = match node
-                .child("MessageDeduplicationId")
-            {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_message_group_id = match node.child("MessageGroupId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let ::std::option::Option::Some(member_id) = member_id else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing",
-                            "PublishBatchRequestEntry", "id"
-                        ),
-                    ),
+            let mut out = Self::builder();
+            out.id = node.member("Id")?;
+            out.message = node.member("Message")?;
+            out.subject = node.member("Subject")?;
+            out.message_structure = node.member("MessageStructure")?;
+            out.message_attributes = node.map("MessageAttributes", "Name", "Value")?;
+            out.message_deduplication_id = node.member("MessageDeduplicationId")?;
+            out.message_group_id = node.member("MessageGroupId")?;
+            let ::std::option::Option::Some(member_id) = out.id else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "PublishBatchRequestEntry",
+                    ::std::vec!["id"],
                 );
+                return ::std::result::Result::Err(node.missing(problem));
             };
-            let ::std::option::Option::Some(member_message) = member_message else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing",
-                            "PublishBatchRequestEntry", "message"
-                        ),
-                    ),
+            let ::std::option::Option::Some(member_message) = out.message else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "PublishBatchRequestEntry",
+                    ::std::vec!["message"],
                 );
+                return ::std::result::Result::Err(node.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 id: member_id,
                 message: member_message,
-                subject: member_subject,
-                message_structure: member_message_structure,
-                message_attributes: member_message_attributes,
-                message_deduplication_id: member_message_deduplication_id,
-                message_group_id: member_message_group_id,
+                subject: out.subject,
+                message_structure: out.message_structure,
+                message_attributes: out.message_attributes,
+                message_deduplication_id: out.message_deduplication_id,
+                message_group_id: out.message_group_id,
             })
         }
     }
@@ -1186,49 +820,31 @@ mod publish_batch_result_entry_items {
             ::std::default::Default::default()
         }
     }
-    impl PublishBatchResultEntry {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PublishBatchResultEntry {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_sequence_number: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Id" => reader.read_string_into(&child, &mut member_id),
-                    "MessageId" => {
-                        reader.read_string_into(&child, &mut member_message_id)
-                    }
+                    "Id" => reader.read_into(&child, &mut out.id),
+                    "MessageId" => reader.read_into(&child, &mut out.message_id),
                     "SequenceNumber" => {
-                        reader.read_string_into(&child, &mut member_sequence_number)
+                        reader.read_into(&child, &mut out.sequence_number)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                id: member_id,
-                message_id: member_message_id,
-                sequence_number: member_sequence_number,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PublishBatchResultEntry {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.id {
-                writer.element("Id", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.message_id {
-                writer.element("MessageId", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.sequence_number {
-                writer.element("SequenceNumber", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for PublishBatchResultEntry {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Id", self.id.as_ref());
+            writer.member("MessageId", self.message_id.as_ref());
+            writer.member("SequenceNumber", self.sequence_number.as_ref());
         }
     }
 }
@@ -1311,6 +927,7 @@ mod route_type_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for RouteType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(RouteType);
 }
@@ -1358,41 +975,27 @@ mod sms_sandbox_phone_number_items {
                 .finish()
         }
     }
-    impl SmsSandboxPhoneNumber {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for SmsSandboxPhoneNumber {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_phone_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<
-                crate::types::SmsSandboxPhoneNumberVerificationStatus,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "PhoneNumber" => {
-                        reader.read_string_into(&child, &mut member_phone_number)
-                    }
-                    "Status" => reader.read_enum_into(&child, &mut member_status),
+                    "PhoneNumber" => reader.read_into(&child, &mut out.phone_number),
+                    "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                phone_number: member_phone_number,
-                status: member_status,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl SmsSandboxPhoneNumber {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.phone_number {
-                writer.element("PhoneNumber", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.status {
-                writer.element("Status", value.as_str());
-            }
+    impl ::querygen_runtime::server::WriteXml for SmsSandboxPhoneNumber {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("PhoneNumber", self.phone_number.as_ref());
+            writer.member("Status", self.status.as_ref());
         }
     }
 }
@@ -1470,6 +1073,7 @@ mod sms_sandbox_phone_number_verification_status_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for SmsSandboxPhoneNumberVerificationStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SmsSandboxPhoneNumberVerificationStatus);
 }
@@ -1507,59 +1111,35 @@ mod subscription_items {
             ::std::default::Default::default()
         }
     }
-    impl Subscription {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Subscription {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_subscription_arn: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_owner: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_protocol: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_endpoint: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubscriptionArn" => {
-                        reader.read_string_into(&child, &mut member_subscription_arn)
+                        reader.read_into(&child, &mut out.subscription_arn)
                     }
-                    "Owner" => reader.read_string_into(&child, &mut member_owner),
-                    "Protocol" => reader.read_string_into(&child, &mut member_protocol),
-                    "Endpoint" => reader.read_string_into(&child, &mut member_endpoint),
-                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
+                    "Owner" => reader.read_into(&child, &mut out.owner),
+                    "Protocol" => reader.read_into(&child, &mut out.protocol),
+                    "Endpoint" => reader.read_into(&child, &mut out.endpoint),
+                    "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                subscription_arn: member_subscription_arn,
-                owner: member_owner,
-                protocol: member_protocol,
-                endpoint: member_endpoint,
-                topic_arn: member_topic_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Subscription {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.subscription_arn {
-                writer.element("SubscriptionArn", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.owner {
-                writer.element("Owner", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.protocol {
-                writer.element("Protocol", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.endpoint {
-                writer.element("Endpoint", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.topic_arn {
-                writer.element("TopicArn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Subscription {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("SubscriptionArn", self.subscription_arn.as_ref());
+            writer.member("Owner", self.owner.as_ref());
+            writer.member("Protocol", self.protocol.as_ref());
+            writer.member("Endpoint", self.endpoint.as_ref());
+            writer.member("TopicArn", self.topic_arn.as_ref());
         }
     }
 }
@@ -1596,106 +1176,66 @@ mod tag_items {
             ::std::default::Default::default()
         }
     }
-    impl Tag {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            {
-                let value = &self.key;
-                writer.push("Key");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            {
-                let value = &self.value;
-                writer.push("Value");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for Tag {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Key", ::std::option::Option::Some(&self.key));
+            writer.member("Value", ::std::option::Option::Some(&self.value));
         }
     }
     #[cfg(feature = "server")]
-    impl Tag {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for Tag {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_key = match node.child("Key") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_value = match node.child("Value") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let ::std::option::Option::Some(member_key) = member_key else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing", "Tag", "key"
-                        ),
-                    ),
-                );
-            };
-            let ::std::option::Option::Some(member_value) = member_value else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing", "Tag", "value"
-                        ),
-                    ),
-                );
-            };
-            ::std::result::Result::Ok(Self {
-                key: member_key,
-                value: member_value,
-            })
-        }
-    }
-    impl Tag {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Key" => reader.read_string_into(&child, &mut member_key),
-                    "Value" => reader.read_string_into(&child, &mut member_value),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            let ::std::option::Option::Some(member_key) = member_key else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let mut out = Self::builder();
+            out.key = node.member("Key")?;
+            out.value = node.member("Value")?;
+            let ::std::option::Option::Some(member_key) = out.key else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Tag",
                     ::std::vec!["key"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(node.missing(problem));
             };
-            let ::std::option::Option::Some(member_value) = member_value else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_value) = out.value else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Tag",
                     ::std::vec!["value"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
+                return ::std::result::Result::Err(node.missing(problem));
+            };
+            ::std::result::Result::Ok(Self {
+                key: member_key,
+                value: member_value,
+            })
+        }
+    }
+    impl ::querygen_runtime::xml::ReadXml for Tag {
+        fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut out = Self::builder();
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Key" => reader.read_into(&child, &mut out.key),
+                    "Value" => reader.read_into(&child, &mut out.value),
+                    _ => reader.skip(&child),
+                }?;
+            }
+            let ::std::option::Option::Some(member_key) = out.key else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "Tag",
+                    ::std::vec!["key"],
                 );
+                return ::std::result::Result::Err(reader.missing(problem));
+            };
+            let ::std::option::Option::Some(member_value) = out.value else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "Tag",
+                    ::std::vec!["value"],
+                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 key: member_key,
@@ -1704,17 +1244,10 @@ mod tag_items {
         }
     }
     #[cfg(feature = "server")]
-    impl Tag {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.key;
-                writer.element("Key", value);
-            }
-            {
-                let value = &self.value;
-                writer.element("Value", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Tag {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Key", ::std::option::Option::Some(&self.key));
+            writer.member("Value", ::std::option::Option::Some(&self.value));
         }
     }
 }
@@ -1747,31 +1280,25 @@ mod topic_items {
             ::std::default::Default::default()
         }
     }
-    impl Topic {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Topic {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
+                    "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                topic_arn: member_topic_arn,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Topic {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.topic_arn {
-                writer.element("TopicArn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Topic {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("TopicArn", self.topic_arn.as_ref());
         }
     }
 }
@@ -1784,10 +1311,10 @@ pub mod builders {
         /// A builder for [`BatchResultErrorEntry`](crate::types::BatchResultErrorEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchResultErrorEntryBuilder {
-            id: ::std::option::Option<::std::string::String>,
-            code: ::std::option::Option<::std::string::String>,
-            message: ::std::option::Option<::std::string::String>,
-            sender_fault: ::std::option::Option<bool>,
+            pub(crate) id: ::std::option::Option<::std::string::String>,
+            pub(crate) code: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) sender_fault: ::std::option::Option<bool>,
         }
         impl BatchResultErrorEntryBuilder {
             /// The `Id` of an entry in a batch request
@@ -1903,8 +1430,8 @@ pub mod builders {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointBuilder {
-            endpoint_arn: ::std::option::Option<::std::string::String>,
-            attributes: ::std::option::Option<
+            pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) attributes: ::std::option::Option<
                 ::querygen_runtime::IndexMap<
                     ::std::string::String,
                     ::std::string::String,
@@ -1970,9 +1497,9 @@ pub mod builders {
         /// A builder for [`MessageAttributeValue`](crate::types::MessageAttributeValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct MessageAttributeValueBuilder {
-            data_type: ::std::option::Option<::std::string::String>,
-            string_value: ::std::option::Option<::std::string::String>,
-            binary_value: ::std::option::Option<::std::vec::Vec<u8>>,
+            pub(crate) data_type: ::std::option::Option<::std::string::String>,
+            pub(crate) string_value: ::std::option::Option<::std::string::String>,
+            pub(crate) binary_value: ::std::option::Option<::std::vec::Vec<u8>>,
         }
         impl MessageAttributeValueBuilder {
             /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For
@@ -2069,12 +1596,12 @@ pub mod builders {
         /// A builder for [`PhoneNumberInformation`](crate::types::PhoneNumberInformation).
         #[derive(Clone, PartialEq, Default)]
         pub struct PhoneNumberInformationBuilder {
-            created_at: ::std::option::Option<::querygen_runtime::DateTime>,
-            phone_number: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<::std::string::String>,
-            iso2_country_code: ::std::option::Option<::std::string::String>,
-            route_type: ::std::option::Option<crate::types::RouteType>,
-            number_capabilities: ::std::option::Option<
+            pub(crate) created_at: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) iso2_country_code: ::std::option::Option<::std::string::String>,
+            pub(crate) route_type: ::std::option::Option<crate::types::RouteType>,
+            pub(crate) number_capabilities: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NumberCapability>,
             >,
         }
@@ -2213,8 +1740,10 @@ pub mod builders {
         /// A builder for [`PlatformApplication`](crate::types::PlatformApplication).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PlatformApplicationBuilder {
-            platform_application_arn: ::std::option::Option<::std::string::String>,
-            attributes: ::std::option::Option<
+            pub(crate) platform_application_arn: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) attributes: ::std::option::Option<
                 ::querygen_runtime::IndexMap<
                     ::std::string::String,
                     ::std::string::String,
@@ -2282,18 +1811,20 @@ pub mod builders {
         /// A builder for [`PublishBatchRequestEntry`](crate::types::PublishBatchRequestEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PublishBatchRequestEntryBuilder {
-            id: ::std::option::Option<::std::string::String>,
-            message: ::std::option::Option<::std::string::String>,
-            subject: ::std::option::Option<::std::string::String>,
-            message_structure: ::std::option::Option<::std::string::String>,
-            message_attributes: ::std::option::Option<
+            pub(crate) id: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) subject: ::std::option::Option<::std::string::String>,
+            pub(crate) message_structure: ::std::option::Option<::std::string::String>,
+            pub(crate) message_attributes: ::std::option::Option<
                 ::querygen_runtime::IndexMap<
                     ::std::string::String,
                     crate::types::MessageAttributeValue,
                 >,
             >,
-            message_deduplication_id: ::std::option::Option<::std::string::String>,
-            message_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) message_deduplication_id: ::std::option::Option<
+                ::std::string::String,
+            >,
+            pub(crate) message_group_id: ::std::option::Option<::std::string::String>,
         }
         impl PublishBatchRequestEntryBuilder {
             /// An identifier for the message in this batch.
@@ -2542,9 +2073,9 @@ pub mod builders {
         /// A builder for [`PublishBatchResultEntry`](crate::types::PublishBatchResultEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PublishBatchResultEntryBuilder {
-            id: ::std::option::Option<::std::string::String>,
-            message_id: ::std::option::Option<::std::string::String>,
-            sequence_number: ::std::option::Option<::std::string::String>,
+            pub(crate) id: ::std::option::Option<::std::string::String>,
+            pub(crate) message_id: ::std::option::Option<::std::string::String>,
+            pub(crate) sequence_number: ::std::option::Option<::std::string::String>,
         }
         impl PublishBatchResultEntryBuilder {
             /// The `Id` of an entry in a batch request.
@@ -2617,8 +2148,8 @@ pub mod builders {
         /// A builder for [`SmsSandboxPhoneNumber`](crate::types::SmsSandboxPhoneNumber).
         #[derive(Clone, PartialEq, Default)]
         pub struct SmsSandboxPhoneNumberBuilder {
-            phone_number: ::std::option::Option<::std::string::String>,
-            status: ::std::option::Option<
+            pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+            pub(crate) status: ::std::option::Option<
                 crate::types::SmsSandboxPhoneNumberVerificationStatus,
             >,
         }
@@ -2683,11 +2214,11 @@ pub mod builders {
         /// A builder for [`Subscription`](crate::types::Subscription).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubscriptionBuilder {
-            subscription_arn: ::std::option::Option<::std::string::String>,
-            owner: ::std::option::Option<::std::string::String>,
-            protocol: ::std::option::Option<::std::string::String>,
-            endpoint: ::std::option::Option<::std::string::String>,
-            topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) owner: ::std::option::Option<::std::string::String>,
+            pub(crate) protocol: ::std::option::Option<::std::string::String>,
+            pub(crate) endpoint: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
         }
         impl SubscriptionBuilder {
             /// The subscription's ARN.
@@ -2795,8 +2326,8 @@ pub mod builders {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            key: ::std::option::Option<::std::string::String>,
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl TagBuilder {
             /// The required key portion of the tag.
@@ -2878,7 +2409,7 @@ pub mod builders {
         /// A builder for [`Topic`](crate::types::Topic).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TopicBuilder {
-            topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
         }
         impl TopicBuilder {
             /// The topic's ARN.

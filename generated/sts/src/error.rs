@@ -34,8 +34,6 @@ mod expired_token_exception_items {
         pub const CODE: &'static str = "ExpiredTokenException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ExpiredTokenException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -43,72 +41,49 @@ mod expired_token_exception_items {
     }
     impl ::std::fmt::Display for ExpiredTokenException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ExpiredTokenException {}
-    impl ExpiredTokenException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ExpiredTokenException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ExpiredTokenException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ExpiredTokenException {
+        const CODE: &'static str = ExpiredTokenException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ExpiredTokenException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for ExpiredTokenException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ExpiredTokenException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ExpiredTokenException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -148,8 +123,6 @@ mod idp_communication_error_exception_items {
         pub const CODE: &'static str = "IDPCommunicationError";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl IdpCommunicationErrorException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -157,72 +130,49 @@ mod idp_communication_error_exception_items {
     }
     impl ::std::fmt::Display for IdpCommunicationErrorException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for IdpCommunicationErrorException {}
-    impl IdpCommunicationErrorException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for IdpCommunicationErrorException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl IdpCommunicationErrorException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for IdpCommunicationErrorException {
+        const CODE: &'static str = IdpCommunicationErrorException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl IdpCommunicationErrorException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for IdpCommunicationErrorException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl IdpCommunicationErrorException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for IdpCommunicationErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -256,8 +206,6 @@ mod idp_rejected_claim_exception_items {
         pub const CODE: &'static str = "IDPRejectedClaim";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl IdpRejectedClaimException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -265,72 +213,49 @@ mod idp_rejected_claim_exception_items {
     }
     impl ::std::fmt::Display for IdpRejectedClaimException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for IdpRejectedClaimException {}
-    impl IdpRejectedClaimException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for IdpRejectedClaimException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl IdpRejectedClaimException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for IdpRejectedClaimException {
+        const CODE: &'static str = IdpRejectedClaimException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl IdpRejectedClaimException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for IdpRejectedClaimException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl IdpRejectedClaimException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for IdpRejectedClaimException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -361,8 +286,6 @@ mod invalid_authorization_message_exception_items {
         pub const CODE: &'static str = "InvalidAuthorizationMessageException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidAuthorizationMessageException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -370,72 +293,51 @@ mod invalid_authorization_message_exception_items {
     }
     impl ::std::fmt::Display for InvalidAuthorizationMessageException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidAuthorizationMessageException {}
-    impl InvalidAuthorizationMessageException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidAuthorizationMessageException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidAuthorizationMessageException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError
+    for InvalidAuthorizationMessageException {
+        const CODE: &'static str = InvalidAuthorizationMessageException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidAuthorizationMessageException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidAuthorizationMessageException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidAuthorizationMessageException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse
+    for InvalidAuthorizationMessageException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -466,8 +368,6 @@ mod invalid_identity_token_exception_items {
         pub const CODE: &'static str = "InvalidIdentityToken";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl InvalidIdentityTokenException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -475,72 +375,49 @@ mod invalid_identity_token_exception_items {
     }
     impl ::std::fmt::Display for InvalidIdentityTokenException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidIdentityTokenException {}
-    impl InvalidIdentityTokenException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for InvalidIdentityTokenException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl InvalidIdentityTokenException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for InvalidIdentityTokenException {
+        const CODE: &'static str = InvalidIdentityTokenException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl InvalidIdentityTokenException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for InvalidIdentityTokenException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl InvalidIdentityTokenException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for InvalidIdentityTokenException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -578,8 +455,6 @@ mod malformed_policy_document_exception_items {
         pub const CODE: &'static str = "MalformedPolicyDocument";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl MalformedPolicyDocumentException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -587,72 +462,49 @@ mod malformed_policy_document_exception_items {
     }
     impl ::std::fmt::Display for MalformedPolicyDocumentException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for MalformedPolicyDocumentException {}
-    impl MalformedPolicyDocumentException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for MalformedPolicyDocumentException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl MalformedPolicyDocumentException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for MalformedPolicyDocumentException {
+        const CODE: &'static str = MalformedPolicyDocumentException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl MalformedPolicyDocumentException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for MalformedPolicyDocumentException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl MalformedPolicyDocumentException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for MalformedPolicyDocumentException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -706,8 +558,6 @@ mod packed_policy_too_large_exception_items {
         pub const CODE: &'static str = "PackedPolicyTooLarge";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl PackedPolicyTooLargeException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -715,72 +565,49 @@ mod packed_policy_too_large_exception_items {
     }
     impl ::std::fmt::Display for PackedPolicyTooLargeException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for PackedPolicyTooLargeException {}
-    impl PackedPolicyTooLargeException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PackedPolicyTooLargeException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl PackedPolicyTooLargeException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for PackedPolicyTooLargeException {
+        const CODE: &'static str = PackedPolicyTooLargeException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl PackedPolicyTooLargeException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for PackedPolicyTooLargeException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl PackedPolicyTooLargeException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for PackedPolicyTooLargeException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -830,8 +657,6 @@ mod region_disabled_exception_items {
         pub const CODE: &'static str = "RegionDisabledException";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
-    }
-    impl RegionDisabledException {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -839,72 +664,49 @@ mod region_disabled_exception_items {
     }
     impl ::std::fmt::Display for RegionDisabledException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for RegionDisabledException {}
-    impl RegionDisabledException {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for RegionDisabledException {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl RegionDisabledException {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for RegionDisabledException {
+        const CODE: &'static str = RegionDisabledException::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl RegionDisabledException {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl ::querygen_runtime::server::WriteXml for RegionDisabledException {
+        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl RegionDisabledException {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "https://sts.amazonaws.com/doc/2011-06-15/",
-                    ),
-                );
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for RegionDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -989,245 +791,16 @@ pub enum ServiceError {
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE) => {
-                crate::error::ExpiredTokenException::read_error_body(body, &envelope)
-                    .map(Self::ExpiredTokenException)
-            }
-            #[cfg(feature = "assume-role-with-web-identity")]
-            ::std::option::Option::Some(
-                crate::error::IdpCommunicationErrorException::CODE,
-            ) => {
-                crate::error::IdpCommunicationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::IdpCommunicationErrorException)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::IdpRejectedClaimException::CODE,
-            ) => {
-                crate::error::IdpRejectedClaimException::read_error_body(body, &envelope)
-                    .map(Self::IdpRejectedClaimException)
-            }
-            #[cfg(feature = "decode-authorization-message")]
-            ::std::option::Option::Some(
-                crate::error::InvalidAuthorizationMessageException::CODE,
-            ) => {
-                crate::error::InvalidAuthorizationMessageException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidAuthorizationMessageException)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidIdentityTokenException::CODE,
-            ) => {
-                crate::error::InvalidIdentityTokenException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidIdentityTokenException)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::MalformedPolicyDocumentException::CODE,
-            ) => {
-                crate::error::MalformedPolicyDocumentException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::MalformedPolicyDocumentException)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::PackedPolicyTooLargeException::CODE,
-            ) => {
-                crate::error::PackedPolicyTooLargeException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PackedPolicyTooLargeException)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
-            Self::ExpiredTokenException(_) => {
-                ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE)
-            }
-            #[cfg(feature = "assume-role-with-web-identity")]
-            Self::IdpCommunicationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::IdpCommunicationErrorException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::IdpRejectedClaimException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::IdpRejectedClaimException::CODE,
-                )
-            }
-            #[cfg(feature = "decode-authorization-message")]
-            Self::InvalidAuthorizationMessageException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidAuthorizationMessageException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::InvalidIdentityTokenException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidIdentityTokenException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::MalformedPolicyDocumentException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::MalformedPolicyDocumentException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::PackedPolicyTooLargeException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PackedPolicyTooLargeException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ServiceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        match self {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
             #[cfg(
                 any(
                     feature = "assume-role",
@@ -1236,50 +809,25 @@ impl ServiceError {
                     feature = "assume-root"
                 )
             )]
-            Self::ExpiredTokenException(error) => {
-                (
-                    crate::error::ExpiredTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ExpiredTokenException(error) => error,
             #[cfg(feature = "assume-role-with-web-identity")]
-            Self::IdpCommunicationErrorException(error) => {
-                (
-                    crate::error::IdpCommunicationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::IdpCommunicationErrorException(error) => error,
             #[cfg(
                 any(
                     feature = "assume-role-with-saml",
                     feature = "assume-role-with-web-identity"
                 )
             )]
-            Self::IdpRejectedClaimException(error) => {
-                (
-                    crate::error::IdpRejectedClaimException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::IdpRejectedClaimException(error) => error,
             #[cfg(feature = "decode-authorization-message")]
-            Self::InvalidAuthorizationMessageException(error) => {
-                (
-                    crate::error::InvalidAuthorizationMessageException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidAuthorizationMessageException(error) => error,
             #[cfg(
                 any(
                     feature = "assume-role-with-saml",
                     feature = "assume-role-with-web-identity"
                 )
             )]
-            Self::InvalidIdentityTokenException(error) => {
-                (
-                    crate::error::InvalidIdentityTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidIdentityTokenException(error) => error,
             #[cfg(
                 any(
                     feature = "assume-role",
@@ -1288,12 +836,7 @@ impl ServiceError {
                     feature = "get-federation-token"
                 )
             )]
-            Self::MalformedPolicyDocumentException(error) => {
-                (
-                    crate::error::MalformedPolicyDocumentException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::MalformedPolicyDocumentException(error) => error,
             #[cfg(
                 any(
                     feature = "assume-role",
@@ -1302,12 +845,7 @@ impl ServiceError {
                     feature = "get-federation-token"
                 )
             )]
-            Self::PackedPolicyTooLargeException(error) => {
-                (
-                    crate::error::PackedPolicyTooLargeException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::PackedPolicyTooLargeException(error) => error,
             #[cfg(
                 any(
                     feature = "assume-role",
@@ -1318,165 +856,195 @@ impl ServiceError {
                     feature = "get-session-token"
                 )
             )]
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ServiceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        #[cfg(
+            any(
+                feature = "assume-role",
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity",
+                feature = "assume-root"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::ExpiredTokenException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "assume-role-with-web-identity")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::IdpCommunicationErrorException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::IdpRejectedClaimException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(feature = "decode-authorization-message")]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidAuthorizationMessageException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::InvalidIdentityTokenException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "assume-role",
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity",
+                feature = "get-federation-token"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::MalformedPolicyDocumentException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "assume-role",
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity",
+                feature = "get-federation-token"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::PackedPolicyTooLargeException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        #[cfg(
+            any(
+                feature = "assume-role",
+                feature = "assume-role-with-saml",
+                feature = "assume-role-with-web-identity",
+                feature = "assume-root",
+                feature = "get-federation-token",
+                feature = "get-session-token"
+            )
+        )]
+        if let ::std::option::Option::Some(read) = error
+            .read(Self::RegionDisabledException)
+        {
+            return ::std::option::Option::Some(read);
+        }
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+        match self {
+            #[cfg(
+                any(
+                    feature = "assume-role",
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity",
+                    feature = "assume-root"
                 )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            )]
+            Self::ExpiredTokenException(error) => error,
+            #[cfg(feature = "assume-role-with-web-identity")]
+            Self::IdpCommunicationErrorException(error) => error,
+            #[cfg(
+                any(
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity"
+                )
+            )]
+            Self::IdpRejectedClaimException(error) => error,
+            #[cfg(feature = "decode-authorization-message")]
+            Self::InvalidAuthorizationMessageException(error) => error,
+            #[cfg(
+                any(
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity"
+                )
+            )]
+            Self::InvalidIdentityTokenException(error) => error,
+            #[cfg(
+                any(
+                    feature = "assume-role",
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity",
+                    feature = "get-federation-token"
+                )
+            )]
+            Self::MalformedPolicyDocumentException(error) => error,
+            #[cfg(
+                any(
+                    feature = "assume-role",
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity",
+                    feature = "get-federation-token"
+                )
+            )]
+            Self::PackedPolicyTooLargeException(error) => error,
+            #[cfg(
+                any(
+                    feature = "assume-role",
+                    feature = "assume-role-with-saml",
+                    feature = "assume-role-with-web-identity",
+                    feature = "assume-root",
+                    feature = "get-federation-token",
+                    feature = "get-session-token"
+                )
+            )]
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ServiceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ServiceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
-            Self::ExpiredTokenException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "assume-role-with-web-identity")]
-            Self::IdpCommunicationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::IdpRejectedClaimException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(feature = "decode-authorization-message")]
-            Self::InvalidAuthorizationMessageException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
-            Self::ExpiredTokenException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "assume-role-with-web-identity")]
-            Self::IdpCommunicationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::IdpRejectedClaimException(error) => ::std::option::Option::Some(error),
-            #[cfg(feature = "decode-authorization-message")]
-            Self::InvalidAuthorizationMessageException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Builders for the errors of this module.
@@ -1493,7 +1061,7 @@ pub mod builders {
         /// A builder for [`ExpiredTokenException`](crate::error::ExpiredTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ExpiredTokenExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ExpiredTokenExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1534,7 +1102,7 @@ pub mod builders {
         /// A builder for [`IdpCommunicationErrorException`](crate::error::IdpCommunicationErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct IdpCommunicationErrorExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl IdpCommunicationErrorExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1570,7 +1138,7 @@ pub mod builders {
         /// A builder for [`IdpRejectedClaimException`](crate::error::IdpRejectedClaimException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct IdpRejectedClaimExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl IdpRejectedClaimExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1606,7 +1174,7 @@ pub mod builders {
         /// A builder for [`InvalidAuthorizationMessageException`](crate::error::InvalidAuthorizationMessageException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidAuthorizationMessageExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidAuthorizationMessageExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1642,7 +1210,7 @@ pub mod builders {
         /// A builder for [`InvalidIdentityTokenException`](crate::error::InvalidIdentityTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidIdentityTokenExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidIdentityTokenExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1685,7 +1253,7 @@ pub mod builders {
         /// A builder for [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct MalformedPolicyDocumentExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl MalformedPolicyDocumentExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1733,7 +1301,7 @@ pub mod builders {
         /// A builder for [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PackedPolicyTooLargeExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl PackedPolicyTooLargeExceptionBuilder {
             /// The error message, as the service wrote it.
@@ -1783,7 +1351,7 @@ pub mod builders {
         /// A builder for [`RegionDisabledException`](crate::error::RegionDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RegionDisabledExceptionBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl RegionDisabledExceptionBuilder {
             /// The error message, as the service wrote it.

@@ -37,49 +37,33 @@ mod assumed_role_user_items {
             ::std::default::Default::default()
         }
     }
-    impl AssumedRoleUser {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for AssumedRoleUser {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_assumed_role_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "AssumedRoleId" => {
-                        reader.read_string_into(&child, &mut member_assumed_role_id)
-                    }
-                    "Arn" => reader.read_string_into(&child, &mut member_arn),
+                    "AssumedRoleId" => reader.read_into(&child, &mut out.assumed_role_id),
+                    "Arn" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_assumed_role_id) = member_assumed_role_id
+            let ::std::option::Option::Some(member_assumed_role_id) = out.assumed_role_id
             else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "AssumedRoleUser",
                     ::std::vec!["assumed_role_id"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_arn) = member_arn else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_arn) = out.arn else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "AssumedRoleUser",
                     ::std::vec!["arn"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 assumed_role_id: member_assumed_role_id,
@@ -88,17 +72,14 @@ mod assumed_role_user_items {
         }
     }
     #[cfg(feature = "server")]
-    impl AssumedRoleUser {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.assumed_role_id;
-                writer.element("AssumedRoleId", value);
-            }
-            {
-                let value = &self.arn;
-                writer.element("Arn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for AssumedRoleUser {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "AssumedRoleId",
+                    ::std::option::Option::Some(&self.assumed_role_id),
+                );
+            writer.member("Arn", ::std::option::Option::Some(&self.arn));
         }
     }
 }
@@ -162,92 +143,53 @@ mod credentials_items {
                 .finish()
         }
     }
-    impl Credentials {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Credentials {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_access_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_secret_access_key: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_session_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_expiration: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "AccessKeyId" => {
-                        reader.read_string_into(&child, &mut member_access_key_id)
-                    }
+                    "AccessKeyId" => reader.read_into(&child, &mut out.access_key_id),
                     "SecretAccessKey" => {
-                        reader.read_string_into(&child, &mut member_secret_access_key)
+                        reader.read_into(&child, &mut out.secret_access_key)
                     }
-                    "SessionToken" => {
-                        reader.read_string_into(&child, &mut member_session_token)
-                    }
-                    "Expiration" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_expiration,
-                            )
-                    }
+                    "SessionToken" => reader.read_into(&child, &mut out.session_token),
+                    "Expiration" => reader.read_into(&child, &mut out.expiration),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_access_key_id) = member_access_key_id
+            let ::std::option::Option::Some(member_access_key_id) = out.access_key_id
             else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Credentials",
                     ::std::vec!["access_key_id"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_secret_access_key) = member_secret_access_key
-            else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_secret_access_key) = out
+                .secret_access_key else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Credentials",
                     ::std::vec!["secret_access_key"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_session_token) = member_session_token
+            let ::std::option::Option::Some(member_session_token) = out.session_token
             else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Credentials",
                     ::std::vec!["session_token"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_expiration) = member_expiration else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_expiration) = out.expiration else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Credentials",
                     ::std::vec!["expiration"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 access_key_id: member_access_key_id,
@@ -258,30 +200,21 @@ mod credentials_items {
         }
     }
     #[cfg(feature = "server")]
-    impl Credentials {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.access_key_id;
-                writer.element("AccessKeyId", value);
-            }
-            {
-                let value = &self.secret_access_key;
-                writer.element("SecretAccessKey", value);
-            }
-            {
-                let value = &self.session_token;
-                writer.element("SessionToken", value);
-            }
-            {
-                let value = &self.expiration;
-                writer
-                    .timestamp(
-                        "Expiration",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
+    impl ::querygen_runtime::server::WriteXml for Credentials {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member("AccessKeyId", ::std::option::Option::Some(&self.access_key_id));
+            writer
+                .member(
+                    "SecretAccessKey",
+                    ::std::option::Option::Some(&self.secret_access_key),
+                );
+            writer
+                .member(
+                    "SessionToken",
+                    ::std::option::Option::Some(&self.session_token),
+                );
+            writer.member("Expiration", ::std::option::Option::Some(&self.expiration));
         }
     }
 }
@@ -325,49 +258,35 @@ mod federated_user_items {
             ::std::default::Default::default()
         }
     }
-    impl FederatedUser {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for FederatedUser {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_federated_user_id: ::std::option::Option<
-                ::std::string::String,
-            > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "FederatedUserId" => {
-                        reader.read_string_into(&child, &mut member_federated_user_id)
+                        reader.read_into(&child, &mut out.federated_user_id)
                     }
-                    "Arn" => reader.read_string_into(&child, &mut member_arn),
+                    "Arn" => reader.read_into(&child, &mut out.arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_federated_user_id) = member_federated_user_id
-            else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_federated_user_id) = out
+                .federated_user_id else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "FederatedUser",
                     ::std::vec!["federated_user_id"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_arn) = member_arn else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_arn) = out.arn else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "FederatedUser",
                     ::std::vec!["arn"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 federated_user_id: member_federated_user_id,
@@ -376,17 +295,14 @@ mod federated_user_items {
         }
     }
     #[cfg(feature = "server")]
-    impl FederatedUser {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.federated_user_id;
-                writer.element("FederatedUserId", value);
-            }
-            {
-                let value = &self.arn;
-                writer.element("Arn", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for FederatedUser {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer
+                .member(
+                    "FederatedUserId",
+                    ::std::option::Option::Some(&self.federated_user_id),
+                );
+            writer.member("Arn", ::std::option::Option::Some(&self.arn));
         }
     }
 }
@@ -423,30 +339,19 @@ mod policy_descriptor_type_items {
             ::std::default::Default::default()
         }
     }
-    impl PolicyDescriptorType {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.arn {
-                writer.push("arn");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for PolicyDescriptorType {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("arn", self.arn.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl PolicyDescriptorType {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for PolicyDescriptorType {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_arn = match node.child("arn") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self { arn: member_arn })
+            let mut out = Self::builder();
+            out.arn = node.member("arn")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -486,44 +391,21 @@ mod provided_context_items {
             ::std::default::Default::default()
         }
     }
-    impl ProvidedContext {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.provider_arn {
-                writer.push("ProviderArn");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.context_assertion {
-                writer.push("ContextAssertion");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for ProvidedContext {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("ProviderArn", self.provider_arn.as_ref());
+            writer.member("ContextAssertion", self.context_assertion.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ProvidedContext {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for ProvidedContext {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_provider_arn = match node.child("ProviderArn") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_context_assertion = match node.child("ContextAssertion") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                provider_arn: member_provider_arn,
-                context_assertion: member_context_assertion,
-            })
+            let mut out = Self::builder();
+            out.provider_arn = node.member("ProviderArn")?;
+            out.context_assertion = node.member("ContextAssertion")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -568,61 +450,33 @@ mod tag_items {
             ::std::default::Default::default()
         }
     }
-    impl Tag {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            {
-                let value = &self.key;
-                writer.push("Key");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            {
-                let value = &self.value;
-                writer.push("Value");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for Tag {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Key", ::std::option::Option::Some(&self.key));
+            writer.member("Value", ::std::option::Option::Some(&self.value));
         }
     }
     #[cfg(feature = "server")]
-    impl Tag {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for Tag {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_key = match node.child("Key") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_value = match node.child("Value") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let ::std::option::Option::Some(member_key) = member_key else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing", "Tag", "key"
-                        ),
-                    ),
+            let mut out = Self::builder();
+            out.key = node.member("Key")?;
+            out.value = node.member("Value")?;
+            let ::std::option::Option::Some(member_key) = out.key else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "Tag",
+                    ::std::vec!["key"],
                 );
+                return ::std::result::Result::Err(node.missing(problem));
             };
-            let ::std::option::Option::Some(member_value) = member_value else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::server::QueryError::new(
-                        node.key(),
-                        ::std::format!(
-                            "{}: required member `{}` is missing", "Tag", "value"
-                        ),
-                    ),
+            let ::std::option::Option::Some(member_value) = out.value else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
+                    "Tag",
+                    ::std::vec!["value"],
                 );
+                return ::std::result::Result::Err(node.missing(problem));
             };
             ::std::result::Result::Ok(Self {
                 key: member_key,
@@ -646,8 +500,8 @@ pub mod builders {
         /// A builder for [`AssumedRoleUser`](crate::types::AssumedRoleUser).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AssumedRoleUserBuilder {
-            assumed_role_id: ::std::option::Option<::std::string::String>,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) assumed_role_id: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl AssumedRoleUserBuilder {
             /// A unique identifier that contains the role ID and the role session name of the role that is being
@@ -748,10 +602,10 @@ pub mod builders {
         /// A builder for [`Credentials`](crate::types::Credentials).
         #[derive(Clone, PartialEq, Default)]
         pub struct CredentialsBuilder {
-            access_key_id: ::std::option::Option<::std::string::String>,
-            secret_access_key: ::std::option::Option<::std::string::String>,
-            session_token: ::std::option::Option<::std::string::String>,
-            expiration: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) access_key_id: ::std::option::Option<::std::string::String>,
+            pub(crate) secret_access_key: ::std::option::Option<::std::string::String>,
+            pub(crate) session_token: ::std::option::Option<::std::string::String>,
+            pub(crate) expiration: ::std::option::Option<::querygen_runtime::DateTime>,
         }
         impl CredentialsBuilder {
             /// The access key ID that identifies the temporary security credentials.
@@ -899,8 +753,8 @@ pub mod builders {
         /// A builder for [`FederatedUser`](crate::types::FederatedUser).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct FederatedUserBuilder {
-            federated_user_id: ::std::option::Option<::std::string::String>,
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) federated_user_id: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl FederatedUserBuilder {
             /// The string that identifies the federated user associated with the credentials, similar to the unique
@@ -994,7 +848,7 @@ pub mod builders {
         /// A builder for [`PolicyDescriptorType`](crate::types::PolicyDescriptorType).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PolicyDescriptorTypeBuilder {
-            arn: ::std::option::Option<::std::string::String>,
+            pub(crate) arn: ::std::option::Option<::std::string::String>,
         }
         impl PolicyDescriptorTypeBuilder {
             /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role.
@@ -1039,8 +893,8 @@ pub mod builders {
         /// A builder for [`ProvidedContext`](crate::types::ProvidedContext).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ProvidedContextBuilder {
-            provider_arn: ::std::option::Option<::std::string::String>,
-            context_assertion: ::std::option::Option<::std::string::String>,
+            pub(crate) provider_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) context_assertion: ::std::option::Option<::std::string::String>,
         }
         impl ProvidedContextBuilder {
             /// The context provider ARN from which the trusted context assertion was generated.
@@ -1092,8 +946,8 @@ pub mod builders {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            key: ::std::option::Option<::std::string::String>,
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl TagBuilder {
             /// The key for a session tag.

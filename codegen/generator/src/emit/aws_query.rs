@@ -1,47 +1,23 @@
-//! awsQuery request serializers: `write_query` on every structure and union
-//! an operation input can reach, and one `serialize_query_body` per operation.
+//! awsQuery, client side: `WriteQuery` for every structure and union an
+//! operation input can reach, `ReadXml` for what outputs and errors reach,
+//! the error enums, and each operation's sans-IO functions.
 //!
 //! Key rules (Smithy awsQuery): a member's key is its `xmlName` or its name;
 //! list items are `Key.member.N` (or `Key.<list member xmlName>.N`), flattened
 //! lists drop that segment; maps are `Key.entry.N.key`/`.value` (renamable);
 //! an empty list is `Key=`, an empty map writes nothing; indices are 1-based.
+//! The runtime's scoped writers (`member`, `list`, `map` and their flattened
+//! forms) apply them; what they cannot carry (sparse and nested collections,
+//! timestamps in another format, int enums) is written here in place.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::rt;
 use super::structure::{field_init, slot};
 use super::{doc_line, ident};
 use crate::ir::{Field, HostPrefixPart, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
 use crate::traits::TimestampFormat;
-
-fn writer_type() -> TokenStream {
-    quote!(::querygen_runtime::query::QueryWriter)
-}
-
-/// `impl S { pub fn write_query(..) }`.
-pub fn struct_writer(s: &Struct) -> TokenStream {
-    let name = ident(&s.rust_name);
-    let writer = writer_type();
-    let doc = doc_line("Writes this value's awsQuery pairs under the writer's current key.");
-    if s.fields.is_empty() {
-        return quote! {
-            impl #name {
-                #doc
-                pub fn write_query(&self, _writer: &mut #writer) {}
-            }
-        };
-    }
-    let members = s.fields.iter().map(field_writer);
-    quote! {
-        impl #name {
-            #doc
-            pub fn write_query(&self, writer: &mut #writer) {
-                let mark = writer.mark();
-                #(#members)*
-            }
-        }
-    }
-}
 
 /// Whether a member's list or map is flattened (on the member, or on the shape in legacy models).
 pub(crate) fn uses_flattening(f: &Field) -> bool {
@@ -63,66 +39,151 @@ pub(crate) fn member_key(f: &Field) -> String {
     }
 }
 
-fn field_writer(f: &Field) -> TokenStream {
+/// Whether values of `ty` implement the runtime's value traits (`WriteQuery`,
+/// `ReadXml` and their server sides) with the protocol's defaults, so that a
+/// scoped reader or writer can take them whole.
+pub(crate) fn is_plain(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Timestamp(format) => {
+            matches!(format, None | Some(TimestampFormat::DateTime))
+        }
+        TypeRef::Named(named) => named.kind != NamedKind::IntEnum,
+        TypeRef::Document | TypeRef::List(_) | TypeRef::Map(_) => false,
+        _ => true,
+    }
+}
+
+/// How a scoped reader or writer takes a collection member whole: its
+/// runtime method and the item (or key and value) names it needs.
+pub(crate) enum Collection<'a> {
+    /// A plain value.
+    Value,
+    /// A wrapped list of plain items, named `item`.
+    List { item: &'a str },
+    /// A flattened list of plain items.
+    FlatList,
+    /// A map of plain keys and values (wrapped in `entry` unless `flat`).
+    Map {
+        key: &'a str,
+        value: &'a str,
+        flat: bool,
+    },
+}
+
+/// How `ty` is taken whole, or `None` when it is written or read in place.
+pub(crate) fn collection(ty: &TypeRef, flattened: bool) -> Option<Collection<'_>> {
+    match ty {
+        TypeRef::List(list) if !list.sparse && is_plain(&list.item) => Some(if flattened {
+            Collection::FlatList
+        } else {
+            Collection::List {
+                item: list.item_xml_name.as_deref().unwrap_or("member"),
+            }
+        }),
+        TypeRef::Map(map) if !map.sparse && is_plain(&map.key) && is_plain(&map.value) => {
+            Some(Collection::Map {
+                key: map.key_xml_name.as_deref().unwrap_or("key"),
+                value: map.value_xml_name.as_deref().unwrap_or("value"),
+                flat: flattened,
+            })
+        }
+        ty if is_plain(ty) => Some(Collection::Value),
+        _ => None,
+    }
+}
+
+/// A member's value as the scoped writers take it: `Option<&T>`, a slice
+/// for lists.
+pub(crate) fn borrowed(f: &Field) -> TokenStream {
     let field = ident(&f.rust_name);
-    let key = member_key(f);
-    let flattened = uses_flattening(f);
-    let value = format_ident!("value");
-    let write = value_writer(&f.ty, &value, flattened, 0);
-    if f.optional {
-        quote! {
-            if let ::std::option::Option::Some(value) = &self.#field {
-                writer.push(#key);
-                #write
-                writer.truncate(mark);
+    let list = matches!(f.ty, TypeRef::List(_));
+    match (f.optional, f.boxed || list) {
+        (true, true) => quote!(self.#field.as_deref()),
+        (true, false) => quote!(self.#field.as_ref()),
+        (false, _) if list => quote!(::std::option::Option::Some(self.#field.as_slice())),
+        (false, true) => quote!(::std::option::Option::Some(&*self.#field)),
+        (false, false) => quote!(::std::option::Option::Some(&self.#field)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Request side.
+
+/// `impl WriteQuery for S`: each set member under its key.
+pub fn struct_writer(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let (trait_path, writer) = (rt::query::write_query(), rt::query::writer());
+    let param = if s.fields.is_empty() {
+        quote!(_writer)
+    } else {
+        quote!(writer)
+    };
+    let members = s.fields.iter().map(field_writer);
+    quote! {
+        impl #trait_path for #name {
+            fn write_query(&self, #param: &mut #writer) {
+                #(#members)*
             }
         }
-    } else {
-        quote! {
-            {
-                let value = &self.#field;
-                writer.push(#key);
-                #write
-                writer.truncate(mark);
+    }
+}
+
+fn field_writer(f: &Field) -> TokenStream {
+    let key = member_key(f);
+    let flattened = uses_flattening(f);
+    let value = borrowed(f);
+    match collection(&f.ty, flattened) {
+        Some(Collection::Value) => quote!(writer.member(#key, #value);),
+        Some(Collection::List { item }) => quote!(writer.list(#key, #item, #value);),
+        Some(Collection::FlatList) => quote!(writer.flat_list(#key, #value);),
+        Some(Collection::Map {
+            key: k,
+            value: v,
+            flat,
+        }) => {
+            let method = if flat { quote!(flat_map) } else { quote!(map) };
+            quote!(writer.#method(#key, #k, #v, #value);)
+        }
+        None => {
+            let write = value_writer(&f.ty, &format_ident!("value"), flattened, 0);
+            quote! {
+                if let ::std::option::Option::Some(value) = #value {
+                    let mark = writer.mark();
+                    writer.push(#key);
+                    #write
+                    writer.truncate(mark);
+                }
             }
         }
     }
 }
 
 pub(crate) fn timestamp_format(format: Option<TimestampFormat>) -> TokenStream {
+    let path = rt::root::timestamp_format();
     match format.unwrap_or(TimestampFormat::DateTime) {
-        TimestampFormat::DateTime => quote!(::querygen_runtime::query::TimestampFormat::DateTime),
-        TimestampFormat::EpochSeconds => {
-            quote!(::querygen_runtime::query::TimestampFormat::EpochSeconds)
-        }
-        TimestampFormat::HttpDate => quote!(::querygen_runtime::query::TimestampFormat::HttpDate),
+        TimestampFormat::DateTime => quote!(#path::DateTime),
+        TimestampFormat::EpochSeconds => quote!(#path::EpochSeconds),
+        TimestampFormat::HttpDate => quote!(#path::HttpDate),
     }
 }
 
-/// Code writing `value` (a reference to a value of type `ty`) at the writer's current key.
+/// Code writing `value` (a reference to a value of type `ty`) at the writer's
+/// current key, for what the scoped writers cannot take whole.
 fn value_writer(ty: &TypeRef, value: &Ident, flattened: bool, depth: usize) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(writer.string(#value);),
-        TypeRef::Bool => quote!(writer.boolean(*#value);),
-        TypeRef::Byte | TypeRef::Short | TypeRef::Integer => {
-            quote!(writer.integer(i64::from(*#value));)
-        }
-        TypeRef::Long => quote!(writer.integer(*#value);),
-        TypeRef::Float => quote!(writer.float(*#value);),
-        TypeRef::Double => quote!(writer.double(*#value);),
-        TypeRef::BigInteger | TypeRef::BigDecimal => quote!(writer.string(#value.as_str());),
-        TypeRef::Blob => quote!(writer.blob(#value);),
         TypeRef::Timestamp(format) => {
             let format = timestamp_format(*format);
             quote!(writer.timestamp(#value, #format);)
         }
         // awsQuery has no document encoding; lowering rejects documents in awsQuery inputs.
         TypeRef::Document => TokenStream::new(),
-        TypeRef::Named(named) => match named.kind {
-            NamedKind::Enum => quote!(writer.string(#value.as_str());),
-            NamedKind::IntEnum => quote!(writer.integer(i64::from(#value.value()));),
-            NamedKind::Struct | NamedKind::Union => quote!(#value.write_query(writer);),
-        },
+        TypeRef::Named(named) if named.kind == NamedKind::IntEnum => {
+            quote!(writer.integer(i64::from(#value.value()));)
+        }
+        ty if is_plain(ty) => {
+            let trait_path = rt::query::write_query();
+            quote!(#trait_path::write_query(#value, writer);)
+        }
         TypeRef::List(list) => {
             let item = format_ident!("item{}", depth);
             let items_mark = format_ident!("items_mark{}", depth);
@@ -196,27 +257,32 @@ fn value_writer(ty: &TypeRef, value: &Ident, flattened: bool, depth: usize) -> T
                 }
             }
         }
+        // Every other type is plain (handled above).
+        _ => TokenStream::new(),
     }
 }
 
-/// `impl U { pub fn write_query(..) }`: the set member's pairs.
+/// `impl WriteQuery for U`: the set member's pairs.
 pub fn union_writer(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
-    let writer = writer_type();
-    let doc = doc_line("Writes the set member's awsQuery pairs under the writer's current key.");
+    let (trait_path, writer) = (rt::query::write_query(), rt::query::writer());
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let key = v.xml_name.clone().unwrap_or_else(|| v.wire_name.clone());
         match &v.ty {
-            None => quote!(Self::#variant => {
-                writer.push(#key);
-                writer.empty();
-                writer.truncate(mark);
-            }),
+            // A unit member is written as an empty value: `Key=`.
+            None => quote!(Self::#variant => writer.member(#key, ::std::option::Option::Some("")),),
             Some(ty) => {
                 let value = format_ident!("value");
                 let write = value_writer(ty, &value, v.flattened, 0);
+                let value = if v.boxed {
+                    quote!(&**value)
+                } else {
+                    quote!(value)
+                };
                 quote!(Self::#variant(value) => {
+                    let value = #value;
+                    let mark = writer.mark();
                     writer.push(#key);
                     #write
                     writer.truncate(mark);
@@ -225,10 +291,8 @@ pub fn union_writer(u: &Union) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            #doc
-            pub fn write_query(&self, writer: &mut #writer) {
-                let mark = writer.mark();
+        impl #trait_path for #name {
+            fn write_query(&self, writer: &mut #writer) {
                 match self {
                     #(#arms)*
                     Self::Unknown => {}
@@ -279,129 +343,153 @@ pub fn idempotency_filler(input: &Struct) -> TokenStream {
 pub fn operation_serializer(op: &Operation, version: &str) -> TokenStream {
     let input = ident(&op.input.rust_name);
     let action = &op.wire_name;
-    let writer = writer_type();
+    let writer = rt::query::writer();
     let doc = doc_line(&format!(
         "Serializes the input as the awsQuery request body: `Action={action}&Version={version}` then the members, form-urlencoded."
     ));
     quote! {
         #doc
         pub fn serialize_query_body(input: &#input) -> ::std::string::String {
-            let mut writer = #writer::new(#action, #version);
-            input.write_query(&mut writer);
-            writer.finish()
+            #writer::body(#action, #version, input)
         }
     }
 }
 
 // ---------------------------------------------------------------------------
-// Response side: `read_xml` on structures and unions, per-operation parsers.
+// Response side.
 
-fn reader_types() -> (TokenStream, TokenStream, TokenStream) {
-    (
-        quote!(::querygen_runtime::xml::XmlReader<'_>),
-        quote!(::querygen_runtime::xml::Node),
-        quote!(::querygen_runtime::xml::XmlError),
-    )
-}
-
-/// `impl S { pub fn read_xml(..) }`: reads the members from the children of `node`.
-pub fn struct_reader(s: &Struct) -> TokenStream {
-    let name = ident(&s.rust_name);
-    let (reader_ty, node_ty, error_ty) = reader_types();
-    let doc = doc_line(
-        "Reads this structure from the child elements of `node`; unknown elements are skipped.",
-    );
-    let slots = s.fields.iter().map(|f| {
-        let slot = slot(f);
-        let ty = super::rust_type(&f.ty);
-        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
-    });
-    let arms = s.fields.iter().map(|f| {
-        let slot = slot(f);
-        let key = member_key(f);
-        let flattened = uses_flattening(f);
-        let child = format_ident!("child");
-        // Each arm is a `Result<(), XmlError>`, checked once after the match.
-        let step = match (&f.ty, flattened) {
-            (TypeRef::List(list), true) => match item_reader(&list.item, list.sparse) {
-                Some(read) => quote!(reader.push_into(&child, &mut #slot, #read)),
-                None => {
-                    let item = read_item(&list.item, list.sparse, &child, 0);
-                    quote!({
-                        #slot.get_or_insert_with(::std::vec::Vec::new).push(#item);
-                        ::std::result::Result::Ok(())
-                    })
-                }
-            },
-            (TypeRef::Map(map), true) => {
-                let entry = read_map_entry(map, &child, 0);
-                quote!({
-                    let (key, value) = #entry;
-                    #slot.get_or_insert_with(::std::default::Default::default).insert(key, value);
-                    ::std::result::Result::Ok(())
-                })
-            }
-            _ => read_into_slot(&f.ty, &child, &slot),
-        };
-        quote!(#key => #step,)
-    });
-    // Built directly rather than through the by-value builder, which would move the
-    // whole builder once per member: measurable on large responses.
-    let missing: Vec<&Field> = s.required_fields().filter(|f| !f.optional).collect();
+/// The end of a reader that collected the members into the builder `out`:
+/// required members without a default must be there (`missing` makes the
+/// error from a `BuildError`), then the structure is assembled. A builder
+/// whose `build()` cannot fail is that assembly already.
+pub(crate) fn finish_from_builder(s: &Struct, missing: TokenStream) -> TokenStream {
+    if s.required_fields().next().is_none() {
+        return quote!(::std::result::Result::Ok(out.build()));
+    }
+    let build_error = rt::root::build_error();
     let type_name = &s.rust_name;
-    let check_missing = missing.iter().map(|f| {
+    let checks = s.required_fields().filter(|f| !f.optional).map(|f| {
         let slot = slot(f);
+        let field = ident(&f.rust_name);
         let name = crate::naming::unraw(&f.rust_name);
         quote! {
-            let ::std::option::Option::Some(#slot) = #slot else {
-                let missing = ::querygen_runtime::BuildError::missing_members(#type_name, ::std::vec![#name]);
-                return ::std::result::Result::Err(reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() }));
+            let ::std::option::Option::Some(#slot) = out.#field else {
+                let problem = #build_error::missing_members(#type_name, ::std::vec![#name]);
+                return ::std::result::Result::Err(#missing);
             };
         }
     });
     // Required members without a default were unwrapped into their slots just above.
     let inits = s.fields.iter().map(|f| {
-        let slot = slot(f);
-        field_init(f, quote!(#slot))
+        let field = ident(&f.rust_name);
+        if f.required && f.default.is_none() && !f.optional {
+            let slot = slot(f);
+            field_init(f, quote!(#slot))
+        } else {
+            field_init(f, quote!(out.#field))
+        }
     });
-    let build = quote! {
-        #(#check_missing)*
-        ::std::result::Result::Ok(Self { #(#inits)* })
-    };
-    let body = if s.fields.is_empty() {
-        quote! {
-            reader.skip(node)?;
-            #build
-        }
-    } else {
-        quote! {
-            #(#slots)*
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    #(#arms)*
-                    _ => reader.skip(&child),
-                }?;
-            }
-            #build
-        }
-    };
     quote! {
-        impl #name {
-            #doc
-            pub fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
-                #body
+        #(#checks)*
+        ::std::result::Result::Ok(Self { #(#inits)* })
+    }
+}
+
+/// `impl ReadXml for S`: the members from the children of `node`, into the
+/// builder, then the structure.
+pub fn struct_reader(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let trait_path = rt::xml::read_xml();
+    let (reader_ty, node_ty, error_ty) = (rt::xml::reader(), rt::xml::node(), rt::xml::error());
+    if s.fields.is_empty() {
+        return quote! {
+            impl #trait_path for #name {
+                fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                    reader.skip(node)?;
+                    ::std::result::Result::Ok(Self {})
+                }
+            }
+        };
+    }
+    let arms = s.fields.iter().map(|f| {
+        let key = member_key(f);
+        let step = read_member(f);
+        quote!(#key => #step,)
+    });
+    let finish = finish_from_builder(s, quote!(reader.missing(problem)));
+    quote! {
+        impl #trait_path for #name {
+            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                let mut out = Self::builder();
+                while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                    match reader.name() {
+                        #(#arms)*
+                        _ => reader.skip(&child),
+                    }?;
+                }
+                #finish
             }
         }
     }
 }
 
-/// `impl U { pub fn read_xml(..) }`: the first known member element sets the variant.
+/// A `Result<(), XmlError>` expression reading element `child` into the
+/// member's builder field: one call to a reader method where the runtime
+/// can take the value whole, so each member costs a call rather than its
+/// own copy of the read and its error path.
+fn read_member(f: &Field) -> TokenStream {
+    let field = ident(&f.rust_name);
+    let slot = quote!(out.#field);
+    let flattened = uses_flattening(f);
+    match (collection(&f.ty, flattened), &f.ty) {
+        (Some(Collection::Value), _) => quote!(reader.read_into(&child, &mut #slot)),
+        (Some(Collection::List { item }), _) => {
+            quote!(reader.read_list_into(&child, #item, &mut #slot))
+        }
+        (Some(Collection::FlatList), _) => quote!(reader.push_into(&child, &mut #slot)),
+        (Some(Collection::Map { key, value, flat }), _) => {
+            let method = if flat {
+                quote!(insert_into)
+            } else {
+                quote!(read_map_into)
+            };
+            quote!(reader.#method(&child, #key, #value, &mut #slot))
+        }
+        (None, TypeRef::Timestamp(format)) => {
+            let format = timestamp_format(*format);
+            quote!(reader.read_timestamp_into(&child, #format, &mut #slot))
+        }
+        (None, TypeRef::List(list)) if flattened => {
+            let child = format_ident!("child");
+            let item = read_item(&list.item, list.sparse, &child, 0);
+            quote!({
+                #slot.get_or_insert_with(::std::vec::Vec::new).push(#item);
+                ::std::result::Result::Ok(())
+            })
+        }
+        (None, TypeRef::Map(map)) if flattened => {
+            let entry = read_map_entry(map, &format_ident!("child"), 0);
+            quote!({
+                let (key, value) = #entry;
+                #slot.get_or_insert_with(::std::default::Default::default).insert(key, value);
+                ::std::result::Result::Ok(())
+            })
+        }
+        (None, ty) => {
+            let value = read_value(ty, &format_ident!("child"), 0);
+            quote!({
+                #slot = ::std::option::Option::Some(#value);
+                ::std::result::Result::Ok(())
+            })
+        }
+    }
+}
+
+/// `impl ReadXml for U`: the first known member element sets the variant.
 pub fn union_reader(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
-    let (reader_ty, node_ty, error_ty) = reader_types();
-    let doc = doc_line(
-        "Reads this union from the child elements of `node`: the first known member wins.",
-    );
+    let trait_path = rt::xml::read_xml();
+    let (reader_ty, node_ty, error_ty) = (rt::xml::reader(), rt::xml::node(), rt::xml::error());
     let child = format_ident!("child");
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -420,9 +508,8 @@ pub fn union_reader(u: &Union) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            #doc
-            pub fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+        impl #trait_path for #name {
+            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
                 let mut value = ::std::option::Option::None;
                 while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                     if value.is_some() {
@@ -443,116 +530,28 @@ pub fn union_reader(u: &Union) -> TokenStream {
     }
 }
 
-/// A `Result<(), XmlError>` expression reading element `node` into `slot`: a call
-/// to one of the reader's `*_into` methods, so that each member costs a call
-/// rather than its own copy of the read and its error path.
-fn read_into_slot(ty: &TypeRef, node: &Ident, slot: &Ident) -> TokenStream {
-    let parsed = |rust: TokenStream, expected: &str| quote!(reader.read_parsed_into::<#rust>(&#node, #expected, &mut #slot));
-    match ty {
-        TypeRef::String => quote!(reader.read_string_into(&#node, &mut #slot)),
-        TypeRef::Bool => parsed(quote!(bool), "a boolean"),
-        TypeRef::Byte => parsed(quote!(i8), "an 8-bit integer"),
-        TypeRef::Short => parsed(quote!(i16), "a 16-bit integer"),
-        TypeRef::Integer => parsed(quote!(i32), "a 32-bit integer"),
-        TypeRef::Long => parsed(quote!(i64), "a 64-bit integer"),
-        TypeRef::Float => parsed(quote!(f32), "a float"),
-        TypeRef::Double => parsed(quote!(f64), "a double"),
-        TypeRef::BigInteger => parsed(quote!(::querygen_runtime::BigInteger), "an integer"),
-        TypeRef::BigDecimal => parsed(quote!(::querygen_runtime::BigDecimal), "a decimal"),
-        TypeRef::Blob => quote!(reader.read_blob_into(&#node, &mut #slot)),
-        TypeRef::Timestamp(format) => {
-            let format = timestamp_format(*format);
-            quote!(reader.read_timestamp_into(&#node, #format, &mut #slot))
-        }
-        TypeRef::Named(named) => {
-            let path = super::named_path(named);
-            match named.kind {
-                NamedKind::Enum => quote!(reader.read_enum_into(&#node, &mut #slot)),
-                NamedKind::IntEnum => quote!(reader.read_int_enum_into(&#node, &mut #slot)),
-                NamedKind::Struct | NamedKind::Union => {
-                    quote!(reader.read_into(&#node, &mut #slot, #path::read_xml))
-                }
-            }
-        }
-        TypeRef::List(list) => match item_reader(&list.item, list.sparse) {
-            Some(read) => {
-                let item_name = list.item_xml_name.as_deref().unwrap_or("member");
-                quote!(reader.read_list_into(&#node, #item_name, &mut #slot, #read))
-            }
-            None => inline_into_slot(ty, node, slot),
-        },
-        TypeRef::Document | TypeRef::Map(_) => inline_into_slot(ty, node, slot),
-    }
-}
-
-/// The general form of [`read_into_slot`]: the value read in place.
-fn inline_into_slot(ty: &TypeRef, node: &Ident, slot: &Ident) -> TokenStream {
-    let value = read_value(ty, node, 0);
-    quote!({
-        #slot = ::std::option::Option::Some(#value);
-        ::std::result::Result::Ok(())
-    })
-}
-
-/// A function reading one list item of type `ty`, for the reader's list
-/// methods; `None` for items read in place (sparse lists, nested lists and
-/// maps, scalars other than strings).
-fn item_reader(ty: &TypeRef, sparse: bool) -> Option<TokenStream> {
-    if sparse {
-        return None;
-    }
-    match ty {
-        TypeRef::String => Some(quote!(::querygen_runtime::xml::XmlReader::read_string)),
-        TypeRef::Named(named) => {
-            let path = super::named_path(named);
-            match named.kind {
-                NamedKind::Enum => {
-                    Some(quote!(::querygen_runtime::xml::XmlReader::read_enum::<#path>))
-                }
-                NamedKind::Struct | NamedKind::Union => Some(quote!(#path::read_xml)),
-                NamedKind::IntEnum => None,
-            }
-        }
-        _ => None,
-    }
-}
-
 /// An expression reading a value of type `ty` from element `node` (consuming it).
 fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(reader.read_string(&#node)?),
-        TypeRef::Bool => quote!(reader.read_parsed::<bool>(&#node, "a boolean")?),
-        TypeRef::Byte => quote!(reader.read_parsed::<i8>(&#node, "an 8-bit integer")?),
-        TypeRef::Short => quote!(reader.read_parsed::<i16>(&#node, "a 16-bit integer")?),
-        TypeRef::Integer => quote!(reader.read_parsed::<i32>(&#node, "a 32-bit integer")?),
-        TypeRef::Long => quote!(reader.read_parsed::<i64>(&#node, "a 64-bit integer")?),
-        TypeRef::Float => quote!(reader.read_parsed::<f32>(&#node, "a float")?),
-        TypeRef::Double => quote!(reader.read_parsed::<f64>(&#node, "a double")?),
-        TypeRef::BigInteger => {
-            quote!(reader.read_parsed::<::querygen_runtime::BigInteger>(&#node, "an integer")?)
-        }
-        TypeRef::BigDecimal => {
-            quote!(reader.read_parsed::<::querygen_runtime::BigDecimal>(&#node, "a decimal")?)
-        }
-        TypeRef::Blob => quote!(reader.read_blob(&#node)?),
         TypeRef::Timestamp(format) => {
             let format = timestamp_format(*format);
             quote!(reader.read_timestamp(&#node, #format)?)
         }
         // Rejected for awsQuery services when lowering.
-        TypeRef::Document => quote!({
-            reader.skip(&#node)?;
-            ::querygen_runtime::Document::Null
-        }),
-        TypeRef::Named(named) => {
+        TypeRef::Document => {
+            let document = rt::root::document();
+            quote!({
+                reader.skip(&#node)?;
+                #document::Null
+            })
+        }
+        TypeRef::Named(named) if named.kind == NamedKind::IntEnum => {
             let path = super::named_path(named);
-            match named.kind {
-                NamedKind::Enum => quote!(#path::from(reader.text(&#node)?.as_ref())),
-                NamedKind::IntEnum => {
-                    quote!(#path::from(reader.read_parsed::<i32>(&#node, "a 32-bit integer")?))
-                }
-                NamedKind::Struct | NamedKind::Union => quote!(#path::read_xml(reader, &#node)?),
-            }
+            quote!(#path::from(reader.read_parsed::<i32>(&#node, "a 32-bit integer")?))
+        }
+        ty if is_plain(ty) => {
+            let trait_path = rt::xml::read_xml();
+            quote!(#trait_path::read_xml(reader, &#node)?)
         }
         TypeRef::List(list) => {
             let item_node = format_ident!("item{}", depth);
@@ -575,8 +574,9 @@ fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
             let entry_node = format_ident!("entry{}", depth);
             let entries = format_ident!("entries{}", depth);
             let entry = read_map_entry(map, &entry_node, depth + 1);
+            let index_map = rt::root::index_map();
             quote!({
-                let mut #entries = ::querygen_runtime::IndexMap::new();
+                let mut #entries = #index_map::new();
                 while let ::std::option::Option::Some(#entry_node) = reader.next_child(&#node)? {
                     if reader.name() == "entry" {
                         let (key, value) = #entry;
@@ -588,6 +588,8 @@ fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
                 #entries
             })
         }
+        // Every other type is plain (handled above).
+        _ => TokenStream::new(),
     }
 }
 
@@ -607,6 +609,7 @@ fn read_map_entry(map: &crate::ir::Map, node: &Ident, depth: usize) -> TokenStre
     let value_name = map.value_xml_name.as_deref().unwrap_or("value");
     let read_key = read_value(&map.key, &part, depth + 1);
     let read_val = read_item(&map.value, map.sparse, &part, depth + 1);
+    let error_kind = rt::xml::error_kind();
     quote!({
         let mut key = ::std::option::Option::None;
         let mut value = ::std::option::Option::None;
@@ -620,7 +623,7 @@ fn read_map_entry(map: &crate::ir::Map, node: &Ident, depth: usize) -> TokenStre
         match (key, value) {
             (::std::option::Option::Some(key), ::std::option::Option::Some(value)) => (key, value),
             _ => {
-                return ::std::result::Result::Err(reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                return ::std::result::Result::Err(reader.fail(#error_kind::Missing {
                     detail: ::std::string::String::from("a map entry without a key or a value"),
                 }))
             }
@@ -635,7 +638,10 @@ pub fn response_parser(op: &Operation) -> TokenStream {
     let doc = doc_line(&format!(
         "Parses a successful (2xx) `{action}` response: `<{action}Response><{action}Result>` into the output, and the request id."
     ));
-    let ret = quote!(::std::result::Result<::querygen_runtime::query::QueryResponse<#output>, ::querygen_runtime::xml::XmlError>);
+    let (document, response) = (rt::query::response_document(), rt::query::query_response());
+    let (xml_error, error_kind, read_xml) =
+        (rt::xml::error(), rt::xml::error_kind(), rt::xml::read_xml());
+    let ret = quote!(::std::result::Result<#response<#output>, #xml_error>);
     if op.output.fields.is_empty() {
         // Nothing to read: the body may be empty or hold only ResponseMetadata.
         return quote! {
@@ -644,9 +650,9 @@ pub fn response_parser(op: &Operation) -> TokenStream {
                 let request_id = if body.iter().all(u8::is_ascii_whitespace) {
                     ::std::option::Option::None
                 } else {
-                    ::querygen_runtime::query::ResponseDocument::open(body, #action)?.finish()?
+                    #document::open(body, #action)?.finish()?
                 };
-                ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output: #output::builder().build(), request_id })
+                ::std::result::Result::Ok(#response { output: #output::builder().build(), request_id })
             }
         };
     }
@@ -654,32 +660,29 @@ pub fn response_parser(op: &Operation) -> TokenStream {
         quote!(#output::builder().build())
     } else {
         quote!(#output::builder().build().map_err(|missing| {
-            ::querygen_runtime::xml::XmlError::new(
-                ::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() },
-                0,
-            )
+            #xml_error::new(#error_kind::Missing { detail: missing.to_string() }, 0)
         })?)
     };
     quote! {
         #doc
         pub fn deserialize_response(body: &[u8]) -> #ret {
-            let mut document = ::querygen_runtime::query::ResponseDocument::open(body, #action)?;
-            let output = match document.result()? {
-                ::std::option::Option::Some(node) => #output::read_xml(document.reader(), &node)?,
+            let mut document = #document::open(body, #action)?;
+            let output: #output = match document.result()? {
+                ::std::option::Option::Some(node) => #read_xml::read_xml(document.reader(), &node)?,
                 ::std::option::Option::None => #empty,
             };
             let request_id = document.finish()?;
-            ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+            ::std::result::Result::Ok(#response { output, request_id })
         }
     }
 }
 
 /// An error enum (one variant per error plus `Unhandled`) and the function that parses into it.
 ///
-/// `errors` pairs each error with its wire code. When several errors share a code
-/// (CloudWatch has two `ResourceNotFound`s), parsing picks the one named like the
-/// code, else the first by name; the others keep their variants for callers who
-/// build them, and say so in their docs.
+/// `errors` pairs each error with whether a response's code selects it
+/// (lowering decides, when several errors share a code, which one parsing
+/// yields; the others keep their variants for callers who build them, and
+/// say so in their docs).
 ///
 /// `gates`, when given, holds one `#[cfg]` per error (empty for none), for the
 /// service-wide enum of a crate with per-operation features.
@@ -691,14 +694,6 @@ pub fn error_enum(
 ) -> TokenStream {
     let no_gates = vec![TokenStream::new(); errors.len()];
     let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
-    let gate_of = |id: &str| {
-        errors
-            .iter()
-            .position(|(e, _)| e.id == id)
-            .and_then(|i| gates.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
     let doc = doc_line(doc);
     let parsed_by_code = |code: &str| -> Option<&NamedRef> {
         let sharing: Vec<&NamedRef> = errors
@@ -712,7 +707,7 @@ pub fn error_enum(
             .or(sharing.first())
             .copied()
     };
-    let variants = errors.iter().map(|(e, code)| {
+    let variants = errors.iter().zip(gates).map(|((e, code), gate)| {
         let variant = ident(&e.rust_name);
         let path = super::named_path(e);
         let mut text = format!(
@@ -726,28 +721,42 @@ pub fn error_enum(
             ));
         }
         let doc = doc_line(&text);
-        let gate = gate_of(&e.id);
         quote!(#doc #gate #variant(#path),)
     });
-    // The errors a code can select (one per code).
-    let parsed: Vec<&NamedRef> = errors
+    // The errors a code can select (one per code), each tried in turn: a
+    // chain, or one statement per error where errors carry feature gates.
+    let selected: Vec<(Ident, &TokenStream)> = errors
         .iter()
-        .filter(|(e, code)| parsed_by_code(code).is_some_and(|w| w.id == e.id))
-        .map(|(e, _)| e)
+        .zip(gates)
+        .filter(|((e, code), _)| parsed_by_code(code).is_some_and(|w| w.id == e.id))
+        .map(|((e, _), gate)| (ident(&e.rust_name), gate))
         .collect();
-    let errors: Vec<&NamedRef> = errors.iter().map(|(e, _)| e).collect();
-    let names: Vec<Ident> = errors.iter().map(|e| ident(&e.rust_name)).collect();
-    let paths: Vec<TokenStream> = errors.iter().map(|e| super::named_path(e)).collect();
-    let all_gates: Vec<TokenStream> = errors.iter().map(|e| gate_of(&e.id)).collect();
-    let arms = parsed.iter().map(|e| {
-        let variant = ident(&e.rust_name);
-        let path = super::named_path(e);
-        let gate = gate_of(&e.id);
-        quote! {
-            #gate
-            ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map(Self::#variant),
+    let error_param = if selected.is_empty() {
+        quote!(_error)
+    } else {
+        quote!(error)
+    };
+    let read_modeled = if selected.iter().all(|(_, gate)| gate.is_empty()) {
+        let mut variants = selected.iter().map(|(variant, _)| variant);
+        match variants.next() {
+            None => quote!(::std::option::Option::None),
+            Some(first) => quote! {
+                error.read(Self::#first)
+                    #(.or_else(|| error.read(Self::#variants)))*
+            },
         }
-    });
+    } else {
+        let reads = selected.iter().map(|(variant, gate)| {
+            quote!(#gate if let ::std::option::Option::Some(read) = error.read(Self::#variant) {
+                return ::std::option::Option::Some(read);
+            })
+        });
+        quote! {
+            #(#reads)*
+            ::std::option::Option::None
+        }
+    };
+    let names: Vec<Ident> = errors.iter().map(|(e, _)| ident(&e.rust_name)).collect();
     let unhandled_doc =
         doc_line("An error the model does not list here, or a body that is not an error document.");
     let parse_doc = doc_line(
@@ -757,30 +766,17 @@ pub fn error_enum(
     let response_doc = doc_line(
         "Server side: the HTTP status and `<ErrorResponse>` body the service answers with.",
     );
-    let parse_body = if errors.is_empty() {
-        quote!(Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body)
-            )
-        ))
-    } else {
-        quote! {
-            let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-                ::std::result::Result::Ok(envelope) => envelope,
-                ::std::result::Result::Err(problem) => {
-                    return Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem)));
-                }
-            };
-            // One place turns an unreadable modeled error into `Unhandled`.
-            let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope.code.as_deref() {
-                #(#arms)*
-                _ => ::std::result::Result::Ok(Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Ok(envelope)))),
-            };
-            read.unwrap_or_else(|problem| Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem))))
-        }
-    };
+    let (operation_error, error_body, xml_error) = (
+        rt::query::operation_error(),
+        rt::query::error_body(),
+        rt::xml::error(),
+    );
+    let (coded_error, error_code, unhandled) = (
+        rt::query::coded_error(),
+        rt::query::error_code(),
+        rt::query::unhandled_error(),
+    );
+    let (parse_error, error_response) = (rt::query::parse_error(), rt::server::error_response());
     quote! {
         #doc
         #[non_exhaustive]
@@ -788,95 +784,84 @@ pub fn error_enum(
         pub enum #enum_name {
             #(#variants)*
             #unhandled_doc
-            Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+            Unhandled(::std::boxed::Box<#unhandled>),
         }
 
         impl #enum_name {
             #parse_doc
             pub fn parse(status: u16, body: &[u8]) -> Self {
-                #parse_body
+                #parse_error(status, body)
             }
 
             #code_doc
             pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#all_gates Self::#names(_) => ::std::option::Option::Some(#paths::CODE),)*
-                    Self::Unhandled(error) => error.code.as_deref(),
-                }
+                #error_code::code(self)
             }
-        }
 
-        #[cfg(feature = "server")]
-        impl #enum_name {
+            #[cfg(feature = "server")]
             #response_doc
             pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+                let error: &dyn #error_response = match self {
+                    #(#gates Self::#names(error) => error,)*
+                    Self::Unhandled(error) => &**error,
+                };
+                error.to_response(request_id)
+            }
+        }
+
+        impl #operation_error for #enum_name {
+            fn read_modeled(#error_param: &#error_body<'_>) -> ::std::option::Option<::std::result::Result<Self, #xml_error>> {
+                #read_modeled
+            }
+
+            fn unhandled(error: ::std::boxed::Box<#unhandled>) -> Self {
+                Self::Unhandled(error)
+            }
+
+            fn as_error(&self) -> &dyn #coded_error {
                 match self {
-                    #(#all_gates Self::#names(error) => (#paths::HTTP_STATUS, error.write_error_response(request_id)),)*
-                    Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+                    #(#gates Self::#names(error) => error,)*
+                    Self::Unhandled(error) => &**error,
                 }
             }
         }
 
-        impl ::querygen_runtime::query::ErrorCode for #enum_name {
+        impl #error_code for #enum_name {
             fn code(&self) -> ::std::option::Option<&str> {
-                #enum_name::code(self)
+                #error_code::code(#operation_error::as_error(self))
             }
         }
 
         impl ::std::fmt::Display for #enum_name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#all_gates Self::#names(error) => ::std::fmt::Display::fmt(error, f),)*
-                    Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-                }
+                ::std::fmt::Display::fmt(#operation_error::as_error(self), f)
             }
         }
 
         impl ::std::error::Error for #enum_name {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#all_gates Self::#names(error) => ::std::option::Option::Some(error),)*
-                    Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-                }
+                ::std::option::Option::Some(#operation_error::as_error(self))
             }
         }
     }
 }
 
-/// `impl E { pub fn read_error_body(..) }`: an error shape's members from an error body,
-/// its message filled from the envelope's `<Message>` when the shape's own element is absent.
-pub fn error_body_reader(s: &Struct) -> TokenStream {
+/// `impl ModeledError for E`: the code, and the message member the envelope's
+/// `<Message>` fills when the shape's own element was absent.
+pub fn modeled_error(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
-    let doc = doc_line("Reads this error from an error body whose envelope was already read.");
-    let body = match message_slot(s) {
-        Some(field) => quote! {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.#field.is_none() {
-                error.#field = envelope.message.clone();
+    let trait_path = rt::query::modeled_error();
+    let message = message_slot(s).map(|field| {
+        quote! {
+            fn message_mut(&mut self) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+                ::std::option::Option::Some(&mut self.#field)
             }
-            ::std::result::Result::Ok(error)
-        },
-        None => quote! {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            Self::read_xml(&mut reader, &node)
-        },
-    };
-    // Without a message member there is nothing to take from the envelope.
-    let envelope = if message_slot(s).is_some() {
-        quote!(envelope)
-    } else {
-        quote!(_envelope)
-    };
+        }
+    });
     quote! {
-        impl #name {
-            #doc
-            pub fn read_error_body(
-                body: &[u8],
-                #envelope: &::querygen_runtime::query::ErrorEnvelope,
-            ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-                #body
-            }
+        impl #trait_path for #name {
+            const CODE: &'static str = #name::CODE;
+            #message
         }
     }
 }

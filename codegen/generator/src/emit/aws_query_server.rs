@@ -1,85 +1,88 @@
-//! awsQuery, server side: read a request body into an input (`read_query`,
+//! awsQuery, server side: read a request body into an input (`ReadQuery`,
 //! `deserialize_request`) and write outputs and errors as the service does
-//! (`write_xml`, `serialize_response`, `write_error_response`). Generated from
-//! the same IR as the client side, so round-trip tests can pit one against
-//! the other, and a server stub can be built on them. Everything here is
-//! behind the generated crate's `server` feature, so clients do not compile it.
+//! (`WriteXml`, `serialize_response`, `ErrorResponse`). Generated from the
+//! same IR as the client side, so round-trip tests can pit one against the
+//! other, and a server stub can be built on them. Everything here is behind
+//! the generated crate's `server` feature, so clients do not compile it.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::aws_query::{member_key, timestamp_format, uses_flattening};
-use super::structure::{field_init, slot};
-use super::{doc_line, ident};
+use super::aws_query::{
+    borrowed, collection, finish_from_builder, is_plain, member_key, timestamp_format,
+    uses_flattening, Collection,
+};
+use super::{ident, rt};
 use crate::ir::{Field, NamedKind, Operation, Struct, StructRole, TypeRef, Union};
 use crate::traits::ErrorFault;
 
-fn tree_type() -> TokenStream {
-    quote!(::querygen_runtime::server::QueryTree)
-}
-
-fn query_error() -> TokenStream {
-    quote!(::querygen_runtime::server::QueryError)
-}
-
-/// `impl S { pub fn read_query(..) }`: the members from the request keys under `node`.
+/// `impl ReadQuery for S`: the members from the request keys under `node`,
+/// into the builder, then the structure.
 pub fn struct_query_reader(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
-    let (tree, error) = (tree_type(), query_error());
-    let doc = doc_line("Reads this structure from the request keys under `node` (the server side of `write_query`).");
-    let node_param = if s.fields.is_empty() {
-        quote!(_node)
-    } else {
-        quote!(node)
-    };
-    let slots = s.fields.iter().map(|f| {
-        let slot = slot(f);
+    let (trait_path, tree, error) = (
+        rt::server::read_query(),
+        rt::server::query_tree(),
+        rt::server::query_error(),
+    );
+    if s.fields.is_empty() {
+        return quote! {
+            #[cfg(feature = "server")]
+            impl #trait_path for #name {
+                fn read_query(_node: &#tree) -> ::std::result::Result<Self, #error> {
+                    ::std::result::Result::Ok(Self {})
+                }
+            }
+        };
+    }
+    let members = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
         let key = member_key(f);
-        let read = read_query_value(&f.ty, &format_ident!("child"), uses_flattening(f), 0);
-        quote! {
-            let #slot = match node.child(#key) {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(#read),
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-        }
+        let flattened = uses_flattening(f);
+        let read = match collection(&f.ty, flattened) {
+            Some(Collection::Value) => quote!(node.member(#key)?),
+            Some(Collection::List { item }) => quote!(node.list(#key, #item)?),
+            Some(Collection::FlatList) => quote!(node.flat_list(#key)?),
+            Some(Collection::Map {
+                key: k,
+                value: v,
+                flat,
+            }) => {
+                let method = if flat { quote!(flat_map) } else { quote!(map) };
+                quote!(node.#method(#key, #k, #v)?)
+            }
+            None => {
+                let read = read_query_value(&f.ty, &format_ident!("child"), flattened, 0);
+                quote! {
+                    match node.child(#key) {
+                        ::std::option::Option::Some(child) => ::std::option::Option::Some(#read),
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    }
+                }
+            }
+        };
+        quote!(out.#field = #read;)
     });
-    let type_name = &s.rust_name;
-    let missing = s.required_fields().filter(|f| !f.optional).map(|f| {
-        let slot = slot(f);
-        let member = crate::naming::unraw(&f.rust_name);
-        quote! {
-            let ::std::option::Option::Some(#slot) = #slot else {
-                return ::std::result::Result::Err(#error::new(
-                    node.key(),
-                    ::std::format!("{}: required member `{}` is missing", #type_name, #member),
-                ));
-            };
-        }
-    });
-    // Required members without a default were unwrapped into their slots just above.
-    let inits = s.fields.iter().map(|f| {
-        let slot = slot(f);
-        field_init(f, quote!(#slot))
-    });
+    let finish = finish_from_builder(s, quote!(node.missing(problem)));
     quote! {
         #[cfg(feature = "server")]
-        impl #name {
-            #doc
-            pub fn read_query(#node_param: &#tree) -> ::std::result::Result<Self, #error> {
-                #(#slots)*
-                #(#missing)*
-                ::std::result::Result::Ok(Self { #(#inits)* })
+        impl #trait_path for #name {
+            fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
+                let mut out = Self::builder();
+                #(#members)*
+                #finish
             }
         }
     }
 }
 
-/// `impl U { pub fn read_query(..) }`: the first known member key sets the variant.
+/// `impl ReadQuery for U`: the first known member key sets the variant.
 pub fn union_query_reader(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
-    let (tree, error) = (tree_type(), query_error());
-    let doc = doc_line(
-        "Reads this union from the request keys under `node`: the first known member wins.",
+    let (trait_path, tree, error) = (
+        rt::server::read_query(),
+        rt::server::query_tree(),
+        rt::server::query_error(),
     );
     let child = format_ident!("child");
     let arms = u.variants.iter().map(|v| {
@@ -108,9 +111,8 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
     });
     quote! {
         #[cfg(feature = "server")]
-        impl #name {
-            #doc
-            pub fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
+        impl #trait_path for #name {
+            fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
                 #(#arms)*
                 ::std::result::Result::Ok(Self::Unknown)
             }
@@ -120,34 +122,24 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
 
 /// An expression reading a value of `ty` at request node `node`.
 fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -> TokenStream {
-    let error = query_error();
+    let error = rt::server::query_error();
     match ty {
-        TypeRef::String => quote!(#node.text()?.to_owned()),
-        TypeRef::Bool => quote!(#node.parsed::<bool>("a boolean")?),
-        TypeRef::Byte => quote!(#node.parsed::<i8>("an 8-bit integer")?),
-        TypeRef::Short => quote!(#node.parsed::<i16>("a 16-bit integer")?),
-        TypeRef::Integer => quote!(#node.parsed::<i32>("a 32-bit integer")?),
-        TypeRef::Long => quote!(#node.parsed::<i64>("a 64-bit integer")?),
-        TypeRef::Float => quote!(#node.float::<f32>()?),
-        TypeRef::Double => quote!(#node.float::<f64>()?),
-        TypeRef::BigInteger => {
-            quote!(#node.parsed::<::querygen_runtime::BigInteger>("an integer")?)
-        }
-        TypeRef::BigDecimal => quote!(#node.parsed::<::querygen_runtime::BigDecimal>("a decimal")?),
-        TypeRef::Blob => quote!(#node.blob()?),
         TypeRef::Timestamp(format) => {
             let format = timestamp_format(*format);
             quote!(#node.timestamp(#format)?)
         }
-        // Rejected for awsQuery services when lowering.
-        TypeRef::Document => quote!(::querygen_runtime::Document::Null),
-        TypeRef::Named(named) => {
+        TypeRef::Named(named) if named.kind == NamedKind::IntEnum => {
             let path = super::named_path(named);
-            match named.kind {
-                NamedKind::Enum => quote!(#path::from(#node.text()?)),
-                NamedKind::IntEnum => quote!(#path::from(#node.parsed::<i32>("a 32-bit integer")?)),
-                NamedKind::Struct | NamedKind::Union => quote!(#path::read_query(#node)?),
-            }
+            quote!(#path::from(#node.parsed::<i32>("a 32-bit integer")?))
+        }
+        ty if is_plain(ty) => {
+            let trait_path = rt::server::read_query();
+            quote!(#trait_path::read_query(#node)?)
+        }
+        // Rejected for awsQuery services when lowering.
+        TypeRef::Document => {
+            let document = rt::root::document();
+            quote!(#document::Null)
         }
         TypeRef::List(list) => {
             let item = format_ident!("item{}", depth);
@@ -194,10 +186,11 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
             } else {
                 quote!(#node.child("entry"))
             };
+            let index_map = rt::root::index_map();
             quote! {
                 match #entries {
                     ::std::option::Option::Some(entries) => {
-                        let mut map = ::querygen_runtime::IndexMap::new();
+                        let mut map = #index_map::new();
                         for #entry in entries.items()? {
                             let #key_node = #entry.child(#key_name).ok_or_else(|| #error::new(#entry.key(), "map entry without a key"))?;
                             let #value_node = #entry.child(#value_name).ok_or_else(|| #error::new(#entry.key(), "map entry without a value"))?;
@@ -205,19 +198,21 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
                         }
                         map
                     }
-                    ::std::option::Option::None => ::querygen_runtime::IndexMap::new(),
+                    ::std::option::Option::None => #index_map::new(),
                 }
             }
         }
+        // Every other type is plain (handled above).
+        _ => TokenStream::new(),
     }
 }
 
-/// `impl S { pub fn write_xml(..) }`: the members as child elements, as the service writes them.
+/// `impl WriteXml for S`: the members as child elements, as the service
+/// writes them. An error's message travels in the envelope's `<Message>`, so
+/// `skip_message` leaves it out.
 pub fn struct_xml_writer(s: &Struct, skip_message: bool) -> TokenStream {
     let name = ident(&s.rust_name);
-    let doc = doc_line(
-        "Writes this structure's members as child elements (the server side of `read_xml`).",
-    );
+    let (trait_path, writer) = (rt::server::write_xml(), rt::server::writer());
     let fields: Vec<&Field> = s
         .fields
         .iter()
@@ -229,26 +224,32 @@ pub fn struct_xml_writer(s: &Struct, skip_message: bool) -> TokenStream {
         quote!(writer)
     };
     let members = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
         let key = member_key(f);
-        let write = write_xml_value(
-            &f.ty,
-            &quote!(#key),
-            &format_ident!("value"),
-            uses_flattening(f),
-            0,
-        );
-        if f.optional {
-            quote!(if let ::std::option::Option::Some(value) = &self.#field { #write })
-        } else {
-            quote!({ let value = &self.#field; #write })
+        let flattened = uses_flattening(f);
+        let value = borrowed(f);
+        match collection(&f.ty, flattened) {
+            Some(Collection::Value) => quote!(writer.member(#key, #value);),
+            Some(Collection::List { item }) => quote!(writer.list(#key, #item, #value);),
+            Some(Collection::FlatList) => quote!(writer.flat_list(#key, #value);),
+            Some(Collection::Map {
+                key: k,
+                value: v,
+                flat,
+            }) => {
+                let method = if flat { quote!(flat_map) } else { quote!(map) };
+                quote!(writer.#method(#key, #k, #v, #value);)
+            }
+            None => {
+                let write =
+                    write_xml_value(&f.ty, &quote!(#key), &format_ident!("value"), flattened, 0);
+                quote!(if let ::std::option::Option::Some(value) = #value { #write })
+            }
         }
     });
     quote! {
         #[cfg(feature = "server")]
-        impl #name {
-            #doc
-            pub fn write_xml(&self, #writer_param: &mut ::querygen_runtime::server::XmlWriter) {
+        impl #trait_path for #name {
+            fn write_xml(&self, #writer_param: &mut #writer) {
                 #(#members)*
             }
         }
@@ -261,10 +262,10 @@ fn is_message(s: &Struct, f: &Field) -> bool {
         && f.ty == TypeRef::String
 }
 
-/// `impl U { pub fn write_xml(..) }`.
+/// `impl WriteXml for U`: the set member as a child element.
 pub fn union_xml_writer(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
-    let doc = doc_line("Writes the set member as a child element.");
+    let (trait_path, writer) = (rt::server::write_xml(), rt::server::writer());
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let key = v.xml_name.clone().unwrap_or_else(|| v.wire_name.clone());
@@ -273,15 +274,22 @@ pub fn union_xml_writer(u: &Union) -> TokenStream {
             Some(ty) => {
                 let write =
                     write_xml_value(ty, &quote!(#key), &format_ident!("value"), v.flattened, 0);
-                quote!(Self::#variant(value) => { #write })
+                let value = if v.boxed {
+                    quote!(&**value)
+                } else {
+                    quote!(value)
+                };
+                quote!(Self::#variant(value) => {
+                    let value = #value;
+                    #write
+                })
             }
         }
     });
     quote! {
         #[cfg(feature = "server")]
-        impl #name {
-            #doc
-            pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        impl #trait_path for #name {
+            fn write_xml(&self, writer: &mut #writer) {
                 match self {
                     #(#arms)*
                     Self::Unknown => {}
@@ -300,32 +308,15 @@ fn write_xml_value(
     depth: usize,
 ) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(writer.element(#name, #value);),
-        TypeRef::Bool => quote!(writer.boolean(#name, *#value);),
-        TypeRef::Byte | TypeRef::Short | TypeRef::Integer => {
-            quote!(writer.integer(#name, i64::from(*#value));)
-        }
-        TypeRef::Long => quote!(writer.integer(#name, *#value);),
-        TypeRef::Float => quote!(writer.float(#name, *#value);),
-        TypeRef::Double => quote!(writer.double(#name, *#value);),
-        TypeRef::BigInteger | TypeRef::BigDecimal => {
-            quote!(writer.element(#name, #value.as_str());)
-        }
-        TypeRef::Blob => quote!(writer.blob(#name, #value);),
         TypeRef::Timestamp(format) => {
             let format = timestamp_format(*format);
             quote!(writer.timestamp(#name, #value, #format);)
         }
         TypeRef::Document => TokenStream::new(),
-        TypeRef::Named(named) => match named.kind {
-            NamedKind::Enum => quote!(writer.element(#name, #value.as_str());),
-            NamedKind::IntEnum => quote!(writer.integer(#name, i64::from(#value.value()));),
-            NamedKind::Struct | NamedKind::Union => quote! {
-                writer.start(#name, ::std::option::Option::None);
-                #value.write_xml(writer);
-                writer.end(#name);
-            },
-        },
+        TypeRef::Named(named) if named.kind == NamedKind::IntEnum => {
+            quote!(writer.integer(#name, i64::from(#value.value()));)
+        }
+        ty if is_plain(ty) => quote!(writer.member(#name, ::std::option::Option::Some(#value));),
         TypeRef::List(list) => {
             let item = format_ident!("item{}", depth);
             let item_name = list.item_xml_name.as_deref().unwrap_or("member");
@@ -387,10 +378,12 @@ fn write_xml_value(
                 }
             }
         }
+        // Every other type is plain (handled above).
+        _ => TokenStream::new(),
     }
 }
 
-/// `impl E { pub fn write_error_response(..) }`: the `<ErrorResponse>` document for this error.
+/// `impl ErrorResponse for E`: the `<ErrorResponse>` document for this error, with its status.
 pub fn error_response_writer(s: &Struct, namespace: Option<&str>) -> TokenStream {
     let name = ident(&s.rust_name);
     let StructRole::Error(info) = &s.role else {
@@ -400,35 +393,31 @@ pub fn error_response_writer(s: &Struct, namespace: Option<&str>) -> TokenStream
         ErrorFault::Client => "Sender",
         ErrorFault::Server => "Receiver",
     };
-    let doc = doc_line("The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).");
     let ns = match namespace {
         Some(ns) => quote!(::std::option::Option::Some(#ns)),
         None => quote!(::std::option::Option::None),
     };
-    let message = s.fields.iter().find(|f| is_message(s, f)).map(|f| {
-        let field = ident(&f.rust_name);
-        if f.optional {
-            quote!(if let ::std::option::Option::Some(message) = &self.#field { writer.element("Message", message); })
-        } else {
-            quote!(writer.element("Message", &self.#field);)
+    let message = match s.fields.iter().find(|f| is_message(s, f)) {
+        Some(f) => {
+            let field = ident(&f.rust_name);
+            if f.optional {
+                quote!(self.#field.as_deref())
+            } else {
+                quote!(::std::option::Option::Some(self.#field.as_str()))
+            }
         }
-    });
+        None => quote!(::std::option::Option::None),
+    };
+    let (trait_path, write) = (
+        rt::server::error_response(),
+        rt::server::error_response_fn(),
+    );
     quote! {
         #[cfg(feature = "server")]
-        impl #name {
-            #doc
-            pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-                let mut writer = ::querygen_runtime::server::XmlWriter::new();
-                writer.start("ErrorResponse", #ns);
-                writer.start("Error", ::std::option::Option::None);
-                writer.element("Type", #fault);
-                writer.element("Code", Self::CODE);
-                #message
-                self.write_xml(&mut writer);
-                writer.end("Error");
-                writer.element("RequestId", request_id);
-                writer.end("ErrorResponse");
-                writer.finish()
+        impl #trait_path for #name {
+            fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+                let body = #write(#ns, #fault, Self::CODE, #message, self, request_id);
+                (Self::HTTP_STATUS, body)
             }
         }
     }
@@ -440,35 +429,30 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
     let output = ident(&op.output.rust_name);
     let action = &op.wire_name;
     let response = format!("{action}Response");
-    let result = format!("{action}Result");
     let ns = match namespace {
         Some(ns) => quote!(::std::option::Option::Some(#ns)),
         None => quote!(::std::option::Option::None),
     };
-    let parse_doc = doc_line(&format!("Server side: parses the request body of `{action}` (checking `Action` and `Version`) into the input."));
-    let write_doc = doc_line(&format!(
+    let parse_doc = super::doc_line(&format!("Server side: parses the request body of `{action}` (checking `Action` and `Version`) into the input."));
+    let write_doc = super::doc_line(&format!(
         "Server side: the `<{response}>` document for `output`."
     ));
+    let (query_error, read_request, write_response) = (
+        rt::server::query_error(),
+        rt::server::read_request_fn(),
+        rt::server::response_fn(),
+    );
     quote! {
         #parse_doc
         #[cfg(feature = "server")]
-        pub fn deserialize_request(body: &[u8]) -> ::std::result::Result<#input, ::querygen_runtime::server::QueryError> {
-            let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-            tree.expect_action(#action, #version)?;
-            #input::read_query(&tree)
+        pub fn deserialize_request(body: &[u8]) -> ::std::result::Result<#input, #query_error> {
+            #read_request(body, #action, #version)
         }
 
         #write_doc
         #[cfg(feature = "server")]
         pub fn serialize_response(output: &#output, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(#response, #ns);
-            writer.start(#result, ::std::option::Option::None);
-            output.write_xml(&mut writer);
-            writer.end(#result);
-            writer.response_metadata(request_id);
-            writer.end(#response);
-            writer.finish()
+            #write_response(#action, #ns, output, request_id)
         }
     }
 }

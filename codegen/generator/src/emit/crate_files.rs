@@ -331,7 +331,7 @@ fn error_rs(service: &Service) -> TokenStream {
         let item = struct_item(s, &place);
         let reader = service.aws_query.then(|| {
             let read_xml = aws_query::struct_reader(s);
-            let read_body = aws_query::error_body_reader(s);
+            let read_body = aws_query::modeled_error(s);
             // The message travels as `<Message>` in the envelope, not as a member element.
             let write_xml = aws_query_server::struct_xml_writer(s, true);
             let write_response =

@@ -60,6 +60,11 @@ pub fn enum_item(e: &Enum) -> TokenStream {
     };
     let unknown_doc = doc_line(UNKNOWN_DOC);
     let serde = super::serde::enum_impls(e);
+    // The protocol traits of the runtime take string enums through this one marker.
+    let string_enum = (!e.int).then(|| {
+        let marker = super::rt::root::string_enum();
+        quote!(impl #marker for #name {})
+    });
     let unknown_ty = if e.int {
         quote!(::querygen_runtime::UnknownVariant<i32>)
     } else {
@@ -76,6 +81,7 @@ pub fn enum_item(e: &Enum) -> TokenStream {
         }
 
         #body
+        #string_enum
         #debug
         #serde
     }

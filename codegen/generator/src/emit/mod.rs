@@ -16,6 +16,7 @@ pub mod endpoint;
 pub mod enumeration;
 pub mod fake;
 pub mod pagination;
+pub mod rt;
 pub mod serde;
 pub mod structure;
 pub mod waiters;

@@ -177,7 +177,7 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
     let status = info.http_status;
     let code_doc = doc_line("The error code the service sends (`Code` in the error document).");
     let status_doc = doc_line("The HTTP status the service answers with.");
-    let display = match message_field(s) {
+    let (message, message_arg) = match message_field(s) {
         Some(f) => {
             let field = ident(&f.rust_name);
             let access = if f.optional {
@@ -186,42 +186,31 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
                 quote!(::std::option::Option::Some(self.#field.as_str()))
             };
             let message_doc = doc_line("The error message, if the service sent one.");
-            quote! {
-                impl #name {
-                    #message_doc
-                    pub fn message(&self) -> ::std::option::Option<&str> {
-                        #access
-                    }
+            let method = quote! {
+                #message_doc
+                pub fn message(&self) -> ::std::option::Option<&str> {
+                    #access
                 }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(Self::CODE)?;
-                        if let ::std::option::Option::Some(message) = self.message() {
-                            write!(f, ": {message}")?;
-                        }
-                        ::std::result::Result::Ok(())
-                    }
-                }
-            }
+            };
+            (method, quote!(self.message()))
         }
-        None => quote! {
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(Self::CODE)
-                }
-            }
-        },
+        None => (TokenStream::new(), quote!(::std::option::Option::None)),
     };
+    let fmt_error = super::rt::query::fmt_error();
     quote! {
         impl #name {
             #code_doc
             pub const CODE: &'static str = #code;
             #status_doc
             pub const HTTP_STATUS: u16 = #status;
+            #message
         }
 
-        #display
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #fmt_error(Self::CODE, #message_arg, f)
+            }
+        }
 
         impl ::std::error::Error for #name {}
     }
@@ -241,7 +230,8 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
-        quote!(#field: ::std::option::Option<#ty>,)
+        // Crate-visible: the generated readers collect members into a builder.
+        quote!(pub(crate) #field: ::std::option::Option<#ty>,)
     });
     let methods = s.fields.iter().map(|f| setters(f, SetterTarget::Field));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Default)];

@@ -63,70 +63,34 @@ impl BatchApplyUpdateActionOutput {
         ::std::default::Default::default()
     }
 }
-impl BatchApplyUpdateActionInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_ids {
-            writer.push("ReplicationGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_ids {
-            writer.push("CacheClusterIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.service_update_name {
-            writer.push("ServiceUpdateName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for BatchApplyUpdateActionInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .list(
+                "ReplicationGroupIds",
+                "member",
+                self.replication_group_ids.as_deref(),
+            );
+        writer.list("CacheClusterIds", "member", self.cache_cluster_ids.as_deref());
+        writer.member("ServiceUpdateName", self.service_update_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=BatchApplyUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &BatchApplyUpdateActionInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "BatchApplyUpdateAction",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl BatchApplyUpdateActionOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for BatchApplyUpdateActionOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_processed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
-        > = ::std::option::Option::None;
-        let mut member_unprocessed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ProcessedUpdateActions" => {
@@ -134,8 +98,7 @@ impl BatchApplyUpdateActionOutput {
                         .read_list_into(
                             &child,
                             "ProcessedUpdateAction",
-                            &mut member_processed_update_actions,
-                            crate::types::ProcessedUpdateAction::read_xml,
+                            &mut out.processed_update_actions,
                         )
                 }
                 "UnprocessedUpdateActions" => {
@@ -143,17 +106,13 @@ impl BatchApplyUpdateActionOutput {
                         .read_list_into(
                             &child,
                             "UnprocessedUpdateAction",
-                            &mut member_unprocessed_update_actions,
-                            crate::types::UnprocessedUpdateAction::read_xml,
+                            &mut out.unprocessed_update_actions,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            processed_update_actions: member_processed_update_actions,
-            unprocessed_update_actions: member_unprocessed_update_actions,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `BatchApplyUpdateAction` response: `<BatchApplyUpdateActionResponse><BatchApplyUpdateActionResult>` into the output, and the request id.
@@ -167,9 +126,9 @@ pub fn deserialize_response(
         body,
         "BatchApplyUpdateAction",
     )?;
-    let output = match document.result()? {
+    let output: BatchApplyUpdateActionOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            BatchApplyUpdateActionOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => BatchApplyUpdateActionOutput::builder().build(),
     };
@@ -193,123 +152,66 @@ pub enum BatchApplyUpdateActionError {
 impl BatchApplyUpdateActionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceUpdateNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceUpdateNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceUpdateNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl BatchApplyUpdateActionError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceUpdateNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for BatchApplyUpdateActionError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterValueException)
+            .or_else(|| error.read(Self::ServiceUpdateNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceUpdateNotFoundFault(error) => {
-                (
-                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceUpdateNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for BatchApplyUpdateActionError {
     fn code(&self) -> ::std::option::Option<&str> {
-        BatchApplyUpdateActionError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for BatchApplyUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for BatchApplyUpdateActionError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `BatchApplyUpdateAction` response into [`BatchApplyUpdateActionError`].
@@ -477,80 +379,36 @@ impl BatchApplyUpdateActionFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl BatchApplyUpdateActionInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for BatchApplyUpdateActionInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_ids = match node.child("ReplicationGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_cluster_ids = match node.child("CacheClusterIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_service_update_name = match node.child("ServiceUpdateName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
+        out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
+        out.service_update_name = node.member("ServiceUpdateName")?;
         ::std::result::Result::Ok(Self {
-            replication_group_ids: member_replication_group_ids,
-            cache_cluster_ids: member_cache_cluster_ids,
-            service_update_name: member_service_update_name,
+            replication_group_ids: out.replication_group_ids,
+            cache_cluster_ids: out.cache_cluster_ids,
+            service_update_name: out.service_update_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl BatchApplyUpdateActionOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.processed_update_actions {
-            writer.start("ProcessedUpdateActions", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("ProcessedUpdateAction", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("ProcessedUpdateAction");
-            }
-            writer.end("ProcessedUpdateActions");
-        }
-        if let ::std::option::Option::Some(value) = &self.unprocessed_update_actions {
-            writer.start("UnprocessedUpdateActions", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("UnprocessedUpdateAction", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("UnprocessedUpdateAction");
-            }
-            writer.end("UnprocessedUpdateActions");
-        }
+impl ::querygen_runtime::server::WriteXml for BatchApplyUpdateActionOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .list(
+                "ProcessedUpdateActions",
+                "ProcessedUpdateAction",
+                self.processed_update_actions.as_deref(),
+            );
+        writer
+            .list(
+                "UnprocessedUpdateActions",
+                "UnprocessedUpdateAction",
+                self.unprocessed_update_actions.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `BatchApplyUpdateAction` (checking `Action` and `Version`) into the input.
@@ -561,9 +419,11 @@ pub fn deserialize_request(
     BatchApplyUpdateActionInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("BatchApplyUpdateAction", "2015-02-02")?;
-    BatchApplyUpdateActionInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "BatchApplyUpdateAction",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<BatchApplyUpdateActionResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -571,31 +431,25 @@ pub fn serialize_response(
     output: &BatchApplyUpdateActionOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "BatchApplyUpdateActionResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("BatchApplyUpdateActionResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("BatchApplyUpdateActionResult");
-    writer.response_metadata(request_id);
-    writer.end("BatchApplyUpdateActionResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "BatchApplyUpdateAction",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`BatchApplyUpdateActionInput`](super::BatchApplyUpdateActionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionInputBuilder {
-        replication_group_ids: ::std::option::Option<
+        pub(crate) replication_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        service_update_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
     }
     impl BatchApplyUpdateActionInputBuilder {
         /// Appends one item to the `ReplicationGroupIds` member.
@@ -683,10 +537,10 @@ pub mod builders {
     /// A builder for [`BatchApplyUpdateActionOutput`](super::BatchApplyUpdateActionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionOutputBuilder {
-        processed_update_actions: ::std::option::Option<
+        pub(crate) processed_update_actions: ::std::option::Option<
             ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
         >,
-        unprocessed_update_actions: ::std::option::Option<
+        pub(crate) unprocessed_update_actions: ::std::option::Option<
             ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
         >,
     }

@@ -139,77 +139,32 @@ impl CopySnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl CopySnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.source_snapshot_name {
-            writer.push("SourceSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_snapshot_name {
-            writer.push("TargetSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_bucket {
-            writer.push("TargetBucket");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_id {
-            writer.push("KmsKeyId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CopySnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("SourceSnapshotName", self.source_snapshot_name.as_ref());
+        writer.member("TargetSnapshotName", self.target_snapshot_name.as_ref());
+        writer.member("TargetBucket", self.target_bucket.as_ref());
+        writer.member("KmsKeyId", self.kms_key_id.as_ref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CopySnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CopySnapshotInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CopySnapshot",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("CopySnapshot", "2015-02-02", input)
 }
-impl CopySnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CopySnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Snapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_snapshot,
-                            crate::types::Snapshot::read_xml,
-                        )
-                }
+                "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>` into the output, and the request id.
@@ -223,9 +178,9 @@ pub fn deserialize_response(
         body,
         "CopySnapshot",
     )?;
-    let output = match document.result()? {
+    let output: CopySnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CopySnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CopySnapshotOutput::builder().build(),
     };
@@ -261,231 +216,81 @@ pub enum CopySnapshotError {
 impl CopySnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidSnapshotStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::SnapshotNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidSnapshotStateFault::CODE,
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::SnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
-            }
-            Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CopySnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSnapshotStateFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CopySnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidSnapshotStateFault))
+            .or_else(|| error.read(Self::SnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::SnapshotNotFoundFault))
+            .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSnapshotStateFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CopySnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CopySnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CopySnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CopySnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CopySnapshot` response into [`CopySnapshotError`].
@@ -693,70 +498,29 @@ impl CopySnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CopySnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CopySnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_source_snapshot_name = match node.child("SourceSnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_target_snapshot_name = match node.child("TargetSnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_target_bucket = match node.child("TargetBucket") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_kms_key_id = match node.child("KmsKeyId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.source_snapshot_name = node.member("SourceSnapshotName")?;
+        out.target_snapshot_name = node.member("TargetSnapshotName")?;
+        out.target_bucket = node.member("TargetBucket")?;
+        out.kms_key_id = node.member("KmsKeyId")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            source_snapshot_name: member_source_snapshot_name,
-            target_snapshot_name: member_target_snapshot_name,
-            target_bucket: member_target_bucket,
-            kms_key_id: member_kms_key_id,
-            tags: member_tags,
+            source_snapshot_name: out.source_snapshot_name,
+            target_snapshot_name: out.target_snapshot_name,
+            target_bucket: out.target_bucket,
+            kms_key_id: out.kms_key_id,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CopySnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.snapshot {
-            writer.start("Snapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Snapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for CopySnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `CopySnapshot` (checking `Action` and `Version`) into the input.
@@ -764,9 +528,7 @@ impl CopySnapshotOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CopySnapshotInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CopySnapshot", "2015-02-02")?;
-    CopySnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "CopySnapshot", "2015-02-02")
 }
 /// Server side: the `<CopySnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -774,31 +536,23 @@ pub fn serialize_response(
     output: &CopySnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CopySnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CopySnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CopySnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("CopySnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CopySnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CopySnapshotInput`](super::CopySnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopySnapshotInputBuilder {
-        source_snapshot_name: ::std::option::Option<::std::string::String>,
-        target_snapshot_name: ::std::option::Option<::std::string::String>,
-        target_bucket: ::std::option::Option<::std::string::String>,
-        kms_key_id: ::std::option::Option<::std::string::String>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) source_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) target_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) target_bucket: ::std::option::Option<::std::string::String>,
+        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CopySnapshotInputBuilder {
         /// The name of an existing snapshot from which to make a copy.
@@ -930,7 +684,7 @@ pub mod builders {
     /// A builder for [`CopySnapshotOutput`](super::CopySnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopySnapshotOutputBuilder {
-        snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl CopySnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was

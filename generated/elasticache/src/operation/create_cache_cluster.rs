@@ -352,266 +352,100 @@ impl CreateCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateCacheClusterInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.az_mode {
-            writer.push("AZMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
-            writer.push("PreferredAvailabilityZone");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_availability_zones {
-            writer.push("PreferredAvailabilityZones");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("PreferredAvailabilityZone");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
-            writer.push("NumCacheNodes");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type {
-            writer.push("CacheNodeType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine_version {
-            writer.push("EngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-            writer.push("CacheSubnetGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_names {
-            writer.push("CacheSecurityGroupNames");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheSecurityGroupName");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.security_group_ids {
-            writer.push("SecurityGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SecurityGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_arns {
-            writer.push("SnapshotArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SnapshotArn");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_name {
-            writer.push("SnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
-            writer.push("PreferredMaintenanceWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.port {
-            writer.push("Port");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_arn {
-            writer.push("NotificationTopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
-            writer.push("AutoMinorVersionUpgrade");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-            writer.push("SnapshotRetentionLimit");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_window {
-            writer.push("SnapshotWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token {
-            writer.push("AuthToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.outpost_mode {
-            writer.push("OutpostMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
-            writer.push("PreferredOutpostArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arns {
-            writer.push("PreferredOutpostArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("PreferredOutpostArn");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
-            writer.push("LogDeliveryConfigurations");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("LogDeliveryConfigurationRequest");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
-            writer.push("TransitEncryptionEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.network_type {
-            writer.push("NetworkType");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_discovery {
-            writer.push("IpDiscovery");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateCacheClusterInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("AZMode", self.az_mode.as_ref());
+        writer
+            .member(
+                "PreferredAvailabilityZone",
+                self.preferred_availability_zone.as_ref(),
+            );
+        writer
+            .list(
+                "PreferredAvailabilityZones",
+                "PreferredAvailabilityZone",
+                self.preferred_availability_zones.as_deref(),
+            );
+        writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
+        writer.member("CacheNodeType", self.cache_node_type.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("EngineVersion", self.engine_version.as_ref());
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+        writer
+            .list(
+                "CacheSecurityGroupNames",
+                "CacheSecurityGroupName",
+                self.cache_security_group_names.as_deref(),
+            );
+        writer
+            .list(
+                "SecurityGroupIds",
+                "SecurityGroupId",
+                self.security_group_ids.as_deref(),
+            );
+        writer.list("Tags", "Tag", self.tags.as_deref());
+        writer.list("SnapshotArns", "SnapshotArn", self.snapshot_arns.as_deref());
+        writer.member("SnapshotName", self.snapshot_name.as_ref());
+        writer
+            .member(
+                "PreferredMaintenanceWindow",
+                self.preferred_maintenance_window.as_ref(),
+            );
+        writer.member("Port", self.port.as_ref());
+        writer.member("NotificationTopicArn", self.notification_topic_arn.as_ref());
+        writer
+            .member("AutoMinorVersionUpgrade", self.auto_minor_version_upgrade.as_ref());
+        writer.member("SnapshotRetentionLimit", self.snapshot_retention_limit.as_ref());
+        writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+        writer.member("AuthToken", self.auth_token.as_ref());
+        writer.member("OutpostMode", self.outpost_mode.as_ref());
+        writer.member("PreferredOutpostArn", self.preferred_outpost_arn.as_ref());
+        writer
+            .list(
+                "PreferredOutpostArns",
+                "PreferredOutpostArn",
+                self.preferred_outpost_arns.as_deref(),
+            );
+        writer
+            .list(
+                "LogDeliveryConfigurations",
+                "LogDeliveryConfigurationRequest",
+                self.log_delivery_configurations.as_deref(),
+            );
+        writer
+            .member(
+                "TransitEncryptionEnabled",
+                self.transit_encryption_enabled.as_ref(),
+            );
+        writer.member("NetworkType", self.network_type.as_ref());
+        writer.member("IpDiscovery", self.ip_discovery.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateCacheCluster",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateCacheClusterOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateCacheClusterOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "CacheCluster" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_cluster,
-                            crate::types::CacheCluster::read_xml,
-                        )
-                }
+                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_cluster: member_cache_cluster,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheCluster` response: `<CreateCacheClusterResponse><CreateCacheClusterResult>` into the output, and the request id.
@@ -625,9 +459,9 @@ pub fn deserialize_response(
         body,
         "CreateCacheCluster",
     )?;
-    let output = match document.result()? {
+    let output: CreateCacheClusterOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateCacheClusterOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateCacheClusterOutput::builder().build(),
     };
@@ -681,439 +515,102 @@ pub enum CreateCacheClusterError {
 impl CreateCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheClusterAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ClusterQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForClusterExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterAlreadyExistsFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateCacheClusterError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterAlreadyExistsFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateCacheClusterError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterAlreadyExistsFault)
+            .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSubnetGroupNotFoundFault))
+            .or_else(|| error.read(Self::ClusterQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidVpcNetworkStateFault))
+            .or_else(|| error.read(Self::NodeQuotaForClusterExceededFault))
+            .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterAlreadyExistsFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateCacheClusterError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateCacheClusterError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateCacheCluster` response into [`CreateCacheClusterError`].
@@ -1900,338 +1397,83 @@ impl CreateCacheClusterFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheClusterInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateCacheClusterInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_az_mode = match node.child("AZMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::AzMode::from(child.text()?))
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_availability_zone = match node
-            .child("PreferredAvailabilityZone")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_availability_zones = match node
-            .child("PreferredAvailabilityZones")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredAvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_num_cache_nodes = match node.child("NumCacheNodes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_type = match node.child("CacheNodeType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine_version = match node.child("EngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_security_group_ids = match node.child("SecurityGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_arns = match node.child("SnapshotArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SnapshotArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_name = match node.child("SnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_port = match node.child("Port") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_window = match node.child("SnapshotWindow") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token = match node.child("AuthToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_outpost_mode = match node.child("OutpostMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::OutpostMode::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_outpost_arn = match node.child("PreferredOutpostArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_outpost_arns = match node.child("PreferredOutpostArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredOutpostArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transit_encryption_enabled = match node
-            .child("TransitEncryptionEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_network_type = match node.child("NetworkType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::NetworkType::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ip_discovery = match node.child("IpDiscovery") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.az_mode = node.member("AZMode")?;
+        out.preferred_availability_zone = node.member("PreferredAvailabilityZone")?;
+        out.preferred_availability_zones = node
+            .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?;
+        out.num_cache_nodes = node.member("NumCacheNodes")?;
+        out.cache_node_type = node.member("CacheNodeType")?;
+        out.engine = node.member("Engine")?;
+        out.engine_version = node.member("EngineVersion")?;
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
+        out.cache_security_group_names = node
+            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
+        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
+        out.tags = node.list("Tags", "Tag")?;
+        out.snapshot_arns = node.list("SnapshotArns", "SnapshotArn")?;
+        out.snapshot_name = node.member("SnapshotName")?;
+        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
+        out.port = node.member("Port")?;
+        out.notification_topic_arn = node.member("NotificationTopicArn")?;
+        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
+        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
+        out.snapshot_window = node.member("SnapshotWindow")?;
+        out.auth_token = node.member("AuthToken")?;
+        out.outpost_mode = node.member("OutpostMode")?;
+        out.preferred_outpost_arn = node.member("PreferredOutpostArn")?;
+        out.preferred_outpost_arns = node
+            .list("PreferredOutpostArns", "PreferredOutpostArn")?;
+        out.log_delivery_configurations = node
+            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
+        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
+        out.network_type = node.member("NetworkType")?;
+        out.ip_discovery = node.member("IpDiscovery")?;
         ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            replication_group_id: member_replication_group_id,
-            az_mode: member_az_mode,
-            preferred_availability_zone: member_preferred_availability_zone,
-            preferred_availability_zones: member_preferred_availability_zones,
-            num_cache_nodes: member_num_cache_nodes,
-            cache_node_type: member_cache_node_type,
-            engine: member_engine,
-            engine_version: member_engine_version,
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            cache_subnet_group_name: member_cache_subnet_group_name,
-            cache_security_group_names: member_cache_security_group_names,
-            security_group_ids: member_security_group_ids,
-            tags: member_tags,
-            snapshot_arns: member_snapshot_arns,
-            snapshot_name: member_snapshot_name,
-            preferred_maintenance_window: member_preferred_maintenance_window,
-            port: member_port,
-            notification_topic_arn: member_notification_topic_arn,
-            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-            snapshot_retention_limit: member_snapshot_retention_limit,
-            snapshot_window: member_snapshot_window,
-            auth_token: member_auth_token,
-            outpost_mode: member_outpost_mode,
-            preferred_outpost_arn: member_preferred_outpost_arn,
-            preferred_outpost_arns: member_preferred_outpost_arns,
-            log_delivery_configurations: member_log_delivery_configurations,
-            transit_encryption_enabled: member_transit_encryption_enabled,
-            network_type: member_network_type,
-            ip_discovery: member_ip_discovery,
+            cache_cluster_id: out.cache_cluster_id,
+            replication_group_id: out.replication_group_id,
+            az_mode: out.az_mode,
+            preferred_availability_zone: out.preferred_availability_zone,
+            preferred_availability_zones: out.preferred_availability_zones,
+            num_cache_nodes: out.num_cache_nodes,
+            cache_node_type: out.cache_node_type,
+            engine: out.engine,
+            engine_version: out.engine_version,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            cache_subnet_group_name: out.cache_subnet_group_name,
+            cache_security_group_names: out.cache_security_group_names,
+            security_group_ids: out.security_group_ids,
+            tags: out.tags,
+            snapshot_arns: out.snapshot_arns,
+            snapshot_name: out.snapshot_name,
+            preferred_maintenance_window: out.preferred_maintenance_window,
+            port: out.port,
+            notification_topic_arn: out.notification_topic_arn,
+            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
+            snapshot_retention_limit: out.snapshot_retention_limit,
+            snapshot_window: out.snapshot_window,
+            auth_token: out.auth_token,
+            outpost_mode: out.outpost_mode,
+            preferred_outpost_arn: out.preferred_outpost_arn,
+            preferred_outpost_arns: out.preferred_outpost_arns,
+            log_delivery_configurations: out.log_delivery_configurations,
+            transit_encryption_enabled: out.transit_encryption_enabled,
+            network_type: out.network_type,
+            ip_discovery: out.ip_discovery,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheClusterOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_cluster {
-            writer.start("CacheCluster", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheCluster");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateCacheClusterOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateCacheCluster` (checking `Action` and `Version`) into the input.
@@ -2242,9 +1484,7 @@ pub fn deserialize_request(
     CreateCacheClusterInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateCacheCluster", "2015-02-02")?;
-    CreateCacheClusterInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "CreateCacheCluster", "2015-02-02")
 }
 /// Server side: the `<CreateCacheClusterResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -2252,66 +1492,66 @@ pub fn serialize_response(
     output: &CreateCacheClusterOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateCacheClusterResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateCacheClusterResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateCacheClusterResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateCacheCluster",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateCacheClusterInput`](super::CreateCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheClusterInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        az_mode: ::std::option::Option<crate::types::AzMode>,
-        preferred_availability_zone: ::std::option::Option<::std::string::String>,
-        preferred_availability_zones: ::std::option::Option<
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) az_mode: ::std::option::Option<crate::types::AzMode>,
+        pub(crate) preferred_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) preferred_availability_zones: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        num_cache_nodes: ::std::option::Option<i32>,
-        cache_node_type: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        engine_version: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<
+        pub(crate) num_cache_nodes: ::std::option::Option<i32>,
+        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_group_names: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        security_group_ids: ::std::option::Option<
+        pub(crate) security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        snapshot_name: ::std::option::Option<::std::string::String>,
-        preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        port: ::std::option::Option<i32>,
-        notification_topic_arn: ::std::option::Option<::std::string::String>,
-        auto_minor_version_upgrade: ::std::option::Option<bool>,
-        snapshot_retention_limit: ::std::option::Option<i32>,
-        snapshot_window: ::std::option::Option<::std::string::String>,
-        auth_token: ::std::option::Option<::std::string::String>,
-        outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
-        preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-        preferred_outpost_arns: ::std::option::Option<
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) snapshot_arns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        log_delivery_configurations: ::std::option::Option<
+        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) port: ::std::option::Option<i32>,
+        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
+        pub(crate) outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
+        pub(crate) preferred_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) preferred_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        transit_encryption_enabled: ::std::option::Option<bool>,
-        network_type: ::std::option::Option<crate::types::NetworkType>,
-        ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+        pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
+        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     }
     impl CreateCacheClusterInputBuilder {
         /// The node group (shard) identifier. This parameter is stored as a lowercase string.
@@ -3060,7 +2300,7 @@ pub mod builders {
     /// A builder for [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheClusterOutputBuilder {
-        cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl CreateCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.

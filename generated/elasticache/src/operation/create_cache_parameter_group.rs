@@ -80,78 +80,44 @@ impl CreateCacheParameterGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateCacheParameterGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
-            writer.push("CacheParameterGroupFamily");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            writer.push("Description");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer
+            .member(
+                "CacheParameterGroupFamily",
+                self.cache_parameter_group_family.as_ref(),
+            );
+        writer.member("Description", self.description.as_ref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreateCacheParameterGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateCacheParameterGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateCacheParameterGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateCacheParameterGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_parameter_group: ::std::option::Option<
-            crate::types::CacheParameterGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_parameter_group,
-                            crate::types::CacheParameterGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.cache_parameter_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_parameter_group: member_cache_parameter_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheParameterGroup` response: `<CreateCacheParameterGroupResponse><CreateCacheParameterGroupResult>` into the output, and the request id.
@@ -165,9 +131,9 @@ pub fn deserialize_response(
         body,
         "CreateCacheParameterGroup",
     )?;
-    let output = match document.result()? {
+    let output: CreateCacheParameterGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateCacheParameterGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateCacheParameterGroupOutput::builder().build(),
     };
@@ -207,231 +173,78 @@ pub enum CreateCacheParameterGroupError {
 impl CreateCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheParameterGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheParameterGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-                )
-            }
-            Self::InvalidCacheParameterGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateCacheParameterGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheParameterGroupAlreadyExistsFault(error) => error,
+            Self::CacheParameterGroupQuotaExceededFault(error) => error,
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateCacheParameterGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheParameterGroupAlreadyExistsFault)
+            .or_else(|| error.read(Self::CacheParameterGroupQuotaExceededFault))
+            .or_else(|| error.read(Self::InvalidCacheParameterGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheParameterGroupAlreadyExistsFault(error) => error,
+            Self::CacheParameterGroupQuotaExceededFault(error) => error,
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateCacheParameterGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateCacheParameterGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateCacheParameterGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateCacheParameterGroup` response into [`CreateCacheParameterGroupError`].
@@ -614,67 +427,27 @@ impl CreateCacheParameterGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheParameterGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateCacheParameterGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_family = match node
-            .child("CacheParameterGroupFamily")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_description = match node.child("Description") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
+        out.description = node.member("Description")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            cache_parameter_group_family: member_cache_parameter_group_family,
-            description: member_description,
-            tags: member_tags,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            cache_parameter_group_family: out.cache_parameter_group_family,
+            description: out.description,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheParameterGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group {
-            writer.start("CacheParameterGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheParameterGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateCacheParameterGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheParameterGroup", self.cache_parameter_group.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateCacheParameterGroup` (checking `Action` and `Version`) into the input.
@@ -685,9 +458,11 @@ pub fn deserialize_request(
     CreateCacheParameterGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateCacheParameterGroup", "2015-02-02")?;
-    CreateCacheParameterGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreateCacheParameterGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<CreateCacheParameterGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -695,30 +470,26 @@ pub fn serialize_response(
     output: &CreateCacheParameterGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateCacheParameterGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateCacheParameterGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateCacheParameterGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateCacheParameterGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateCacheParameterGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateCacheParameterGroupInput`](super::CreateCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheParameterGroupInputBuilder {
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-        description: ::std::option::Option<::std::string::String>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) description: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CreateCacheParameterGroupInputBuilder {
         /// A user-specified name for the cache parameter group.
@@ -829,7 +600,9 @@ pub mod builders {
     /// A builder for [`CreateCacheParameterGroupOutput`](super::CreateCacheParameterGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheParameterGroupOutputBuilder {
-        cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
+        pub(crate) cache_parameter_group: ::std::option::Option<
+            crate::types::CacheParameterGroup,
+        >,
     }
     impl CreateCacheParameterGroupOutputBuilder {
         /// Represents the output of a `CreateCacheParameterGroup` operation.

@@ -75,89 +75,43 @@ impl CreateCacheSubnetGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateCacheSubnetGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-            writer.push("CacheSubnetGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
-        {
-            writer.push("CacheSubnetGroupDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.subnet_ids {
-            writer.push("SubnetIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SubnetIdentifier");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateCacheSubnetGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+        writer
+            .member(
+                "CacheSubnetGroupDescription",
+                self.cache_subnet_group_description.as_ref(),
+            );
+        writer.list("SubnetIds", "SubnetIdentifier", self.subnet_ids.as_deref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreateCacheSubnetGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateCacheSubnetGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateCacheSubnetGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateCacheSubnetGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_subnet_group: ::std::option::Option<
-            crate::types::CacheSubnetGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_subnet_group,
-                            crate::types::CacheSubnetGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.cache_subnet_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_subnet_group: member_cache_subnet_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheSubnetGroup` response: `<CreateCacheSubnetGroupResponse><CreateCacheSubnetGroupResult>` into the output, and the request id.
@@ -171,9 +125,9 @@ pub fn deserialize_response(
         body,
         "CreateCacheSubnetGroup",
     )?;
-    let output = match document.result()? {
+    let output: CreateCacheSubnetGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateCacheSubnetGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateCacheSubnetGroupOutput::builder().build(),
     };
@@ -205,209 +159,78 @@ pub enum CreateCacheSubnetGroupError {
 impl CreateCacheSubnetGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetQuotaExceededFault)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map(Self::InvalidSubnet)
-            }
-            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map(Self::SubnetNotAllowedFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-                )
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-                )
-            }
-            Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetQuotaExceededFault::CODE,
-                )
-            }
-            Self::InvalidSubnet(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
-            }
-            Self::SubnetNotAllowedFault(_) => {
-                ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateCacheSubnetGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
+            Self::CacheSubnetGroupQuotaExceededFault(error) => error,
+            Self::CacheSubnetQuotaExceededFault(error) => error,
+            Self::InvalidSubnet(error) => error,
+            Self::SubnetNotAllowedFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateCacheSubnetGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheSubnetGroupAlreadyExistsFault)
+            .or_else(|| error.read(Self::CacheSubnetGroupQuotaExceededFault))
+            .or_else(|| error.read(Self::CacheSubnetQuotaExceededFault))
+            .or_else(|| error.read(Self::InvalidSubnet))
+            .or_else(|| error.read(Self::SubnetNotAllowedFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSubnet(error) => {
-                (
-                    crate::error::InvalidSubnet::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubnetNotAllowedFault(error) => {
-                (
-                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
+            Self::CacheSubnetGroupQuotaExceededFault(error) => error,
+            Self::CacheSubnetQuotaExceededFault(error) => error,
+            Self::InvalidSubnet(error) => error,
+            Self::SubnetNotAllowedFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateCacheSubnetGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateCacheSubnetGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
-            Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateCacheSubnetGroup` response into [`CreateCacheSubnetGroupError`].
@@ -593,76 +416,27 @@ impl CreateCacheSubnetGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheSubnetGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateCacheSubnetGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_subnet_group_description = match node
-            .child("CacheSubnetGroupDescription")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_subnet_ids = match node.child("SubnetIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SubnetIdentifier") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
+        out.cache_subnet_group_description = node.member("CacheSubnetGroupDescription")?;
+        out.subnet_ids = node.list("SubnetIds", "SubnetIdentifier")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            cache_subnet_group_name: member_cache_subnet_group_name,
-            cache_subnet_group_description: member_cache_subnet_group_description,
-            subnet_ids: member_subnet_ids,
-            tags: member_tags,
+            cache_subnet_group_name: out.cache_subnet_group_name,
+            cache_subnet_group_description: out.cache_subnet_group_description,
+            subnet_ids: out.subnet_ids,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateCacheSubnetGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group {
-            writer.start("CacheSubnetGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheSubnetGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateCacheSubnetGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheSubnetGroup", self.cache_subnet_group.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateCacheSubnetGroup` (checking `Action` and `Version`) into the input.
@@ -673,9 +447,11 @@ pub fn deserialize_request(
     CreateCacheSubnetGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateCacheSubnetGroup", "2015-02-02")?;
-    CreateCacheSubnetGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreateCacheSubnetGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<CreateCacheSubnetGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -683,30 +459,26 @@ pub fn serialize_response(
     output: &CreateCacheSubnetGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateCacheSubnetGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateCacheSubnetGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateCacheSubnetGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateCacheSubnetGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateCacheSubnetGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateCacheSubnetGroupInput`](super::CreateCacheSubnetGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheSubnetGroupInputBuilder {
-        cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_subnet_group_description: ::std::option::Option<::std::string::String>,
-        subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_subnet_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) subnet_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CreateCacheSubnetGroupInputBuilder {
         /// A name for the cache subnet group. This value is stored as a lowercase string.
@@ -820,7 +592,9 @@ pub mod builders {
     /// A builder for [`CreateCacheSubnetGroupOutput`](super::CreateCacheSubnetGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheSubnetGroupOutputBuilder {
-        cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
+        pub(crate) cache_subnet_group: ::std::option::Option<
+            crate::types::CacheSubnetGroup,
+        >,
     }
     impl CreateCacheSubnetGroupOutputBuilder {
         /// Represents the output of one of the following operations:

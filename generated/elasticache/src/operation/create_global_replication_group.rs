@@ -85,67 +85,50 @@ impl CreateGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateGlobalReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self
-            .global_replication_group_id_suffix
-        {
-            writer.push("GlobalReplicationGroupIdSuffix");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .global_replication_group_description
-        {
-            writer.push("GlobalReplicationGroupDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.primary_replication_group_id {
-            writer.push("PrimaryReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "GlobalReplicationGroupIdSuffix",
+                self.global_replication_group_id_suffix.as_ref(),
+            );
+        writer
+            .member(
+                "GlobalReplicationGroupDescription",
+                self.global_replication_group_description.as_ref(),
+            );
+        writer
+            .member(
+                "PrimaryReplicationGroupId",
+                self.primary_replication_group_id.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreateGlobalReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateGlobalReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateGlobalReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateGlobalReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_global_replication_group: ::std::option::Option<
-            crate::types::GlobalReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_global_replication_group,
-                            crate::types::GlobalReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.global_replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            global_replication_group: member_global_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateGlobalReplicationGroup` response: `<CreateGlobalReplicationGroupResponse><CreateGlobalReplicationGroupResult>` into the output, and the request id.
@@ -159,9 +142,9 @@ pub fn deserialize_response(
         body,
         "CreateGlobalReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: CreateGlobalReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateGlobalReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             CreateGlobalReplicationGroupOutput::builder().build()
@@ -195,205 +178,75 @@ pub enum CreateGlobalReplicationGroupError {
 impl CreateGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateGlobalReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateGlobalReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::GlobalReplicationGroupAlreadyExistsFault)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateGlobalReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateGlobalReplicationGroup` response into [`CreateGlobalReplicationGroupError`].
@@ -567,51 +420,28 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateGlobalReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateGlobalReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id_suffix = match node
-            .child("GlobalReplicationGroupIdSuffix")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_global_replication_group_description = match node
-            .child("GlobalReplicationGroupDescription")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_primary_replication_group_id = match node
-            .child("PrimaryReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.global_replication_group_id_suffix = node
+            .member("GlobalReplicationGroupIdSuffix")?;
+        out.global_replication_group_description = node
+            .member("GlobalReplicationGroupDescription")?;
+        out.primary_replication_group_id = node.member("PrimaryReplicationGroupId")?;
         ::std::result::Result::Ok(Self {
-            global_replication_group_id_suffix: member_global_replication_group_id_suffix,
-            global_replication_group_description: member_global_replication_group_description,
-            primary_replication_group_id: member_primary_replication_group_id,
+            global_replication_group_id_suffix: out.global_replication_group_id_suffix,
+            global_replication_group_description: out
+                .global_replication_group_description,
+            primary_replication_group_id: out.primary_replication_group_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateGlobalReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.global_replication_group {
-            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("GlobalReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -622,9 +452,11 @@ pub fn deserialize_request(
     CreateGlobalReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateGlobalReplicationGroup", "2015-02-02")?;
-    CreateGlobalReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreateGlobalReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<CreateGlobalReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -632,31 +464,27 @@ pub fn serialize_response(
     output: &CreateGlobalReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateGlobalReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateGlobalReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateGlobalReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateGlobalReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateGlobalReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateGlobalReplicationGroupInput`](super::CreateGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupInputBuilder {
-        global_replication_group_id_suffix: ::std::option::Option<::std::string::String>,
-        global_replication_group_description: ::std::option::Option<
+        pub(crate) global_replication_group_id_suffix: ::std::option::Option<
             ::std::string::String,
         >,
-        primary_replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) global_replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) primary_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl CreateGlobalReplicationGroupInputBuilder {
         /// The suffix name of a Global datastore. Amazon ElastiCache automatically applies a prefix to the
@@ -757,7 +585,7 @@ pub mod builders {
     /// A builder for [`CreateGlobalReplicationGroupOutput`](super::CreateGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: ::std::option::Option<
             crate::types::GlobalReplicationGroup,
         >,
     }

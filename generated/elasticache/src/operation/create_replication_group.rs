@@ -479,324 +479,126 @@ impl CreateReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_description {
-            writer.push("ReplicationGroupDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
-            writer.push("GlobalReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.primary_cluster_id {
-            writer.push("PrimaryClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.automatic_failover_enabled {
-            writer.push("AutomaticFailoverEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.multi_az_enabled {
-            writer.push("MultiAZEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.num_cache_clusters {
-            writer.push("NumCacheClusters");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_cache_cluster_a_zs {
-            writer.push("PreferredCacheClusterAZs");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("AvailabilityZone");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.num_node_groups {
-            writer.push("NumNodeGroups");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replicas_per_node_group {
-            writer.push("ReplicasPerNodeGroup");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.node_group_configuration {
-            writer.push("NodeGroupConfiguration");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("NodeGroupConfiguration");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type {
-            writer.push("CacheNodeType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine_version {
-            writer.push("EngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-            writer.push("CacheSubnetGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_names {
-            writer.push("CacheSecurityGroupNames");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheSecurityGroupName");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.security_group_ids {
-            writer.push("SecurityGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SecurityGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_arns {
-            writer.push("SnapshotArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SnapshotArn");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_name {
-            writer.push("SnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
-            writer.push("PreferredMaintenanceWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.port {
-            writer.push("Port");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_arn {
-            writer.push("NotificationTopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
-            writer.push("AutoMinorVersionUpgrade");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-            writer.push("SnapshotRetentionLimit");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_window {
-            writer.push("SnapshotWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token {
-            writer.push("AuthToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
-            writer.push("TransitEncryptionEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
-            writer.push("AtRestEncryptionEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_id {
-            writer.push("KmsKeyId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_group_ids {
-            writer.push("UserGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
-            writer.push("LogDeliveryConfigurations");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("LogDeliveryConfigurationRequest");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.data_tiering_enabled {
-            writer.push("DataTieringEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.network_type {
-            writer.push("NetworkType");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_discovery {
-            writer.push("IpDiscovery");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-            writer.push("TransitEncryptionMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cluster_mode {
-            writer.push("ClusterMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
-            writer.push("ServerlessCacheSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer
+            .member(
+                "ReplicationGroupDescription",
+                self.replication_group_description.as_ref(),
+            );
+        writer
+            .member(
+                "GlobalReplicationGroupId",
+                self.global_replication_group_id.as_ref(),
+            );
+        writer.member("PrimaryClusterId", self.primary_cluster_id.as_ref());
+        writer
+            .member(
+                "AutomaticFailoverEnabled",
+                self.automatic_failover_enabled.as_ref(),
+            );
+        writer.member("MultiAZEnabled", self.multi_az_enabled.as_ref());
+        writer.member("NumCacheClusters", self.num_cache_clusters.as_ref());
+        writer
+            .list(
+                "PreferredCacheClusterAZs",
+                "AvailabilityZone",
+                self.preferred_cache_cluster_a_zs.as_deref(),
+            );
+        writer.member("NumNodeGroups", self.num_node_groups.as_ref());
+        writer.member("ReplicasPerNodeGroup", self.replicas_per_node_group.as_ref());
+        writer
+            .list(
+                "NodeGroupConfiguration",
+                "NodeGroupConfiguration",
+                self.node_group_configuration.as_deref(),
+            );
+        writer.member("CacheNodeType", self.cache_node_type.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("EngineVersion", self.engine_version.as_ref());
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+        writer
+            .list(
+                "CacheSecurityGroupNames",
+                "CacheSecurityGroupName",
+                self.cache_security_group_names.as_deref(),
+            );
+        writer
+            .list(
+                "SecurityGroupIds",
+                "SecurityGroupId",
+                self.security_group_ids.as_deref(),
+            );
+        writer.list("Tags", "Tag", self.tags.as_deref());
+        writer.list("SnapshotArns", "SnapshotArn", self.snapshot_arns.as_deref());
+        writer.member("SnapshotName", self.snapshot_name.as_ref());
+        writer
+            .member(
+                "PreferredMaintenanceWindow",
+                self.preferred_maintenance_window.as_ref(),
+            );
+        writer.member("Port", self.port.as_ref());
+        writer.member("NotificationTopicArn", self.notification_topic_arn.as_ref());
+        writer
+            .member("AutoMinorVersionUpgrade", self.auto_minor_version_upgrade.as_ref());
+        writer.member("SnapshotRetentionLimit", self.snapshot_retention_limit.as_ref());
+        writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+        writer.member("AuthToken", self.auth_token.as_ref());
+        writer
+            .member(
+                "TransitEncryptionEnabled",
+                self.transit_encryption_enabled.as_ref(),
+            );
+        writer
+            .member("AtRestEncryptionEnabled", self.at_rest_encryption_enabled.as_ref());
+        writer.member("KmsKeyId", self.kms_key_id.as_ref());
+        writer.list("UserGroupIds", "member", self.user_group_ids.as_deref());
+        writer
+            .list(
+                "LogDeliveryConfigurations",
+                "LogDeliveryConfigurationRequest",
+                self.log_delivery_configurations.as_deref(),
+            );
+        writer.member("DataTieringEnabled", self.data_tiering_enabled.as_ref());
+        writer.member("NetworkType", self.network_type.as_ref());
+        writer.member("IpDiscovery", self.ip_discovery.as_ref());
+        writer.member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
+        writer.member("ClusterMode", self.cluster_mode.as_ref());
+        writer
+            .member(
+                "ServerlessCacheSnapshotName",
+                self.serverless_cache_snapshot_name.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreateReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_replication_group,
-                            crate::types::ReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            replication_group: member_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateReplicationGroup` response: `<CreateReplicationGroupResponse><CreateReplicationGroupResult>` into the output, and the request id.
@@ -810,9 +612,9 @@ pub fn deserialize_response(
         body,
         "CreateReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: CreateReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateReplicationGroupOutput::builder().build(),
     };
@@ -882,547 +684,119 @@ pub enum CreateReplicationGroupError {
 impl CreateReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ClusterQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidUserGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForClusterExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupAlreadyExistsFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSubnetGroupNotFoundFault))
+            .or_else(|| error.read(Self::ClusterQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::GlobalReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidUserGroupStateFault))
+            .or_else(|| error.read(Self::InvalidVpcNetworkStateFault))
+            .or_else(|| {
+                error.read(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
+            })
+            .or_else(|| error.read(Self::NodeQuotaForClusterExceededFault))
+            .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::ReplicationGroupAlreadyExistsFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+            .or_else(|| error.read(Self::UserGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupAlreadyExistsFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateReplicationGroup` response into [`CreateReplicationGroupError`].
@@ -2404,425 +1778,101 @@ impl CreateReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_description = match node
-            .child("ReplicationGroupDescription")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_primary_cluster_id = match node.child("PrimaryClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_automatic_failover_enabled = match node
-            .child("AutomaticFailoverEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_multi_az_enabled = match node.child("MultiAZEnabled") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_num_cache_clusters = match node.child("NumCacheClusters") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_cache_cluster_a_zs = match node
-            .child("PreferredCacheClusterAZs")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("AvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_num_node_groups = match node.child("NumNodeGroups") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replicas_per_node_group = match node.child("ReplicasPerNodeGroup") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_node_group_configuration = match node.child("NodeGroupConfiguration")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("NodeGroupConfiguration") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::NodeGroupConfiguration::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_type = match node.child("CacheNodeType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine_version = match node.child("EngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_security_group_ids = match node.child("SecurityGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_arns = match node.child("SnapshotArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SnapshotArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_name = match node.child("SnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_port = match node.child("Port") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_window = match node.child("SnapshotWindow") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token = match node.child("AuthToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transit_encryption_enabled = match node
-            .child("TransitEncryptionEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_at_rest_encryption_enabled = match node
-            .child("AtRestEncryptionEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_kms_key_id = match node.child("KmsKeyId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_group_ids = match node.child("UserGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_data_tiering_enabled = match node.child("DataTieringEnabled") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_network_type = match node.child("NetworkType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::NetworkType::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ip_discovery = match node.child("IpDiscovery") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::TransitEncryptionMode::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cluster_mode = match node.child("ClusterMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::ClusterMode::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.replication_group_description = node.member("ReplicationGroupDescription")?;
+        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
+        out.primary_cluster_id = node.member("PrimaryClusterId")?;
+        out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
+        out.multi_az_enabled = node.member("MultiAZEnabled")?;
+        out.num_cache_clusters = node.member("NumCacheClusters")?;
+        out.preferred_cache_cluster_a_zs = node
+            .list("PreferredCacheClusterAZs", "AvailabilityZone")?;
+        out.num_node_groups = node.member("NumNodeGroups")?;
+        out.replicas_per_node_group = node.member("ReplicasPerNodeGroup")?;
+        out.node_group_configuration = node
+            .list("NodeGroupConfiguration", "NodeGroupConfiguration")?;
+        out.cache_node_type = node.member("CacheNodeType")?;
+        out.engine = node.member("Engine")?;
+        out.engine_version = node.member("EngineVersion")?;
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
+        out.cache_security_group_names = node
+            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
+        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
+        out.tags = node.list("Tags", "Tag")?;
+        out.snapshot_arns = node.list("SnapshotArns", "SnapshotArn")?;
+        out.snapshot_name = node.member("SnapshotName")?;
+        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
+        out.port = node.member("Port")?;
+        out.notification_topic_arn = node.member("NotificationTopicArn")?;
+        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
+        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
+        out.snapshot_window = node.member("SnapshotWindow")?;
+        out.auth_token = node.member("AuthToken")?;
+        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
+        out.at_rest_encryption_enabled = node.member("AtRestEncryptionEnabled")?;
+        out.kms_key_id = node.member("KmsKeyId")?;
+        out.user_group_ids = node.list("UserGroupIds", "member")?;
+        out.log_delivery_configurations = node
+            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
+        out.data_tiering_enabled = node.member("DataTieringEnabled")?;
+        out.network_type = node.member("NetworkType")?;
+        out.ip_discovery = node.member("IpDiscovery")?;
+        out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
+        out.cluster_mode = node.member("ClusterMode")?;
+        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            replication_group_description: member_replication_group_description,
-            global_replication_group_id: member_global_replication_group_id,
-            primary_cluster_id: member_primary_cluster_id,
-            automatic_failover_enabled: member_automatic_failover_enabled,
-            multi_az_enabled: member_multi_az_enabled,
-            num_cache_clusters: member_num_cache_clusters,
-            preferred_cache_cluster_a_zs: member_preferred_cache_cluster_a_zs,
-            num_node_groups: member_num_node_groups,
-            replicas_per_node_group: member_replicas_per_node_group,
-            node_group_configuration: member_node_group_configuration,
-            cache_node_type: member_cache_node_type,
-            engine: member_engine,
-            engine_version: member_engine_version,
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            cache_subnet_group_name: member_cache_subnet_group_name,
-            cache_security_group_names: member_cache_security_group_names,
-            security_group_ids: member_security_group_ids,
-            tags: member_tags,
-            snapshot_arns: member_snapshot_arns,
-            snapshot_name: member_snapshot_name,
-            preferred_maintenance_window: member_preferred_maintenance_window,
-            port: member_port,
-            notification_topic_arn: member_notification_topic_arn,
-            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-            snapshot_retention_limit: member_snapshot_retention_limit,
-            snapshot_window: member_snapshot_window,
-            auth_token: member_auth_token,
-            transit_encryption_enabled: member_transit_encryption_enabled,
-            at_rest_encryption_enabled: member_at_rest_encryption_enabled,
-            kms_key_id: member_kms_key_id,
-            user_group_ids: member_user_group_ids,
-            log_delivery_configurations: member_log_delivery_configurations,
-            data_tiering_enabled: member_data_tiering_enabled,
-            network_type: member_network_type,
-            ip_discovery: member_ip_discovery,
-            transit_encryption_mode: member_transit_encryption_mode,
-            cluster_mode: member_cluster_mode,
-            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            replication_group_id: out.replication_group_id,
+            replication_group_description: out.replication_group_description,
+            global_replication_group_id: out.global_replication_group_id,
+            primary_cluster_id: out.primary_cluster_id,
+            automatic_failover_enabled: out.automatic_failover_enabled,
+            multi_az_enabled: out.multi_az_enabled,
+            num_cache_clusters: out.num_cache_clusters,
+            preferred_cache_cluster_a_zs: out.preferred_cache_cluster_a_zs,
+            num_node_groups: out.num_node_groups,
+            replicas_per_node_group: out.replicas_per_node_group,
+            node_group_configuration: out.node_group_configuration,
+            cache_node_type: out.cache_node_type,
+            engine: out.engine,
+            engine_version: out.engine_version,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            cache_subnet_group_name: out.cache_subnet_group_name,
+            cache_security_group_names: out.cache_security_group_names,
+            security_group_ids: out.security_group_ids,
+            tags: out.tags,
+            snapshot_arns: out.snapshot_arns,
+            snapshot_name: out.snapshot_name,
+            preferred_maintenance_window: out.preferred_maintenance_window,
+            port: out.port,
+            notification_topic_arn: out.notification_topic_arn,
+            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
+            snapshot_retention_limit: out.snapshot_retention_limit,
+            snapshot_window: out.snapshot_window,
+            auth_token: out.auth_token,
+            transit_encryption_enabled: out.transit_encryption_enabled,
+            at_rest_encryption_enabled: out.at_rest_encryption_enabled,
+            kms_key_id: out.kms_key_id,
+            user_group_ids: out.user_group_ids,
+            log_delivery_configurations: out.log_delivery_configurations,
+            data_tiering_enabled: out.data_tiering_enabled,
+            network_type: out.network_type,
+            ip_discovery: out.ip_discovery,
+            transit_encryption_mode: out.transit_encryption_mode,
+            cluster_mode: out.cluster_mode,
+            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.replication_group {
-            writer.start("ReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -2833,9 +1883,11 @@ pub fn deserialize_request(
     CreateReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateReplicationGroup", "2015-02-02")?;
-    CreateReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreateReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<CreateReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -2843,77 +1895,83 @@ pub fn serialize_response(
     output: &CreateReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateReplicationGroupInput`](super::CreateReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateReplicationGroupInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        replication_group_description: ::std::option::Option<::std::string::String>,
-        global_replication_group_id: ::std::option::Option<::std::string::String>,
-        primary_cluster_id: ::std::option::Option<::std::string::String>,
-        automatic_failover_enabled: ::std::option::Option<bool>,
-        multi_az_enabled: ::std::option::Option<bool>,
-        num_cache_clusters: ::std::option::Option<i32>,
-        preferred_cache_cluster_a_zs: ::std::option::Option<
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) automatic_failover_enabled: ::std::option::Option<bool>,
+        pub(crate) multi_az_enabled: ::std::option::Option<bool>,
+        pub(crate) num_cache_clusters: ::std::option::Option<i32>,
+        pub(crate) preferred_cache_cluster_a_zs: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        num_node_groups: ::std::option::Option<i32>,
-        replicas_per_node_group: ::std::option::Option<i32>,
-        node_group_configuration: ::std::option::Option<
+        pub(crate) num_node_groups: ::std::option::Option<i32>,
+        pub(crate) replicas_per_node_group: ::std::option::Option<i32>,
+        pub(crate) node_group_configuration: ::std::option::Option<
             ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
         >,
-        cache_node_type: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        engine_version: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<
+        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_group_names: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        security_group_ids: ::std::option::Option<
+        pub(crate) security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        snapshot_name: ::std::option::Option<::std::string::String>,
-        preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        port: ::std::option::Option<i32>,
-        notification_topic_arn: ::std::option::Option<::std::string::String>,
-        auto_minor_version_upgrade: ::std::option::Option<bool>,
-        snapshot_retention_limit: ::std::option::Option<i32>,
-        snapshot_window: ::std::option::Option<::std::string::String>,
-        auth_token: ::std::option::Option<::std::string::String>,
-        transit_encryption_enabled: ::std::option::Option<bool>,
-        at_rest_encryption_enabled: ::std::option::Option<bool>,
-        kms_key_id: ::std::option::Option<::std::string::String>,
-        user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        log_delivery_configurations: ::std::option::Option<
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) snapshot_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) port: ::std::option::Option<i32>,
+        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
+        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+        pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
+        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        data_tiering_enabled: ::std::option::Option<bool>,
-        network_type: ::std::option::Option<crate::types::NetworkType>,
-        ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        transit_encryption_mode: ::std::option::Option<
+        pub(crate) data_tiering_enabled: ::std::option::Option<bool>,
+        pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
+        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
-        cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
-        serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl CreateReplicationGroupInputBuilder {
         /// The replication group identifier. This parameter is stored as a lowercase string.
@@ -3887,7 +2945,9 @@ pub mod builders {
     /// A builder for [`CreateReplicationGroupOutput`](super::CreateReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateReplicationGroupOutputBuilder {
-        replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+        pub(crate) replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        >,
     }
     impl CreateReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.

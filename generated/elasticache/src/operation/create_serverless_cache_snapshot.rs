@@ -72,79 +72,43 @@ impl CreateServerlessCacheSnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateServerlessCacheSnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
-            writer.push("ServerlessCacheSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-            writer.push("ServerlessCacheName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_id {
-            writer.push("KmsKeyId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "ServerlessCacheSnapshotName",
+                self.serverless_cache_snapshot_name.as_ref(),
+            );
+        writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+        writer.member("KmsKeyId", self.kms_key_id.as_ref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreateServerlessCacheSnapshotInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreateServerlessCacheSnapshot",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreateServerlessCacheSnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateServerlessCacheSnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache_snapshot: ::std::option::Option<
-            crate::types::ServerlessCacheSnapshot,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_serverless_cache_snapshot,
-                            crate::types::ServerlessCacheSnapshot::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.serverless_cache_snapshot)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot: member_serverless_cache_snapshot,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCacheSnapshot` response: `<CreateServerlessCacheSnapshotResponse><CreateServerlessCacheSnapshotResult>` into the output, and the request id.
@@ -158,9 +122,9 @@ pub fn deserialize_response(
         body,
         "CreateServerlessCacheSnapshot",
     )?;
-    let output = match document.result()? {
+    let output: CreateServerlessCacheSnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateServerlessCacheSnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             CreateServerlessCacheSnapshotOutput::builder().build()
@@ -204,283 +168,84 @@ pub enum CreateServerlessCacheSnapshotError {
 impl CreateServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateServerlessCacheSnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateServerlessCacheSnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidServerlessCacheStateFault))
+            .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotQuotaExceededFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateServerlessCacheSnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateServerlessCacheSnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateServerlessCacheSnapshot` response into [`CreateServerlessCacheSnapshotError`].
@@ -666,65 +431,28 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateServerlessCacheSnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheSnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_kms_key_id = match node.child("KmsKeyId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
+        out.serverless_cache_name = node.member("ServerlessCacheName")?;
+        out.kms_key_id = node.member("KmsKeyId")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
-            serverless_cache_name: member_serverless_cache_name,
-            kms_key_id: member_kms_key_id,
-            tags: member_tags,
+            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
+            serverless_cache_name: out.serverless_cache_name,
+            kms_key_id: out.kms_key_id,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateServerlessCacheSnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot {
-            writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ServerlessCacheSnapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
@@ -735,9 +463,11 @@ pub fn deserialize_request(
     CreateServerlessCacheSnapshotInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateServerlessCacheSnapshot", "2015-02-02")?;
-    CreateServerlessCacheSnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreateServerlessCacheSnapshot",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<CreateServerlessCacheSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -745,30 +475,24 @@ pub fn serialize_response(
     output: &CreateServerlessCacheSnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateServerlessCacheSnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateServerlessCacheSnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateServerlessCacheSnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateServerlessCacheSnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateServerlessCacheSnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateServerlessCacheSnapshotInput`](super::CreateServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheSnapshotInputBuilder {
-        serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
-        serverless_cache_name: ::std::option::Option<::std::string::String>,
-        kms_key_id: ::std::option::Option<::std::string::String>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CreateServerlessCacheSnapshotInputBuilder {
         /// The name for the snapshot being created. Must be unique for the customer account. Available for
@@ -876,7 +600,7 @@ pub mod builders {
     /// A builder for [`CreateServerlessCacheSnapshotOutput`](super::CreateServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: ::std::option::Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }

@@ -72,77 +72,32 @@ impl CreateSnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateSnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_name {
-            writer.push("SnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_id {
-            writer.push("KmsKeyId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateSnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("SnapshotName", self.snapshot_name.as_ref());
+        writer.member("KmsKeyId", self.kms_key_id.as_ref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateSnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateSnapshotInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateSnapshot",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("CreateSnapshot", "2015-02-02", input)
 }
-impl CreateSnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateSnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Snapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_snapshot,
-                            crate::types::Snapshot::read_xml,
-                        )
-                }
+                "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateSnapshot` response: `<CreateSnapshotResponse><CreateSnapshotResult>` into the output, and the request id.
@@ -156,9 +111,9 @@ pub fn deserialize_response(
         body,
         "CreateSnapshot",
     )?;
-    let output = match document.result()? {
+    let output: CreateSnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateSnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateSnapshotOutput::builder().build(),
     };
@@ -200,320 +155,90 @@ pub enum CreateSnapshotError {
 impl CreateSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotFeatureNotSupportedFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
-            }
-            Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateSnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateSnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::SnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::SnapshotFeatureNotSupportedFault))
+            .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateSnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateSnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateSnapshot` response into [`CreateSnapshotError`].
@@ -710,70 +435,29 @@ impl CreateSnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateSnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateSnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_name = match node.child("SnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_kms_key_id = match node.child("KmsKeyId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.snapshot_name = node.member("SnapshotName")?;
+        out.kms_key_id = node.member("KmsKeyId")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            cache_cluster_id: member_cache_cluster_id,
-            snapshot_name: member_snapshot_name,
-            kms_key_id: member_kms_key_id,
-            tags: member_tags,
+            replication_group_id: out.replication_group_id,
+            cache_cluster_id: out.cache_cluster_id,
+            snapshot_name: out.snapshot_name,
+            kms_key_id: out.kms_key_id,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateSnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.snapshot {
-            writer.start("Snapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Snapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for CreateSnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateSnapshot` (checking `Action` and `Version`) into the input.
@@ -781,9 +465,7 @@ impl CreateSnapshotOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CreateSnapshotInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateSnapshot", "2015-02-02")?;
-    CreateSnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "CreateSnapshot", "2015-02-02")
 }
 /// Server side: the `<CreateSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -791,31 +473,23 @@ pub fn serialize_response(
     output: &CreateSnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateSnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateSnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateSnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateSnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateSnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateSnapshotInput`](super::CreateSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateSnapshotInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        snapshot_name: ::std::option::Option<::std::string::String>,
-        kms_key_id: ::std::option::Option<::std::string::String>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CreateSnapshotInputBuilder {
         /// The identifier of an existing replication group. The snapshot is created from this replication
@@ -933,7 +607,7 @@ pub mod builders {
     /// A builder for [`CreateSnapshotOutput`](super::CreateSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateSnapshotOutputBuilder {
-        snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl CreateSnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was

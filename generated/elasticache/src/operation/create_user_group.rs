@@ -97,146 +97,45 @@ impl CreateUserGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateUserGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.user_group_id {
-            writer.push("UserGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            writer.push("UserIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateUserGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("UserGroupId", self.user_group_id.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.list("UserIds", "member", self.user_ids.as_deref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateUserGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateUserGroupInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateUserGroup",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("CreateUserGroup", "2015-02-02", input)
 }
-impl CreateUserGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateUserGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_user_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
-        let mut member_pending_changes: ::std::option::Option<
-            crate::types::UserGroupPendingChanges,
-        > = ::std::option::Option::None;
-        let mut member_replication_groups: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_serverless_caches: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "UserGroupId" => {
-                    reader.read_string_into(&child, &mut member_user_group_id)
-                }
-                "Status" => reader.read_string_into(&child, &mut member_status),
-                "Engine" => reader.read_string_into(&child, &mut member_engine),
-                "UserIds" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_user_ids,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
-                }
+                "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
+                "Status" => reader.read_into(&child, &mut out.status),
+                "Engine" => reader.read_into(&child, &mut out.engine),
+                "UserIds" => reader.read_list_into(&child, "member", &mut out.user_ids),
                 "MinimumEngineVersion" => {
-                    reader.read_string_into(&child, &mut member_minimum_engine_version)
+                    reader.read_into(&child, &mut out.minimum_engine_version)
                 }
-                "PendingChanges" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_pending_changes,
-                            crate::types::UserGroupPendingChanges::read_xml,
-                        )
-                }
+                "PendingChanges" => reader.read_into(&child, &mut out.pending_changes),
                 "ReplicationGroups" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_replication_groups,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.replication_groups)
                 }
                 "ServerlessCaches" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_serverless_caches,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.serverless_caches)
                 }
-                "ARN" => reader.read_string_into(&child, &mut member_arn),
+                "ARN" => reader.read_into(&child, &mut out.arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            user_group_id: member_user_group_id,
-            status: member_status,
-            engine: member_engine,
-            user_ids: member_user_ids,
-            minimum_engine_version: member_minimum_engine_version,
-            pending_changes: member_pending_changes,
-            replication_groups: member_replication_groups,
-            serverless_caches: member_serverless_caches,
-            arn: member_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateUserGroup` response: `<CreateUserGroupResponse><CreateUserGroupResult>` into the output, and the request id.
@@ -250,9 +149,9 @@ pub fn deserialize_response(
         body,
         "CreateUserGroup",
     )?;
-    let output = match document.result()? {
+    let output: CreateUserGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateUserGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateUserGroupOutput::builder().build(),
     };
@@ -288,250 +187,84 @@ pub enum CreateUserGroupError {
 impl CreateUserGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
-                    .map(Self::DefaultUserRequired)
-            }
-            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map(Self::DuplicateUserNameFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            ::std::option::Option::Some(
-                crate::error::UserGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::UserGroupAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::UserGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::UserGroupQuotaExceededFault)
-            }
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::DefaultUserRequired(_) => {
-                ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
-            }
-            Self::DuplicateUserNameFault(_) => {
-                ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::UserGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupAlreadyExistsFault::CODE,
-                )
-            }
-            Self::UserGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupQuotaExceededFault::CODE,
-                )
-            }
-            Self::UserNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateUserGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::DefaultUserRequired(error) => error,
+            Self::DuplicateUserNameFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::UserGroupAlreadyExistsFault(error) => error,
+            Self::UserGroupQuotaExceededFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateUserGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::DefaultUserRequired)
+            .or_else(|| error.read(Self::DuplicateUserNameFault))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+            .or_else(|| error.read(Self::UserGroupAlreadyExistsFault))
+            .or_else(|| error.read(Self::UserGroupQuotaExceededFault))
+            .or_else(|| error.read(Self::UserNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::DefaultUserRequired(error) => {
-                (
-                    crate::error::DefaultUserRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::DuplicateUserNameFault(error) => {
-                (
-                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::DefaultUserRequired(error) => error,
+            Self::DuplicateUserNameFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::UserGroupAlreadyExistsFault(error) => error,
+            Self::UserGroupQuotaExceededFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateUserGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateUserGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateUserGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
-            Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateUserGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
-            Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateUserGroup` response into [`CreateUserGroupError`].
@@ -713,110 +446,35 @@ impl CreateUserGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateUserGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateUserGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_user_group_id = match node.child("UserGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_ids = match node.child("UserIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.user_group_id = node.member("UserGroupId")?;
+        out.engine = node.member("Engine")?;
+        out.user_ids = node.list("UserIds", "member")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            user_group_id: member_user_group_id,
-            engine: member_engine,
-            user_ids: member_user_ids,
-            tags: member_tags,
+            user_group_id: out.user_group_id,
+            engine: out.engine,
+            user_ids: out.user_ids,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateUserGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.user_group_id {
-            writer.element("UserGroupId", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            writer.element("Status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.element("Engine", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            writer.start("UserIds", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("UserIds");
-        }
-        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-            writer.element("MinimumEngineVersion", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pending_changes {
-            writer.start("PendingChanges", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("PendingChanges");
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_groups {
-            writer.start("ReplicationGroups", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ReplicationGroups");
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_caches {
-            writer.start("ServerlessCaches", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ServerlessCaches");
-        }
-        if let ::std::option::Option::Some(value) = &self.arn {
-            writer.element("ARN", value);
-        }
+impl ::querygen_runtime::server::WriteXml for CreateUserGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("UserGroupId", self.user_group_id.as_ref());
+        writer.member("Status", self.status.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.list("UserIds", "member", self.user_ids.as_deref());
+        writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+        writer.member("PendingChanges", self.pending_changes.as_ref());
+        writer.list("ReplicationGroups", "member", self.replication_groups.as_deref());
+        writer.list("ServerlessCaches", "member", self.serverless_caches.as_deref());
+        writer.member("ARN", self.arn.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateUserGroup` (checking `Action` and `Version`) into the input.
@@ -827,9 +485,7 @@ pub fn deserialize_request(
     CreateUserGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateUserGroup", "2015-02-02")?;
-    CreateUserGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "CreateUserGroup", "2015-02-02")
 }
 /// Server side: the `<CreateUserGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -837,30 +493,24 @@ pub fn serialize_response(
     output: &CreateUserGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateUserGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("CreateUserGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateUserGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateUserGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateUserGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateUserGroupInput`](super::CreateUserGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserGroupInputBuilder {
-        user_group_id: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl CreateUserGroupInputBuilder {
         /// The ID of the user group.
@@ -965,17 +615,23 @@ pub mod builders {
     /// A builder for [`CreateUserGroupOutput`](super::CreateUserGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserGroupOutputBuilder {
-        user_group_id: ::std::option::Option<::std::string::String>,
-        status: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        minimum_engine_version: ::std::option::Option<::std::string::String>,
-        pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-        replication_groups: ::std::option::Option<
+        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) status: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) user_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        arn: ::std::option::Option<::std::string::String>,
+        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        >,
+        pub(crate) replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) arn: ::std::option::Option<::std::string::String>,
     }
     impl CreateUserGroupOutputBuilder {
         /// The ID of the user group.

@@ -83,93 +83,56 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
-            writer.push("GlobalReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.node_group_count {
-            writer.push("NodeGroupCount");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.global_node_groups_to_remove {
-            writer.push("GlobalNodeGroupsToRemove");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("GlobalNodeGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.global_node_groups_to_retain {
-            writer.push("GlobalNodeGroupsToRetain");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("GlobalNodeGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.apply_immediately {
-            writer.push("ApplyImmediately");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery
+for DecreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "GlobalReplicationGroupId",
+                self.global_replication_group_id.as_ref(),
+            );
+        writer.member("NodeGroupCount", self.node_group_count.as_ref());
+        writer
+            .list(
+                "GlobalNodeGroupsToRemove",
+                "GlobalNodeGroupId",
+                self.global_node_groups_to_remove.as_deref(),
+            );
+        writer
+            .list(
+                "GlobalNodeGroupsToRetain",
+                "GlobalNodeGroupId",
+                self.global_node_groups_to_retain.as_deref(),
+            );
+        writer.member("ApplyImmediately", self.apply_immediately.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DecreaseNodeGroupsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DecreaseNodeGroupsInGlobalReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DecreaseNodeGroupsInGlobalReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml
+for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_global_replication_group: ::std::option::Option<
-            crate::types::GlobalReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_global_replication_group,
-                            crate::types::GlobalReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.global_replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            global_replication_group: member_global_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DecreaseNodeGroupsInGlobalReplicationGroup` response: `<DecreaseNodeGroupsInGlobalReplicationGroupResponse><DecreaseNodeGroupsInGlobalReplicationGroupResult>` into the output, and the request id.
@@ -185,12 +148,11 @@ pub fn deserialize_response(
         body,
         "DecreaseNodeGroupsInGlobalReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: DecreaseNodeGroupsInGlobalReplicationGroupOutput = match document
+        .result()?
+    {
         ::std::option::Option::Some(node) => {
-            DecreaseNodeGroupsInGlobalReplicationGroupOutput::read_xml(
-                document.reader(),
-                &node,
-            )?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DecreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
@@ -226,180 +188,74 @@ pub enum DecreaseNodeGroupsInGlobalReplicationGroupError {
 impl DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DecreaseNodeGroupsInGlobalReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for DecreaseNodeGroupsInGlobalReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::GlobalReplicationGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode
 for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DecreaseNodeGroupsInGlobalReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DecreaseNodeGroupsInGlobalReplicationGroup` response into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
@@ -605,87 +461,33 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery
+for DecreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_node_group_count = match node.child("NodeGroupCount") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_global_node_groups_to_remove = match node
-            .child("GlobalNodeGroupsToRemove")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("GlobalNodeGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_global_node_groups_to_retain = match node
-            .child("GlobalNodeGroupsToRetain")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("GlobalNodeGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_apply_immediately = match node.child("ApplyImmediately") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
+        out.node_group_count = node.member("NodeGroupCount")?;
+        out.global_node_groups_to_remove = node
+            .list("GlobalNodeGroupsToRemove", "GlobalNodeGroupId")?;
+        out.global_node_groups_to_retain = node
+            .list("GlobalNodeGroupsToRetain", "GlobalNodeGroupId")?;
+        out.apply_immediately = node.member("ApplyImmediately")?;
         ::std::result::Result::Ok(Self {
-            global_replication_group_id: member_global_replication_group_id,
-            node_group_count: member_node_group_count,
-            global_node_groups_to_remove: member_global_node_groups_to_remove,
-            global_node_groups_to_retain: member_global_node_groups_to_retain,
-            apply_immediately: member_apply_immediately,
+            global_replication_group_id: out.global_replication_group_id,
+            node_group_count: out.node_group_count,
+            global_node_groups_to_remove: out.global_node_groups_to_remove,
+            global_node_groups_to_retain: out.global_node_groups_to_retain,
+            apply_immediately: out.apply_immediately,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.global_replication_group {
-            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("GlobalReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml
+for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `DecreaseNodeGroupsInGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -696,9 +498,11 @@ pub fn deserialize_request(
     DecreaseNodeGroupsInGlobalReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DecreaseNodeGroupsInGlobalReplicationGroup", "2015-02-02")?;
-    DecreaseNodeGroupsInGlobalReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DecreaseNodeGroupsInGlobalReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DecreaseNodeGroupsInGlobalReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -706,39 +510,29 @@ pub fn serialize_response(
     output: &DecreaseNodeGroupsInGlobalReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DecreaseNodeGroupsInGlobalReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start(
-            "DecreaseNodeGroupsInGlobalReplicationGroupResult",
-            ::std::option::Option::None,
-        );
-    output.write_xml(&mut writer);
-    writer.end("DecreaseNodeGroupsInGlobalReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("DecreaseNodeGroupsInGlobalReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DecreaseNodeGroupsInGlobalReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`](super::DecreaseNodeGroupsInGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
-        global_replication_group_id: ::std::option::Option<::std::string::String>,
-        node_group_count: ::std::option::Option<i32>,
-        global_node_groups_to_remove: ::std::option::Option<
+        pub(crate) global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) node_group_count: ::std::option::Option<i32>,
+        pub(crate) global_node_groups_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        global_node_groups_to_retain: ::std::option::Option<
+        pub(crate) global_node_groups_to_retain: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        apply_immediately: ::std::option::Option<bool>,
+        pub(crate) apply_immediately: ::std::option::Option<bool>,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
@@ -873,7 +667,7 @@ pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: ::std::option::Option<
             crate::types::GlobalReplicationGroup,
         >,
     }

@@ -92,91 +92,43 @@ impl DecreaseReplicaCountOutput {
         ::std::default::Default::default()
     }
 }
-impl DecreaseReplicaCountInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.new_replica_count {
-            writer.push("NewReplicaCount");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replica_configuration {
-            writer.push("ReplicaConfiguration");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("ConfigureShard");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replicas_to_remove {
-            writer.push("ReplicasToRemove");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.apply_immediately {
-            writer.push("ApplyImmediately");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DecreaseReplicaCountInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("NewReplicaCount", self.new_replica_count.as_ref());
+        writer
+            .list(
+                "ReplicaConfiguration",
+                "ConfigureShard",
+                self.replica_configuration.as_deref(),
+            );
+        writer.list("ReplicasToRemove", "member", self.replicas_to_remove.as_deref());
+        writer.member("ApplyImmediately", self.apply_immediately.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DecreaseReplicaCount&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DecreaseReplicaCountInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DecreaseReplicaCount",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DecreaseReplicaCountOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DecreaseReplicaCountOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_replication_group,
-                            crate::types::ReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            replication_group: member_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DecreaseReplicaCount` response: `<DecreaseReplicaCountResponse><DecreaseReplicaCountResult>` into the output, and the request id.
@@ -190,9 +142,9 @@ pub fn deserialize_response(
         body,
         "DecreaseReplicaCount",
     )?;
-    let output = match document.result()? {
+    let output: DecreaseReplicaCountOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DecreaseReplicaCountOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DecreaseReplicaCountOutput::builder().build(),
     };
@@ -244,376 +196,98 @@ pub enum DecreaseReplicaCountError {
 impl DecreaseReplicaCountError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ClusterQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope)
-                    .map(Self::NoOperationFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            Self::NoOperationFault(_) => {
-                ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DecreaseReplicaCountError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NoOperationFault(error) => error,
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DecreaseReplicaCountError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::ClusterQuotaForCustomerExceededFault)
+            .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidVpcNetworkStateFault))
+            .or_else(|| error.read(Self::NoOperationFault))
+            .or_else(|| {
+                error.read(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
+            })
+            .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NoOperationFault(error) => {
-                (
-                    crate::error::NoOperationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ClusterQuotaForCustomerExceededFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NoOperationFault(error) => error,
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DecreaseReplicaCountError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DecreaseReplicaCountError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DecreaseReplicaCountError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DecreaseReplicaCountError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NoOperationFault(error) => ::std::option::Option::Some(error),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DecreaseReplicaCount` response into [`DecreaseReplicaCountError`].
@@ -815,81 +489,29 @@ impl DecreaseReplicaCountFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DecreaseReplicaCountInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DecreaseReplicaCountInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_new_replica_count = match node.child("NewReplicaCount") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replica_configuration = match node.child("ReplicaConfiguration") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("ConfigureShard") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::ConfigureShard::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replicas_to_remove = match node.child("ReplicasToRemove") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_apply_immediately = match node.child("ApplyImmediately") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.new_replica_count = node.member("NewReplicaCount")?;
+        out.replica_configuration = node.list("ReplicaConfiguration", "ConfigureShard")?;
+        out.replicas_to_remove = node.list("ReplicasToRemove", "member")?;
+        out.apply_immediately = node.member("ApplyImmediately")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            new_replica_count: member_new_replica_count,
-            replica_configuration: member_replica_configuration,
-            replicas_to_remove: member_replicas_to_remove,
-            apply_immediately: member_apply_immediately,
+            replication_group_id: out.replication_group_id,
+            new_replica_count: out.new_replica_count,
+            replica_configuration: out.replica_configuration,
+            replicas_to_remove: out.replicas_to_remove,
+            apply_immediately: out.apply_immediately,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DecreaseReplicaCountOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.replication_group {
-            writer.start("ReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for DecreaseReplicaCountOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `DecreaseReplicaCount` (checking `Action` and `Version`) into the input.
@@ -900,9 +522,7 @@ pub fn deserialize_request(
     DecreaseReplicaCountInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DecreaseReplicaCount", "2015-02-02")?;
-    DecreaseReplicaCountInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DecreaseReplicaCount", "2015-02-02")
 }
 /// Server side: the `<DecreaseReplicaCountResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -910,35 +530,27 @@ pub fn serialize_response(
     output: &DecreaseReplicaCountOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DecreaseReplicaCountResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DecreaseReplicaCountResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DecreaseReplicaCountResult");
-    writer.response_metadata(request_id);
-    writer.end("DecreaseReplicaCountResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DecreaseReplicaCount",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DecreaseReplicaCountInput`](super::DecreaseReplicaCountInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseReplicaCountInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        new_replica_count: ::std::option::Option<i32>,
-        replica_configuration: ::std::option::Option<
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) new_replica_count: ::std::option::Option<i32>,
+        pub(crate) replica_configuration: ::std::option::Option<
             ::std::vec::Vec<crate::types::ConfigureShard>,
         >,
-        replicas_to_remove: ::std::option::Option<
+        pub(crate) replicas_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        apply_immediately: ::std::option::Option<bool>,
+        pub(crate) apply_immediately: ::std::option::Option<bool>,
     }
     impl DecreaseReplicaCountInputBuilder {
         /// The id of the replication group from which you want to remove replica nodes.
@@ -1077,7 +689,9 @@ pub mod builders {
     /// A builder for [`DecreaseReplicaCountOutput`](super::DecreaseReplicaCountOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseReplicaCountOutputBuilder {
-        replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+        pub(crate) replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        >,
     }
     impl DecreaseReplicaCountOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.

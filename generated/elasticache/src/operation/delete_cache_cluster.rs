@@ -69,56 +69,34 @@ impl DeleteCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteCacheClusterInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.final_snapshot_identifier {
-            writer.push("FinalSnapshotIdentifier");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteCacheClusterInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer
+            .member("FinalSnapshotIdentifier", self.final_snapshot_identifier.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DeleteCacheCluster",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DeleteCacheClusterOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteCacheClusterOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "CacheCluster" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_cluster,
-                            crate::types::CacheCluster::read_xml,
-                        )
-                }
+                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_cluster: member_cache_cluster,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteCacheCluster` response: `<DeleteCacheClusterResponse><DeleteCacheClusterResult>` into the output, and the request id.
@@ -132,9 +110,9 @@ pub fn deserialize_response(
         body,
         "DeleteCacheCluster",
     )?;
-    let output = match document.result()? {
+    let output: DeleteCacheClusterOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteCacheClusterOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DeleteCacheClusterOutput::builder().build(),
     };
@@ -170,242 +148,81 @@ pub enum DeleteCacheClusterError {
 impl DeleteCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotFeatureNotSupportedFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotQuotaExceededFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
-            }
-            Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteCacheClusterError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteCacheClusterError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::SnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::SnapshotFeatureNotSupportedFault))
+            .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteCacheClusterError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteCacheClusterError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteCacheCluster` response into [`DeleteCacheClusterError`].
@@ -554,40 +371,23 @@ impl DeleteCacheClusterFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteCacheClusterInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteCacheClusterInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_final_snapshot_identifier = match node
-            .child("FinalSnapshotIdentifier")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
         ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            final_snapshot_identifier: member_final_snapshot_identifier,
+            cache_cluster_id: out.cache_cluster_id,
+            final_snapshot_identifier: out.final_snapshot_identifier,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteCacheClusterOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_cluster {
-            writer.start("CacheCluster", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheCluster");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteCacheClusterOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteCacheCluster` (checking `Action` and `Version`) into the input.
@@ -598,9 +398,7 @@ pub fn deserialize_request(
     DeleteCacheClusterInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteCacheCluster", "2015-02-02")?;
-    DeleteCacheClusterInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DeleteCacheCluster", "2015-02-02")
 }
 /// Server side: the `<DeleteCacheClusterResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -608,28 +406,22 @@ pub fn serialize_response(
     output: &DeleteCacheClusterOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteCacheClusterResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteCacheClusterResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteCacheClusterResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteCacheCluster",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteCacheClusterInput`](super::DeleteCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheClusterInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        final_snapshot_identifier: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) final_snapshot_identifier: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl DeleteCacheClusterInputBuilder {
         /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
@@ -693,7 +485,7 @@ pub mod builders {
     /// A builder for [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheClusterOutputBuilder {
-        cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl DeleteCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.

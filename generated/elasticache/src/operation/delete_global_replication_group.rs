@@ -74,60 +74,45 @@ impl DeleteGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteGlobalReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
-            writer.push("GlobalReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .retain_primary_replication_group
-        {
-            writer.push("RetainPrimaryReplicationGroup");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "GlobalReplicationGroupId",
+                self.global_replication_group_id.as_ref(),
+            );
+        writer
+            .member(
+                "RetainPrimaryReplicationGroup",
+                self.retain_primary_replication_group.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DeleteGlobalReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DeleteGlobalReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DeleteGlobalReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteGlobalReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_global_replication_group: ::std::option::Option<
-            crate::types::GlobalReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_global_replication_group,
-                            crate::types::GlobalReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.global_replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            global_replication_group: member_global_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteGlobalReplicationGroup` response: `<DeleteGlobalReplicationGroupResponse><DeleteGlobalReplicationGroupResult>` into the output, and the request id.
@@ -141,9 +126,9 @@ pub fn deserialize_response(
         body,
         "DeleteGlobalReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: DeleteGlobalReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteGlobalReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DeleteGlobalReplicationGroupOutput::builder().build()
@@ -175,153 +160,69 @@ pub enum DeleteGlobalReplicationGroupError {
 impl DeleteGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteGlobalReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteGlobalReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::GlobalReplicationGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteGlobalReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteGlobalReplicationGroup` response into [`DeleteGlobalReplicationGroupError`].
@@ -469,42 +370,24 @@ impl DeleteGlobalReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteGlobalReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteGlobalReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_retain_primary_replication_group = match node
-            .child("RetainPrimaryReplicationGroup")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
+        out.retain_primary_replication_group = node
+            .member("RetainPrimaryReplicationGroup")?;
         ::std::result::Result::Ok(Self {
-            global_replication_group_id: member_global_replication_group_id,
-            retain_primary_replication_group: member_retain_primary_replication_group,
+            global_replication_group_id: out.global_replication_group_id,
+            retain_primary_replication_group: out.retain_primary_replication_group,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteGlobalReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.global_replication_group {
-            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("GlobalReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -515,9 +398,11 @@ pub fn deserialize_request(
     DeleteGlobalReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteGlobalReplicationGroup", "2015-02-02")?;
-    DeleteGlobalReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DeleteGlobalReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DeleteGlobalReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -525,28 +410,22 @@ pub fn serialize_response(
     output: &DeleteGlobalReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteGlobalReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteGlobalReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteGlobalReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteGlobalReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteGlobalReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteGlobalReplicationGroupInput`](super::DeleteGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteGlobalReplicationGroupInputBuilder {
-        global_replication_group_id: ::std::option::Option<::std::string::String>,
-        retain_primary_replication_group: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) retain_primary_replication_group: ::std::option::Option<bool>,
     }
     impl DeleteGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
@@ -614,7 +493,7 @@ pub mod builders {
     /// A builder for [`DeleteGlobalReplicationGroupOutput`](super::DeleteGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: ::std::option::Option<
             crate::types::GlobalReplicationGroup,
         >,
     }

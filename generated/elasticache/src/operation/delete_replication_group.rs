@@ -72,63 +72,39 @@ impl DeleteReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.retain_primary_cluster {
-            writer.push("RetainPrimaryCluster");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.final_snapshot_identifier {
-            writer.push("FinalSnapshotIdentifier");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("RetainPrimaryCluster", self.retain_primary_cluster.as_ref());
+        writer
+            .member("FinalSnapshotIdentifier", self.final_snapshot_identifier.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DeleteReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DeleteReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DeleteReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_replication_group,
-                            crate::types::ReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            replication_group: member_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteReplicationGroup` response: `<DeleteReplicationGroupResponse><DeleteReplicationGroupResult>` into the output, and the request id.
@@ -142,9 +118,9 @@ pub fn deserialize_response(
         body,
         "DeleteReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: DeleteReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DeleteReplicationGroupOutput::builder().build(),
     };
@@ -180,249 +156,81 @@ pub enum DeleteReplicationGroupError {
 impl DeleteReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotFeatureNotSupportedFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SnapshotQuotaExceededFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
-            }
-            Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::SnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::SnapshotFeatureNotSupportedFault))
+            .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::SnapshotAlreadyExistsFault(error) => error,
+            Self::SnapshotFeatureNotSupportedFault(error) => error,
+            Self::SnapshotQuotaExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteReplicationGroup` response into [`DeleteReplicationGroupError`].
@@ -588,47 +396,25 @@ impl DeleteReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_retain_primary_cluster = match node.child("RetainPrimaryCluster") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_final_snapshot_identifier = match node
-            .child("FinalSnapshotIdentifier")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.retain_primary_cluster = node.member("RetainPrimaryCluster")?;
+        out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            retain_primary_cluster: member_retain_primary_cluster,
-            final_snapshot_identifier: member_final_snapshot_identifier,
+            replication_group_id: out.replication_group_id,
+            retain_primary_cluster: out.retain_primary_cluster,
+            final_snapshot_identifier: out.final_snapshot_identifier,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.replication_group {
-            writer.start("ReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -639,9 +425,11 @@ pub fn deserialize_request(
     DeleteReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteReplicationGroup", "2015-02-02")?;
-    DeleteReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DeleteReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DeleteReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -649,29 +437,23 @@ pub fn serialize_response(
     output: &DeleteReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteReplicationGroupInput`](super::DeleteReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteReplicationGroupInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        retain_primary_cluster: ::std::option::Option<bool>,
-        final_snapshot_identifier: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) retain_primary_cluster: ::std::option::Option<bool>,
+        pub(crate) final_snapshot_identifier: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl DeleteReplicationGroupInputBuilder {
         /// The identifier for the cluster to be deleted. This parameter is not case sensitive.
@@ -753,7 +535,9 @@ pub mod builders {
     /// A builder for [`DeleteReplicationGroupOutput`](super::DeleteReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteReplicationGroupOutputBuilder {
-        replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+        pub(crate) replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        >,
     }
     impl DeleteReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.

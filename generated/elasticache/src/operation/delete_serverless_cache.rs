@@ -59,58 +59,35 @@ impl DeleteServerlessCacheOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteServerlessCacheInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-            writer.push("ServerlessCacheName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.final_snapshot_name {
-            writer.push("FinalSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteServerlessCacheInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+        writer.member("FinalSnapshotName", self.final_snapshot_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DeleteServerlessCacheInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DeleteServerlessCache",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DeleteServerlessCacheOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteServerlessCacheOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache: ::std::option::Option<
-            crate::types::ServerlessCache,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "ServerlessCache" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_serverless_cache,
-                            crate::types::ServerlessCache::read_xml,
-                        )
-                }
+                "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            serverless_cache: member_serverless_cache,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCache` response: `<DeleteServerlessCacheResponse><DeleteServerlessCacheResult>` into the output, and the request id.
@@ -124,9 +101,9 @@ pub fn deserialize_response(
         body,
         "DeleteServerlessCache",
     )?;
-    let output = match document.result()? {
+    let output: DeleteServerlessCacheOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteServerlessCacheOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DeleteServerlessCacheOutput::builder().build(),
     };
@@ -164,257 +141,81 @@ pub enum DeleteServerlessCacheError {
 impl DeleteServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidCredentialsException::CODE,
-            ) => {
-                crate::error::InvalidCredentialsException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCredentialsException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCredentialsException::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteServerlessCacheError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidCredentialsException(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidCredentialsException)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidServerlessCacheStateFault))
+            .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotAlreadyExistsFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidCredentialsException(error) => {
-                (
-                    crate::error::InvalidCredentialsException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidCredentialsException(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteServerlessCacheError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteServerlessCacheError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidCredentialsException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteServerlessCacheError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidCredentialsException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteServerlessCache` response into [`DeleteServerlessCacheError`].
@@ -563,38 +364,23 @@ impl DeleteServerlessCacheFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteServerlessCacheInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteServerlessCacheInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_final_snapshot_name = match node.child("FinalSnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.serverless_cache_name = node.member("ServerlessCacheName")?;
+        out.final_snapshot_name = node.member("FinalSnapshotName")?;
         ::std::result::Result::Ok(Self {
-            serverless_cache_name: member_serverless_cache_name,
-            final_snapshot_name: member_final_snapshot_name,
+            serverless_cache_name: out.serverless_cache_name,
+            final_snapshot_name: out.final_snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteServerlessCacheOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serverless_cache {
-            writer.start("ServerlessCache", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ServerlessCache");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ServerlessCache", self.serverless_cache.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteServerlessCache` (checking `Action` and `Version`) into the input.
@@ -605,9 +391,7 @@ pub fn deserialize_request(
     DeleteServerlessCacheInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteServerlessCache", "2015-02-02")?;
-    DeleteServerlessCacheInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DeleteServerlessCache", "2015-02-02")
 }
 /// Server side: the `<DeleteServerlessCacheResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -615,28 +399,20 @@ pub fn serialize_response(
     output: &DeleteServerlessCacheOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteServerlessCacheResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteServerlessCacheResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteServerlessCacheResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteServerlessCacheResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteServerlessCache",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteServerlessCacheInput`](super::DeleteServerlessCacheInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheInputBuilder {
-        serverless_cache_name: ::std::option::Option<::std::string::String>,
-        final_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub(crate) final_snapshot_name: ::std::option::Option<::std::string::String>,
     }
     impl DeleteServerlessCacheInputBuilder {
         /// The identifier of the serverless cache to be deleted.
@@ -700,7 +476,9 @@ pub mod builders {
     /// A builder for [`DeleteServerlessCacheOutput`](super::DeleteServerlessCacheOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheOutputBuilder {
-        serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
+        pub(crate) serverless_cache: ::std::option::Option<
+            crate::types::ServerlessCache,
+        >,
     }
     impl DeleteServerlessCacheOutputBuilder {
         /// Provides the details of the specified serverless cache that is about to be deleted.

@@ -53,54 +53,40 @@ impl DeleteServerlessCacheSnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteServerlessCacheSnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
-            writer.push("ServerlessCacheSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "ServerlessCacheSnapshotName",
+                self.serverless_cache_snapshot_name.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DeleteServerlessCacheSnapshotInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DeleteServerlessCacheSnapshot",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DeleteServerlessCacheSnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteServerlessCacheSnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache_snapshot: ::std::option::Option<
-            crate::types::ServerlessCacheSnapshot,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_serverless_cache_snapshot,
-                            crate::types::ServerlessCacheSnapshot::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.serverless_cache_snapshot)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot: member_serverless_cache_snapshot,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCacheSnapshot` response: `<DeleteServerlessCacheSnapshotResponse><DeleteServerlessCacheSnapshotResult>` into the output, and the request id.
@@ -114,9 +100,9 @@ pub fn deserialize_response(
         body,
         "DeleteServerlessCacheSnapshot",
     )?;
-    let output = match document.result()? {
+    let output: DeleteServerlessCacheSnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteServerlessCacheSnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DeleteServerlessCacheSnapshotOutput::builder().build()
@@ -150,179 +136,72 @@ pub enum DeleteServerlessCacheSnapshotError {
 impl DeleteServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheSnapshotStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteServerlessCacheSnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheSnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterValueException)
+            .or_else(|| error.read(Self::InvalidServerlessCacheSnapshotStateFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteServerlessCacheSnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteServerlessCacheSnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteServerlessCacheSnapshot` response into [`DeleteServerlessCacheSnapshotError`].
@@ -458,33 +337,22 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteServerlessCacheSnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteServerlessCacheSnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteServerlessCacheSnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot {
-            writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ServerlessCacheSnapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
@@ -495,9 +363,11 @@ pub fn deserialize_request(
     DeleteServerlessCacheSnapshotInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteServerlessCacheSnapshot", "2015-02-02")?;
-    DeleteServerlessCacheSnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DeleteServerlessCacheSnapshot",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DeleteServerlessCacheSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -505,27 +375,21 @@ pub fn serialize_response(
     output: &DeleteServerlessCacheSnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteServerlessCacheSnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteServerlessCacheSnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteServerlessCacheSnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteServerlessCacheSnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteServerlessCacheSnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteServerlessCacheSnapshotInput`](super::DeleteServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheSnapshotInputBuilder {
-        serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl DeleteServerlessCacheSnapshotInputBuilder {
         /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached
@@ -574,7 +438,7 @@ pub mod builders {
     /// A builder for [`DeleteServerlessCacheSnapshotOutput`](super::DeleteServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: ::std::option::Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }

@@ -53,47 +53,28 @@ impl DeleteSnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteSnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.snapshot_name {
-            writer.push("SnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteSnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("SnapshotName", self.snapshot_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteSnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteSnapshotInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DeleteSnapshot",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DeleteSnapshot", "2015-02-02", input)
 }
-impl DeleteSnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteSnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Snapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_snapshot,
-                            crate::types::Snapshot::read_xml,
-                        )
-                }
+                "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteSnapshot` response: `<DeleteSnapshotResponse><DeleteSnapshotResult>` into the output, and the request id.
@@ -107,9 +88,9 @@ pub fn deserialize_response(
         body,
         "DeleteSnapshot",
     )?;
-    let output = match document.result()? {
+    let output: DeleteSnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteSnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DeleteSnapshotOutput::builder().build(),
     };
@@ -139,161 +120,72 @@ pub enum DeleteSnapshotError {
 impl DeleteSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidSnapshotStateFault)
-            }
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::SnapshotNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidSnapshotStateFault::CODE,
-                )
-            }
-            Self::SnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteSnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSnapshotStateFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteSnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidSnapshotStateFault))
+            .or_else(|| error.read(Self::SnapshotNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSnapshotStateFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteSnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteSnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteSnapshot` response into [`DeleteSnapshotError`].
@@ -425,31 +317,21 @@ impl DeleteSnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteSnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteSnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_snapshot_name = match node.child("SnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.snapshot_name = node.member("SnapshotName")?;
         ::std::result::Result::Ok(Self {
-            snapshot_name: member_snapshot_name,
+            snapshot_name: out.snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteSnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.snapshot {
-            writer.start("Snapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Snapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteSnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteSnapshot` (checking `Action` and `Version`) into the input.
@@ -457,9 +339,7 @@ impl DeleteSnapshotOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DeleteSnapshotInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteSnapshot", "2015-02-02")?;
-    DeleteSnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DeleteSnapshot", "2015-02-02")
 }
 /// Server side: the `<DeleteSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -467,27 +347,19 @@ pub fn serialize_response(
     output: &DeleteSnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteSnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteSnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteSnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteSnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteSnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteSnapshotInput`](super::DeleteSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteSnapshotInputBuilder {
-        snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
     }
     impl DeleteSnapshotInputBuilder {
         /// The name of the snapshot to be deleted.
@@ -533,7 +405,7 @@ pub mod builders {
     /// A builder for [`DeleteSnapshotOutput`](super::DeleteSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteSnapshotOutputBuilder {
-        snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl DeleteSnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was

@@ -82,111 +82,42 @@ impl DeleteUserGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteUserGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.user_group_id {
-            writer.push("UserGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteUserGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("UserGroupId", self.user_group_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteUserGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteUserGroupInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DeleteUserGroup",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DeleteUserGroup", "2015-02-02", input)
 }
-impl DeleteUserGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteUserGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_user_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
-        let mut member_pending_changes: ::std::option::Option<
-            crate::types::UserGroupPendingChanges,
-        > = ::std::option::Option::None;
-        let mut member_replication_groups: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_serverless_caches: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "UserGroupId" => {
-                    reader.read_string_into(&child, &mut member_user_group_id)
-                }
-                "Status" => reader.read_string_into(&child, &mut member_status),
-                "Engine" => reader.read_string_into(&child, &mut member_engine),
-                "UserIds" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_user_ids,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
-                }
+                "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
+                "Status" => reader.read_into(&child, &mut out.status),
+                "Engine" => reader.read_into(&child, &mut out.engine),
+                "UserIds" => reader.read_list_into(&child, "member", &mut out.user_ids),
                 "MinimumEngineVersion" => {
-                    reader.read_string_into(&child, &mut member_minimum_engine_version)
+                    reader.read_into(&child, &mut out.minimum_engine_version)
                 }
-                "PendingChanges" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_pending_changes,
-                            crate::types::UserGroupPendingChanges::read_xml,
-                        )
-                }
+                "PendingChanges" => reader.read_into(&child, &mut out.pending_changes),
                 "ReplicationGroups" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_replication_groups,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.replication_groups)
                 }
                 "ServerlessCaches" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_serverless_caches,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.serverless_caches)
                 }
-                "ARN" => reader.read_string_into(&child, &mut member_arn),
+                "ARN" => reader.read_into(&child, &mut out.arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            user_group_id: member_user_group_id,
-            status: member_status,
-            engine: member_engine,
-            user_ids: member_user_ids,
-            minimum_engine_version: member_minimum_engine_version,
-            pending_changes: member_pending_changes,
-            replication_groups: member_replication_groups,
-            serverless_caches: member_serverless_caches,
-            arn: member_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteUserGroup` response: `<DeleteUserGroupResponse><DeleteUserGroupResult>` into the output, and the request id.
@@ -200,9 +131,9 @@ pub fn deserialize_response(
         body,
         "DeleteUserGroup",
     )?;
-    let output = match document.result()? {
+    let output: DeleteUserGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DeleteUserGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DeleteUserGroupOutput::builder().build(),
     };
@@ -230,164 +161,72 @@ pub enum DeleteUserGroupError {
 impl DeleteUserGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidUserGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteUserGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteUserGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterValueException)
+            .or_else(|| error.read(Self::InvalidUserGroupStateFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::UserGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteUserGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteUserGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteUserGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteUserGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteUserGroup` response into [`DeleteUserGroupError`].
@@ -519,67 +358,29 @@ impl DeleteUserGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteUserGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteUserGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_user_group_id = match node.child("UserGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.user_group_id = node.member("UserGroupId")?;
         ::std::result::Result::Ok(Self {
-            user_group_id: member_user_group_id,
+            user_group_id: out.user_group_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteUserGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.user_group_id {
-            writer.element("UserGroupId", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            writer.element("Status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.element("Engine", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_ids {
-            writer.start("UserIds", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("UserIds");
-        }
-        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-            writer.element("MinimumEngineVersion", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.pending_changes {
-            writer.start("PendingChanges", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("PendingChanges");
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_groups {
-            writer.start("ReplicationGroups", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ReplicationGroups");
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_caches {
-            writer.start("ServerlessCaches", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ServerlessCaches");
-        }
-        if let ::std::option::Option::Some(value) = &self.arn {
-            writer.element("ARN", value);
-        }
+impl ::querygen_runtime::server::WriteXml for DeleteUserGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("UserGroupId", self.user_group_id.as_ref());
+        writer.member("Status", self.status.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.list("UserIds", "member", self.user_ids.as_deref());
+        writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+        writer.member("PendingChanges", self.pending_changes.as_ref());
+        writer.list("ReplicationGroups", "member", self.replication_groups.as_deref());
+        writer.list("ServerlessCaches", "member", self.serverless_caches.as_deref());
+        writer.member("ARN", self.arn.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteUserGroup` (checking `Action` and `Version`) into the input.
@@ -590,9 +391,7 @@ pub fn deserialize_request(
     DeleteUserGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteUserGroup", "2015-02-02")?;
-    DeleteUserGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DeleteUserGroup", "2015-02-02")
 }
 /// Server side: the `<DeleteUserGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -600,27 +399,19 @@ pub fn serialize_response(
     output: &DeleteUserGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteUserGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DeleteUserGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteUserGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteUserGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteUserGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteUserGroupInput`](super::DeleteUserGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteUserGroupInputBuilder {
-        user_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
     }
     impl DeleteUserGroupInputBuilder {
         /// The ID of the user group.
@@ -666,17 +457,23 @@ pub mod builders {
     /// A builder for [`DeleteUserGroupOutput`](super::DeleteUserGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteUserGroupOutputBuilder {
-        user_group_id: ::std::option::Option<::std::string::String>,
-        status: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        minimum_engine_version: ::std::option::Option<::std::string::String>,
-        pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-        replication_groups: ::std::option::Option<
+        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) status: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) user_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        arn: ::std::option::Option<::std::string::String>,
+        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        >,
+        pub(crate) replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) arn: ::std::option::Option<::std::string::String>,
     }
     impl DeleteUserGroupOutputBuilder {
         /// The ID of the user group.

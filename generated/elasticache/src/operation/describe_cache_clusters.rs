@@ -118,79 +118,46 @@ impl DescribeCacheClustersOutput {
         self.cache_clusters.unwrap_or_default()
     }
 }
-impl DescribeCacheClustersInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_cache_node_info {
-            writer.push("ShowCacheNodeInfo");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .show_cache_clusters_not_in_replication_groups
-        {
-            writer.push("ShowCacheClustersNotInReplicationGroups");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeCacheClustersInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
+        writer.member("ShowCacheNodeInfo", self.show_cache_node_info.as_ref());
+        writer
+            .member(
+                "ShowCacheClustersNotInReplicationGroups",
+                self.show_cache_clusters_not_in_replication_groups.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheClusters&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeCacheClustersInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeCacheClusters",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeCacheClustersOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeCacheClustersOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_cache_clusters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheCluster>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheClusters" => {
                     reader
-                        .read_list_into(
-                            &child,
-                            "CacheCluster",
-                            &mut member_cache_clusters,
-                            crate::types::CacheCluster::read_xml,
-                        )
+                        .read_list_into(&child, "CacheCluster", &mut out.cache_clusters)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            cache_clusters: member_cache_clusters,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheClusters` response: `<DescribeCacheClustersResponse><DescribeCacheClustersResult>` into the output, and the request id.
@@ -204,9 +171,9 @@ pub fn deserialize_response(
         body,
         "DescribeCacheClusters",
     )?;
-    let output = match document.result()? {
+    let output: DescribeCacheClustersOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeCacheClustersOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeCacheClustersOutput::builder().build(),
     };
@@ -234,146 +201,69 @@ pub enum DescribeCacheClustersError {
 impl DescribeCacheClustersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeCacheClustersError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeCacheClustersError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeCacheClustersError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeCacheClustersError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeCacheClustersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeCacheClustersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeCacheClusters` response into [`DescribeCacheClustersError`].
@@ -594,68 +484,25 @@ impl DescribeCacheClustersFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheClustersInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeCacheClustersInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_show_cache_node_info = match node.child("ShowCacheNodeInfo") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_show_cache_clusters_not_in_replication_groups = match node
-            .child("ShowCacheClustersNotInReplicationGroups")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            max_records: member_max_records,
-            marker: member_marker,
-            show_cache_node_info: member_show_cache_node_info,
-            show_cache_clusters_not_in_replication_groups: member_show_cache_clusters_not_in_replication_groups,
-        })
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        out.show_cache_node_info = node.member("ShowCacheNodeInfo")?;
+        out.show_cache_clusters_not_in_replication_groups = node
+            .member("ShowCacheClustersNotInReplicationGroups")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheClustersOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_clusters {
-            writer.start("CacheClusters", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("CacheCluster", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("CacheCluster");
-            }
-            writer.end("CacheClusters");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeCacheClustersOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("CacheClusters", "CacheCluster", self.cache_clusters.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeCacheClusters` (checking `Action` and `Version`) into the input.
@@ -666,9 +513,7 @@ pub fn deserialize_request(
     DescribeCacheClustersInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeCacheClusters", "2015-02-02")?;
-    DescribeCacheClustersInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeCacheClusters", "2015-02-02")
 }
 /// Server side: the `<DescribeCacheClustersResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -676,31 +521,25 @@ pub fn serialize_response(
     output: &DescribeCacheClustersOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeCacheClustersResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeCacheClustersResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeCacheClustersResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeCacheClustersResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeCacheClusters",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeCacheClustersInput`](super::DescribeCacheClustersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheClustersInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
-        show_cache_node_info: ::std::option::Option<bool>,
-        show_cache_clusters_not_in_replication_groups: ::std::option::Option<bool>,
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) show_cache_node_info: ::std::option::Option<bool>,
+        pub(crate) show_cache_clusters_not_in_replication_groups: ::std::option::Option<
+            bool,
+        >,
     }
     impl DescribeCacheClustersInputBuilder {
         /// The user-supplied cluster identifier. If this parameter is specified, only information about that
@@ -808,8 +647,8 @@ pub mod builders {
     /// A builder for [`DescribeCacheClustersOutput`](super::DescribeCacheClustersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheClustersOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        cache_clusters: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_clusters: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheCluster>,
         >,
     }

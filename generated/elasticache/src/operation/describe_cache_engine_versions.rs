@@ -107,82 +107,51 @@ impl DescribeCacheEngineVersionsOutput {
         self.cache_engine_versions.unwrap_or_default()
     }
 }
-impl DescribeCacheEngineVersionsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine_version {
-            writer.push("EngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
-            writer.push("CacheParameterGroupFamily");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.default_only {
-            writer.push("DefaultOnly");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeCacheEngineVersionsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("EngineVersion", self.engine_version.as_ref());
+        writer
+            .member(
+                "CacheParameterGroupFamily",
+                self.cache_parameter_group_family.as_ref(),
+            );
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
+        writer.member("DefaultOnly", self.default_only.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheEngineVersions&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeCacheEngineVersionsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeCacheEngineVersions",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeCacheEngineVersionsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeCacheEngineVersionsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_cache_engine_versions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheEngineVersion>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheEngineVersions" => {
                     reader
                         .read_list_into(
                             &child,
                             "CacheEngineVersion",
-                            &mut member_cache_engine_versions,
-                            crate::types::CacheEngineVersion::read_xml,
+                            &mut out.cache_engine_versions,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            cache_engine_versions: member_cache_engine_versions,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheEngineVersions` response: `<DescribeCacheEngineVersionsResponse><DescribeCacheEngineVersionsResult>` into the output, and the request id.
@@ -196,9 +165,9 @@ pub fn deserialize_response(
         body,
         "DescribeCacheEngineVersions",
     )?;
-    let output = match document.result()? {
+    let output: DescribeCacheEngineVersionsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeCacheEngineVersionsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeCacheEngineVersionsOutput::builder().build()
@@ -220,47 +189,60 @@ pub enum DescribeCacheEngineVersionsError {
 impl DescribeCacheEngineVersionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeCacheEngineVersionsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeCacheEngineVersionsError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeCacheEngineVersionsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeCacheEngineVersionsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeCacheEngineVersionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeCacheEngineVersionsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeCacheEngineVersions` response into [`DescribeCacheEngineVersionsError`].
@@ -499,75 +481,30 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheEngineVersionsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeCacheEngineVersionsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine_version = match node.child("EngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_family = match node
-            .child("CacheParameterGroupFamily")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_default_only = match node.child("DefaultOnly") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            engine: member_engine,
-            engine_version: member_engine_version,
-            cache_parameter_group_family: member_cache_parameter_group_family,
-            max_records: member_max_records,
-            marker: member_marker,
-            default_only: member_default_only,
-        })
+        let mut out = Self::builder();
+        out.engine = node.member("Engine")?;
+        out.engine_version = node.member("EngineVersion")?;
+        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        out.default_only = node.member("DefaultOnly")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheEngineVersionsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_engine_versions {
-            writer.start("CacheEngineVersions", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("CacheEngineVersion", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("CacheEngineVersion");
-            }
-            writer.end("CacheEngineVersions");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeCacheEngineVersionsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer
+            .list(
+                "CacheEngineVersions",
+                "CacheEngineVersion",
+                self.cache_engine_versions.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeCacheEngineVersions` (checking `Action` and `Version`) into the input.
@@ -578,9 +515,11 @@ pub fn deserialize_request(
     DescribeCacheEngineVersionsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeCacheEngineVersions", "2015-02-02")?;
-    DescribeCacheEngineVersionsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeCacheEngineVersions",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeCacheEngineVersionsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -588,32 +527,26 @@ pub fn serialize_response(
     output: &DescribeCacheEngineVersionsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeCacheEngineVersionsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeCacheEngineVersionsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeCacheEngineVersionsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeCacheEngineVersionsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeCacheEngineVersions",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeCacheEngineVersionsInput`](super::DescribeCacheEngineVersionsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheEngineVersionsInputBuilder {
-        engine: ::std::option::Option<::std::string::String>,
-        engine_version: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
-        default_only: ::std::option::Option<bool>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) default_only: ::std::option::Option<bool>,
     }
     impl DescribeCacheEngineVersionsInputBuilder {
         /// The cache engine to return. Valid values: `memcached` \| `redis`
@@ -739,8 +672,8 @@ pub mod builders {
     /// A builder for [`DescribeCacheEngineVersionsOutput`](super::DescribeCacheEngineVersionsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheEngineVersionsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        cache_engine_versions: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_engine_versions: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheEngineVersion>,
         >,
     }

@@ -102,85 +102,49 @@ impl DescribeCacheParametersOutput {
         self.parameters.unwrap_or_default()
     }
 }
-impl DescribeCacheParametersInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.source {
-            writer.push("Source");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeCacheParametersInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer.member("Source", self.source.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheParameters&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeCacheParametersInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeCacheParameters",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeCacheParametersOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeCacheParametersOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_parameters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Parameter>,
-        > = ::std::option::Option::None;
-        let mut member_cache_node_type_specific_parameters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "Parameters" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "Parameter",
-                            &mut member_parameters,
-                            crate::types::Parameter::read_xml,
-                        )
+                    reader.read_list_into(&child, "Parameter", &mut out.parameters)
                 }
                 "CacheNodeTypeSpecificParameters" => {
                     reader
                         .read_list_into(
                             &child,
                             "CacheNodeTypeSpecificParameter",
-                            &mut member_cache_node_type_specific_parameters,
-                            crate::types::CacheNodeTypeSpecificParameter::read_xml,
+                            &mut out.cache_node_type_specific_parameters,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            parameters: member_parameters,
-            cache_node_type_specific_parameters: member_cache_node_type_specific_parameters,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheParameters` response: `<DescribeCacheParametersResponse><DescribeCacheParametersResult>` into the output, and the request id.
@@ -194,9 +158,9 @@ pub fn deserialize_response(
         body,
         "DescribeCacheParameters",
     )?;
-    let output = match document.result()? {
+    let output: DescribeCacheParametersOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeCacheParametersOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeCacheParametersOutput::builder().build(),
     };
@@ -224,153 +188,69 @@ pub enum DescribeCacheParametersError {
 impl DescribeCacheParametersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeCacheParametersError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeCacheParametersError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheParameterGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeCacheParametersError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeCacheParametersError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeCacheParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeCacheParametersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeCacheParameters` response into [`DescribeCacheParametersError`].
@@ -587,76 +467,34 @@ impl DescribeCacheParametersFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheParametersInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeCacheParametersInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_source = match node.child("Source") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.source = node.member("Source")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
         ::std::result::Result::Ok(Self {
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            source: member_source,
-            max_records: member_max_records,
-            marker: member_marker,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            source: out.source,
+            max_records: out.max_records,
+            marker: out.marker,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheParametersOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.parameters {
-            writer.start("Parameters", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("Parameter", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("Parameter");
-            }
-            writer.end("Parameters");
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .cache_node_type_specific_parameters
-        {
-            writer.start("CacheNodeTypeSpecificParameters", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer
-                    .start(
-                        "CacheNodeTypeSpecificParameter",
-                        ::std::option::Option::None,
-                    );
-                item0.write_xml(writer);
-                writer.end("CacheNodeTypeSpecificParameter");
-            }
-            writer.end("CacheNodeTypeSpecificParameters");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeCacheParametersOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("Parameters", "Parameter", self.parameters.as_deref());
+        writer
+            .list(
+                "CacheNodeTypeSpecificParameters",
+                "CacheNodeTypeSpecificParameter",
+                self.cache_node_type_specific_parameters.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeCacheParameters` (checking `Action` and `Version`) into the input.
@@ -667,9 +505,11 @@ pub fn deserialize_request(
     DescribeCacheParametersInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeCacheParameters", "2015-02-02")?;
-    DescribeCacheParametersInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeCacheParameters",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeCacheParametersResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -677,30 +517,24 @@ pub fn serialize_response(
     output: &DescribeCacheParametersOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeCacheParametersResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeCacheParametersResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeCacheParametersResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeCacheParametersResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeCacheParameters",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeCacheParametersInput`](super::DescribeCacheParametersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParametersInputBuilder {
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        source: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) source: ::std::option::Option<::std::string::String>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeCacheParametersInputBuilder {
         /// The name of a specific cache parameter group to return details for.
@@ -801,9 +635,11 @@ pub mod builders {
     /// A builder for [`DescribeCacheParametersOutput`](super::DescribeCacheParametersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParametersOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
-        cache_node_type_specific_parameters: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Parameter>,
+        >,
+        pub(crate) cache_node_type_specific_parameters: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
         >,
     }

@@ -94,67 +94,44 @@ impl DescribeCacheSecurityGroupsOutput {
         self.cache_security_groups.unwrap_or_default()
     }
 }
-impl DescribeCacheSecurityGroupsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
-            writer.push("CacheSecurityGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeCacheSecurityGroupsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheSecurityGroups&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeCacheSecurityGroupsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeCacheSecurityGroups",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeCacheSecurityGroupsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeCacheSecurityGroupsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_cache_security_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheSecurityGroup>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheSecurityGroups" => {
                     reader
                         .read_list_into(
                             &child,
                             "CacheSecurityGroup",
-                            &mut member_cache_security_groups,
-                            crate::types::CacheSecurityGroup::read_xml,
+                            &mut out.cache_security_groups,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            cache_security_groups: member_cache_security_groups,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheSecurityGroups` response: `<DescribeCacheSecurityGroupsResponse><DescribeCacheSecurityGroupsResult>` into the output, and the request id.
@@ -168,9 +145,9 @@ pub fn deserialize_response(
         body,
         "DescribeCacheSecurityGroups",
     )?;
-    let output = match document.result()? {
+    let output: DescribeCacheSecurityGroupsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeCacheSecurityGroupsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeCacheSecurityGroupsOutput::builder().build()
@@ -200,153 +177,69 @@ pub enum DescribeCacheSecurityGroupsError {
 impl DescribeCacheSecurityGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeCacheSecurityGroupsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeCacheSecurityGroupsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheSecurityGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeCacheSecurityGroupsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeCacheSecurityGroupsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeCacheSecurityGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeCacheSecurityGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeCacheSecurityGroups` response into [`DescribeCacheSecurityGroupsError`].
@@ -531,53 +424,27 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheSecurityGroupsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeCacheSecurityGroupsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            cache_security_group_name: member_cache_security_group_name,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeCacheSecurityGroupsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_security_groups {
-            writer.start("CacheSecurityGroups", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("CacheSecurityGroup", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("CacheSecurityGroup");
-            }
-            writer.end("CacheSecurityGroups");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeCacheSecurityGroupsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer
+            .list(
+                "CacheSecurityGroups",
+                "CacheSecurityGroup",
+                self.cache_security_groups.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeCacheSecurityGroups` (checking `Action` and `Version`) into the input.
@@ -588,9 +455,11 @@ pub fn deserialize_request(
     DescribeCacheSecurityGroupsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeCacheSecurityGroups", "2015-02-02")?;
-    DescribeCacheSecurityGroupsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeCacheSecurityGroups",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeCacheSecurityGroupsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -598,29 +467,23 @@ pub fn serialize_response(
     output: &DescribeCacheSecurityGroupsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeCacheSecurityGroupsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeCacheSecurityGroupsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeCacheSecurityGroupsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeCacheSecurityGroupsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeCacheSecurityGroups",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeCacheSecurityGroupsInput`](super::DescribeCacheSecurityGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSecurityGroupsInputBuilder {
-        cache_security_group_name: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeCacheSecurityGroupsInputBuilder {
         /// The name of the cache security group to return details for.
@@ -687,8 +550,8 @@ pub mod builders {
     /// A builder for [`DescribeCacheSecurityGroupsOutput`](super::DescribeCacheSecurityGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSecurityGroupsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        cache_security_groups: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheSecurityGroup>,
         >,
     }

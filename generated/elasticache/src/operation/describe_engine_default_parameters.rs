@@ -93,63 +93,40 @@ impl DescribeEngineDefaultParametersOutput {
         self.engine_defaults.and_then(|v| v.parameters).unwrap_or_default()
     }
 }
-impl DescribeEngineDefaultParametersInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
-            writer.push("CacheParameterGroupFamily");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeEngineDefaultParametersInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "CacheParameterGroupFamily",
+                self.cache_parameter_group_family.as_ref(),
+            );
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeEngineDefaultParameters&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeEngineDefaultParametersInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeEngineDefaultParameters",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeEngineDefaultParametersOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeEngineDefaultParametersOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_engine_defaults: ::std::option::Option<
-            crate::types::EngineDefaults,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "EngineDefaults" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_engine_defaults,
-                            crate::types::EngineDefaults::read_xml,
-                        )
-                }
+                "EngineDefaults" => reader.read_into(&child, &mut out.engine_defaults),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            engine_defaults: member_engine_defaults,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeEngineDefaultParameters` response: `<DescribeEngineDefaultParametersResponse><DescribeEngineDefaultParametersResult>` into the output, and the request id.
@@ -163,9 +140,9 @@ pub fn deserialize_response(
         body,
         "DescribeEngineDefaultParameters",
     )?;
-    let output = match document.result()? {
+    let output: DescribeEngineDefaultParametersOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeEngineDefaultParametersOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeEngineDefaultParametersOutput::builder().build()
@@ -193,127 +170,66 @@ pub enum DescribeEngineDefaultParametersError {
 impl DescribeEngineDefaultParametersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeEngineDefaultParametersError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeEngineDefaultParametersError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeEngineDefaultParametersError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeEngineDefaultParametersError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeEngineDefaultParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeEngineDefaultParametersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeEngineDefaultParameters` response into [`DescribeEngineDefaultParametersError`].
@@ -520,47 +436,25 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeEngineDefaultParametersInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeEngineDefaultParametersInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_family = match node
-            .child("CacheParameterGroupFamily")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
         ::std::result::Result::Ok(Self {
-            cache_parameter_group_family: member_cache_parameter_group_family,
-            max_records: member_max_records,
-            marker: member_marker,
+            cache_parameter_group_family: out.cache_parameter_group_family,
+            max_records: out.max_records,
+            marker: out.marker,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DescribeEngineDefaultParametersOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.engine_defaults {
-            writer.start("EngineDefaults", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("EngineDefaults");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeEngineDefaultParametersOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("EngineDefaults", self.engine_defaults.as_ref());
     }
 }
 /// Server side: parses the request body of `DescribeEngineDefaultParameters` (checking `Action` and `Version`) into the input.
@@ -571,9 +465,11 @@ pub fn deserialize_request(
     DescribeEngineDefaultParametersInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeEngineDefaultParameters", "2015-02-02")?;
-    DescribeEngineDefaultParametersInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeEngineDefaultParameters",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeEngineDefaultParametersResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -581,29 +477,23 @@ pub fn serialize_response(
     output: &DescribeEngineDefaultParametersOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeEngineDefaultParametersResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeEngineDefaultParametersResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeEngineDefaultParametersResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeEngineDefaultParametersResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeEngineDefaultParameters",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeEngineDefaultParametersInput`](super::DescribeEngineDefaultParametersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEngineDefaultParametersInputBuilder {
-        cache_parameter_group_family: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeEngineDefaultParametersInputBuilder {
         /// The name of the cache parameter group family.
@@ -690,7 +580,7 @@ pub mod builders {
     /// A builder for [`DescribeEngineDefaultParametersOutput`](super::DescribeEngineDefaultParametersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEngineDefaultParametersOutputBuilder {
-        engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
+        pub(crate) engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
     }
     impl DescribeEngineDefaultParametersOutputBuilder {
         /// Represents the output of a `DescribeEngineDefaultParameters` operation.

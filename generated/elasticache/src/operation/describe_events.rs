@@ -110,87 +110,35 @@ impl DescribeEventsOutput {
         self.events.unwrap_or_default()
     }
 }
-impl DescribeEventsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.source_identifier {
-            writer.push("SourceIdentifier");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_type {
-            writer.push("SourceType");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.start_time {
-            writer.push("StartTime");
-            writer
-                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.end_time {
-            writer.push("EndTime");
-            writer
-                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration {
-            writer.push("Duration");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeEventsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("SourceIdentifier", self.source_identifier.as_ref());
+        writer.member("SourceType", self.source_type.as_ref());
+        writer.member("StartTime", self.start_time.as_ref());
+        writer.member("EndTime", self.end_time.as_ref());
+        writer.member("Duration", self.duration.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeEvents&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeEventsInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DescribeEvents",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DescribeEvents", "2015-02-02", input)
 }
-impl DescribeEventsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeEventsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_events: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Event>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
-                "Events" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "Event",
-                            &mut member_events,
-                            crate::types::Event::read_xml,
-                        )
-                }
+                "Marker" => reader.read_into(&child, &mut out.marker),
+                "Events" => reader.read_list_into(&child, "Event", &mut out.events),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            events: member_events,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeEvents` response: `<DescribeEventsResponse><DescribeEventsResult>` into the output, and the request id.
@@ -204,9 +152,9 @@ pub fn deserialize_response(
         body,
         "DescribeEvents",
     )?;
-    let output = match document.result()? {
+    let output: DescribeEventsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeEventsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeEventsOutput::builder().build(),
     };
@@ -232,127 +180,66 @@ pub enum DescribeEventsError {
 impl DescribeEventsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeEventsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeEventsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeEventsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeEventsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeEventsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeEventsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeEvents` response into [`DescribeEventsError`].
@@ -600,88 +487,26 @@ impl DescribeEventsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeEventsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeEventsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_source_identifier = match node.child("SourceIdentifier") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_source_type = match node.child("SourceType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::SourceType::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_start_time = match node.child("StartTime") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    child
-                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_end_time = match node.child("EndTime") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    child
-                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration = match node.child("Duration") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            source_identifier: member_source_identifier,
-            source_type: member_source_type,
-            start_time: member_start_time,
-            end_time: member_end_time,
-            duration: member_duration,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.source_identifier = node.member("SourceIdentifier")?;
+        out.source_type = node.member("SourceType")?;
+        out.start_time = node.member("StartTime")?;
+        out.end_time = node.member("EndTime")?;
+        out.duration = node.member("Duration")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeEventsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.events {
-            writer.start("Events", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("Event", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("Event");
-            }
-            writer.end("Events");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeEventsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("Events", "Event", self.events.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeEvents` (checking `Action` and `Version`) into the input.
@@ -689,9 +514,7 @@ impl DescribeEventsOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeEventsInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeEvents", "2015-02-02")?;
-    DescribeEventsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeEvents", "2015-02-02")
 }
 /// Server side: the `<DescribeEventsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -699,33 +522,25 @@ pub fn serialize_response(
     output: &DescribeEventsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeEventsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeEventsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeEventsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeEventsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeEvents",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeEventsInput`](super::DescribeEventsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEventsInputBuilder {
-        source_identifier: ::std::option::Option<::std::string::String>,
-        source_type: ::std::option::Option<crate::types::SourceType>,
-        start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-        end_time: ::std::option::Option<::querygen_runtime::DateTime>,
-        duration: ::std::option::Option<i32>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) source_identifier: ::std::option::Option<::std::string::String>,
+        pub(crate) source_type: ::std::option::Option<crate::types::SourceType>,
+        pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub(crate) end_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub(crate) duration: ::std::option::Option<i32>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeEventsInputBuilder {
         /// The identifier of the event source for which events are returned. If not specified, all sources are
@@ -857,8 +672,8 @@ pub mod builders {
     /// A builder for [`DescribeEventsOutput`](super::DescribeEventsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEventsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
     }
     impl DescribeEventsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.

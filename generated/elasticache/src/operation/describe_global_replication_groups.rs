@@ -95,72 +95,49 @@ impl DescribeGlobalReplicationGroupsOutput {
         self.global_replication_groups.unwrap_or_default()
     }
 }
-impl DescribeGlobalReplicationGroupsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
-            writer.push("GlobalReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_member_info {
-            writer.push("ShowMemberInfo");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeGlobalReplicationGroupsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "GlobalReplicationGroupId",
+                self.global_replication_group_id.as_ref(),
+            );
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
+        writer.member("ShowMemberInfo", self.show_member_info.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeGlobalReplicationGroups&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeGlobalReplicationGroupsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeGlobalReplicationGroups",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeGlobalReplicationGroupsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeGlobalReplicationGroupsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_global_replication_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "GlobalReplicationGroups" => {
                     reader
                         .read_list_into(
                             &child,
                             "GlobalReplicationGroup",
-                            &mut member_global_replication_groups,
-                            crate::types::GlobalReplicationGroup::read_xml,
+                            &mut out.global_replication_groups,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            global_replication_groups: member_global_replication_groups,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeGlobalReplicationGroups` response: `<DescribeGlobalReplicationGroupsResponse><DescribeGlobalReplicationGroupsResult>` into the output, and the request id.
@@ -174,9 +151,9 @@ pub fn deserialize_response(
         body,
         "DescribeGlobalReplicationGroups",
     )?;
-    let output = match document.result()? {
+    let output: DescribeGlobalReplicationGroupsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeGlobalReplicationGroupsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeGlobalReplicationGroupsOutput::builder().build()
@@ -208,153 +185,69 @@ pub enum DescribeGlobalReplicationGroupsError {
 impl DescribeGlobalReplicationGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeGlobalReplicationGroupsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeGlobalReplicationGroupsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::GlobalReplicationGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeGlobalReplicationGroupsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeGlobalReplicationGroupsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeGlobalReplicationGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeGlobalReplicationGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeGlobalReplicationGroups` response into [`DescribeGlobalReplicationGroupsError`].
@@ -548,61 +441,28 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeGlobalReplicationGroupsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeGlobalReplicationGroupsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_show_member_info = match node.child("ShowMemberInfo") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            global_replication_group_id: member_global_replication_group_id,
-            max_records: member_max_records,
-            marker: member_marker,
-            show_member_info: member_show_member_info,
-        })
+        let mut out = Self::builder();
+        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        out.show_member_info = node.member("ShowMemberInfo")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeGlobalReplicationGroupsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.global_replication_groups {
-            writer.start("GlobalReplicationGroups", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("GlobalReplicationGroup", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("GlobalReplicationGroup");
-            }
-            writer.end("GlobalReplicationGroups");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeGlobalReplicationGroupsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer
+            .list(
+                "GlobalReplicationGroups",
+                "GlobalReplicationGroup",
+                self.global_replication_groups.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeGlobalReplicationGroups` (checking `Action` and `Version`) into the input.
@@ -613,9 +473,11 @@ pub fn deserialize_request(
     DescribeGlobalReplicationGroupsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeGlobalReplicationGroups", "2015-02-02")?;
-    DescribeGlobalReplicationGroupsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeGlobalReplicationGroups",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeGlobalReplicationGroupsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -623,30 +485,24 @@ pub fn serialize_response(
     output: &DescribeGlobalReplicationGroupsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeGlobalReplicationGroupsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeGlobalReplicationGroupsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeGlobalReplicationGroupsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeGlobalReplicationGroupsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeGlobalReplicationGroups",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeGlobalReplicationGroupsInput`](super::DescribeGlobalReplicationGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeGlobalReplicationGroupsInputBuilder {
-        global_replication_group_id: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
-        show_member_info: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) show_member_info: ::std::option::Option<bool>,
     }
     impl DescribeGlobalReplicationGroupsInputBuilder {
         /// The name of the Global datastore
@@ -726,8 +582,8 @@ pub mod builders {
     /// A builder for [`DescribeGlobalReplicationGroupsOutput`](super::DescribeGlobalReplicationGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeGlobalReplicationGroupsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        global_replication_groups: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) global_replication_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
         >,
     }

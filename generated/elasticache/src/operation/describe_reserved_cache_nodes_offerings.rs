@@ -194,89 +194,52 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         self.reserved_cache_nodes_offerings.unwrap_or_default()
     }
 }
-impl DescribeReservedCacheNodesOfferingsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self
-            .reserved_cache_nodes_offering_id
-        {
-            writer.push("ReservedCacheNodesOfferingId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type {
-            writer.push("CacheNodeType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration {
-            writer.push("Duration");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.product_description {
-            writer.push("ProductDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.offering_type {
-            writer.push("OfferingType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeReservedCacheNodesOfferingsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "ReservedCacheNodesOfferingId",
+                self.reserved_cache_nodes_offering_id.as_ref(),
+            );
+        writer.member("CacheNodeType", self.cache_node_type.as_ref());
+        writer.member("Duration", self.duration.as_ref());
+        writer.member("ProductDescription", self.product_description.as_ref());
+        writer.member("OfferingType", self.offering_type.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeReservedCacheNodesOfferings&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeReservedCacheNodesOfferingsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeReservedCacheNodesOfferings",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeReservedCacheNodesOfferingsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeReservedCacheNodesOfferingsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_reserved_cache_nodes_offerings: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "ReservedCacheNodesOfferings" => {
                     reader
                         .read_list_into(
                             &child,
                             "ReservedCacheNodesOffering",
-                            &mut member_reserved_cache_nodes_offerings,
-                            crate::types::ReservedCacheNodesOffering::read_xml,
+                            &mut out.reserved_cache_nodes_offerings,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            reserved_cache_nodes_offerings: member_reserved_cache_nodes_offerings,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeReservedCacheNodesOfferings` response: `<DescribeReservedCacheNodesOfferingsResponse><DescribeReservedCacheNodesOfferingsResult>` into the output, and the request id.
@@ -290,12 +253,9 @@ pub fn deserialize_response(
         body,
         "DescribeReservedCacheNodesOfferings",
     )?;
-    let output = match document.result()? {
+    let output: DescribeReservedCacheNodesOfferingsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeReservedCacheNodesOfferingsOutput::read_xml(
-                document.reader(),
-                &node,
-            )?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeReservedCacheNodesOfferingsOutput::builder().build()
@@ -327,153 +287,70 @@ pub enum DescribeReservedCacheNodesOfferingsError {
 impl DescribeReservedCacheNodesOfferingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodesOfferingNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeReservedCacheNodesOfferingsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for DescribeReservedCacheNodesOfferingsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ReservedCacheNodesOfferingNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesOfferingsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeReservedCacheNodesOfferingsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeReservedCacheNodesOfferings` response into [`DescribeReservedCacheNodesOfferingsError`].
@@ -817,83 +694,32 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeReservedCacheNodesOfferingsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeReservedCacheNodesOfferingsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id = match node
-            .child("ReservedCacheNodesOfferingId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_type = match node.child("CacheNodeType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration = match node.child("Duration") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_product_description = match node.child("ProductDescription") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_offering_type = match node.child("OfferingType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
-            cache_node_type: member_cache_node_type,
-            duration: member_duration,
-            product_description: member_product_description,
-            offering_type: member_offering_type,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.reserved_cache_nodes_offering_id = node
+            .member("ReservedCacheNodesOfferingId")?;
+        out.cache_node_type = node.member("CacheNodeType")?;
+        out.duration = node.member("Duration")?;
+        out.product_description = node.member("ProductDescription")?;
+        out.offering_type = node.member("OfferingType")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeReservedCacheNodesOfferingsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings
-        {
-            writer.start("ReservedCacheNodesOfferings", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("ReservedCacheNodesOffering", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("ReservedCacheNodesOffering");
-            }
-            writer.end("ReservedCacheNodesOfferings");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeReservedCacheNodesOfferingsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer
+            .list(
+                "ReservedCacheNodesOfferings",
+                "ReservedCacheNodesOffering",
+                self.reserved_cache_nodes_offerings.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeReservedCacheNodesOfferings` (checking `Action` and `Version`) into the input.
@@ -904,9 +730,11 @@ pub fn deserialize_request(
     DescribeReservedCacheNodesOfferingsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeReservedCacheNodesOfferings", "2015-02-02")?;
-    DescribeReservedCacheNodesOfferingsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeReservedCacheNodesOfferings",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeReservedCacheNodesOfferingsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -914,34 +742,27 @@ pub fn serialize_response(
     output: &DescribeReservedCacheNodesOfferingsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeReservedCacheNodesOfferingsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start("DescribeReservedCacheNodesOfferingsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeReservedCacheNodesOfferingsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeReservedCacheNodesOfferingsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeReservedCacheNodesOfferings",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesOfferingsInput`](super::DescribeReservedCacheNodesOfferingsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsInputBuilder {
-        reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
-        cache_node_type: ::std::option::Option<::std::string::String>,
-        duration: ::std::option::Option<::std::string::String>,
-        product_description: ::std::option::Option<::std::string::String>,
-        offering_type: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+        pub(crate) duration: ::std::option::Option<::std::string::String>,
+        pub(crate) product_description: ::std::option::Option<::std::string::String>,
+        pub(crate) offering_type: ::std::option::Option<::std::string::String>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeReservedCacheNodesOfferingsInputBuilder {
         /// The offering identifier filter value. Use this parameter to show only the available offering that
@@ -1166,8 +987,8 @@ pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesOfferingsOutput`](super::DescribeReservedCacheNodesOfferingsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        reserved_cache_nodes_offerings: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) reserved_cache_nodes_offerings: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
         >,
     }

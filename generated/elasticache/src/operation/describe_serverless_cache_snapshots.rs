@@ -109,78 +109,50 @@ impl DescribeServerlessCacheSnapshotsOutput {
         self.serverless_cache_snapshots.unwrap_or_default()
     }
 }
-impl DescribeServerlessCacheSnapshotsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-            writer.push("ServerlessCacheName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
-            writer.push("ServerlessCacheSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_type {
-            writer.push("SnapshotType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.push("NextToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            writer.push("MaxResults");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeServerlessCacheSnapshotsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+        writer
+            .member(
+                "ServerlessCacheSnapshotName",
+                self.serverless_cache_snapshot_name.as_ref(),
+            );
+        writer.member("SnapshotType", self.snapshot_type.as_ref());
+        writer.member("NextToken", self.next_token.as_ref());
+        writer.member("MaxResults", self.max_results.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCacheSnapshots&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeServerlessCacheSnapshotsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeServerlessCacheSnapshots",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeServerlessCacheSnapshotsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeServerlessCacheSnapshotsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_serverless_cache_snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "NextToken" => reader.read_string_into(&child, &mut member_next_token),
+                "NextToken" => reader.read_into(&child, &mut out.next_token),
                 "ServerlessCacheSnapshots" => {
                     reader
                         .read_list_into(
                             &child,
                             "ServerlessCacheSnapshot",
-                            &mut member_serverless_cache_snapshots,
-                            crate::types::ServerlessCacheSnapshot::read_xml,
+                            &mut out.serverless_cache_snapshots,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            next_token: member_next_token,
-            serverless_cache_snapshots: member_serverless_cache_snapshots,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeServerlessCacheSnapshots` response: `<DescribeServerlessCacheSnapshotsResponse><DescribeServerlessCacheSnapshotsResult>` into the output, and the request id.
@@ -194,9 +166,9 @@ pub fn deserialize_response(
         body,
         "DescribeServerlessCacheSnapshots",
     )?;
-    let output = match document.result()? {
+    let output: DescribeServerlessCacheSnapshotsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeServerlessCacheSnapshotsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DescribeServerlessCacheSnapshotsOutput::builder().build()
@@ -230,179 +202,73 @@ pub enum DescribeServerlessCacheSnapshotsError {
 impl DescribeServerlessCacheSnapshotsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeServerlessCacheSnapshotsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for DescribeServerlessCacheSnapshotsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeServerlessCacheSnapshotsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeServerlessCacheSnapshotsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeServerlessCacheSnapshotsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeServerlessCacheSnapshots` response into [`DescribeServerlessCacheSnapshotsError`].
@@ -624,68 +490,29 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeServerlessCacheSnapshotsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeServerlessCacheSnapshotsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_type = match node.child("SnapshotType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_next_token = match node.child("NextToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_results = match node.child("MaxResults") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            serverless_cache_name: member_serverless_cache_name,
-            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
-            snapshot_type: member_snapshot_type,
-            next_token: member_next_token,
-            max_results: member_max_results,
-        })
+        let mut out = Self::builder();
+        out.serverless_cache_name = node.member("ServerlessCacheName")?;
+        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
+        out.snapshot_type = node.member("SnapshotType")?;
+        out.next_token = node.member("NextToken")?;
+        out.max_results = node.member("MaxResults")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeServerlessCacheSnapshotsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.element("NextToken", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshots {
-            writer.start("ServerlessCacheSnapshots", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("ServerlessCacheSnapshot");
-            }
-            writer.end("ServerlessCacheSnapshots");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeServerlessCacheSnapshotsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("NextToken", self.next_token.as_ref());
+        writer
+            .list(
+                "ServerlessCacheSnapshots",
+                "ServerlessCacheSnapshot",
+                self.serverless_cache_snapshots.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `DescribeServerlessCacheSnapshots` (checking `Action` and `Version`) into the input.
@@ -696,9 +523,11 @@ pub fn deserialize_request(
     DescribeServerlessCacheSnapshotsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeServerlessCacheSnapshots", "2015-02-02")?;
-    DescribeServerlessCacheSnapshotsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeServerlessCacheSnapshots",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeServerlessCacheSnapshotsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -706,31 +535,25 @@ pub fn serialize_response(
     output: &DescribeServerlessCacheSnapshotsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeServerlessCacheSnapshotsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeServerlessCacheSnapshotsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeServerlessCacheSnapshotsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeServerlessCacheSnapshotsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeServerlessCacheSnapshots",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeServerlessCacheSnapshotsInput`](super::DescribeServerlessCacheSnapshotsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCacheSnapshotsInputBuilder {
-        serverless_cache_name: ::std::option::Option<::std::string::String>,
-        serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
-        snapshot_type: ::std::option::Option<::std::string::String>,
-        next_token: ::std::option::Option<::std::string::String>,
-        max_results: ::std::option::Option<i32>,
+        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) snapshot_type: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) max_results: ::std::option::Option<i32>,
     }
     impl DescribeServerlessCacheSnapshotsInputBuilder {
         /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
@@ -835,8 +658,8 @@ pub mod builders {
     /// A builder for [`DescribeServerlessCacheSnapshotsOutput`](super::DescribeServerlessCacheSnapshotsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCacheSnapshotsOutputBuilder {
-        next_token: ::std::option::Option<::std::string::String>,
-        serverless_cache_snapshots: ::std::option::Option<
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_snapshots: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
         >,
     }

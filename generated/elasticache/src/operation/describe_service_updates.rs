@@ -92,82 +92,50 @@ impl DescribeServiceUpdatesOutput {
         self.service_updates.unwrap_or_default()
     }
 }
-impl DescribeServiceUpdatesInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.service_update_name {
-            writer.push("ServiceUpdateName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.service_update_status {
-            writer.push("ServiceUpdateStatus");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0.as_str());
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeServiceUpdatesInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+        writer
+            .list(
+                "ServiceUpdateStatus",
+                "member",
+                self.service_update_status.as_deref(),
+            );
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServiceUpdates&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeServiceUpdatesInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeServiceUpdates",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeServiceUpdatesOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeServiceUpdatesOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_service_updates: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServiceUpdate>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "ServiceUpdates" => {
                     reader
                         .read_list_into(
                             &child,
                             "ServiceUpdate",
-                            &mut member_service_updates,
-                            crate::types::ServiceUpdate::read_xml,
+                            &mut out.service_updates,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            service_updates: member_service_updates,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeServiceUpdates` response: `<DescribeServiceUpdatesResponse><DescribeServiceUpdatesResult>` into the output, and the request id.
@@ -181,9 +149,9 @@ pub fn deserialize_response(
         body,
         "DescribeServiceUpdates",
     )?;
-    let output = match document.result()? {
+    let output: DescribeServiceUpdatesOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeServiceUpdatesOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeServiceUpdatesOutput::builder().build(),
     };
@@ -211,149 +179,69 @@ pub enum DescribeServiceUpdatesError {
 impl DescribeServiceUpdatesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceUpdateNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceUpdateNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceUpdateNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeServiceUpdatesError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceUpdateNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeServiceUpdatesError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ServiceUpdateNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceUpdateNotFoundFault(error) => {
-                (
-                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ServiceUpdateNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeServiceUpdatesError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeServiceUpdatesError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeServiceUpdatesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeServiceUpdatesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeServiceUpdates` response into [`DescribeServiceUpdatesError`].
@@ -550,72 +438,23 @@ impl DescribeServiceUpdatesFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeServiceUpdatesInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeServiceUpdatesInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_service_update_name = match node.child("ServiceUpdateName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_service_update_status = match node.child("ServiceUpdateStatus") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::ServiceUpdateStatus::from(item0.text()?),
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            service_update_name: member_service_update_name,
-            service_update_status: member_service_update_status,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.service_update_name = node.member("ServiceUpdateName")?;
+        out.service_update_status = node.list("ServiceUpdateStatus", "member")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeServiceUpdatesOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.service_updates {
-            writer.start("ServiceUpdates", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("ServiceUpdate", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("ServiceUpdate");
-            }
-            writer.end("ServiceUpdates");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeServiceUpdatesOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("ServiceUpdates", "ServiceUpdate", self.service_updates.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeServiceUpdates` (checking `Action` and `Version`) into the input.
@@ -626,9 +465,11 @@ pub fn deserialize_request(
     DescribeServiceUpdatesInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeServiceUpdates", "2015-02-02")?;
-    DescribeServiceUpdatesInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DescribeServiceUpdates",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DescribeServiceUpdatesResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -636,32 +477,24 @@ pub fn serialize_response(
     output: &DescribeServiceUpdatesOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeServiceUpdatesResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeServiceUpdatesResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeServiceUpdatesResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeServiceUpdatesResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeServiceUpdates",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeServiceUpdatesInput`](super::DescribeServiceUpdatesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServiceUpdatesInputBuilder {
-        service_update_name: ::std::option::Option<::std::string::String>,
-        service_update_status: ::std::option::Option<
+        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+        pub(crate) service_update_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
         >,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeServiceUpdatesInputBuilder {
         /// The unique ID of the service update
@@ -745,8 +578,8 @@ pub mod builders {
     /// A builder for [`DescribeServiceUpdatesOutput`](super::DescribeServiceUpdatesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServiceUpdatesOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        service_updates: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) service_updates: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServiceUpdate>,
         >,
     }

@@ -114,85 +114,41 @@ impl DescribeSnapshotsOutput {
         self.snapshots.unwrap_or_default()
     }
 }
-impl DescribeSnapshotsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_name {
-            writer.push("SnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_source {
-            writer.push("SnapshotSource");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_node_group_config {
-            writer.push("ShowNodeGroupConfig");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeSnapshotsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("SnapshotName", self.snapshot_name.as_ref());
+        writer.member("SnapshotSource", self.snapshot_source.as_ref());
+        writer.member("Marker", self.marker.as_ref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("ShowNodeGroupConfig", self.show_node_group_config.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeSnapshots&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeSnapshotsInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeSnapshots",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeSnapshotsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeSnapshotsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Snapshot>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "Snapshots" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "Snapshot",
-                            &mut member_snapshots,
-                            crate::types::Snapshot::read_xml,
-                        )
+                    reader.read_list_into(&child, "Snapshot", &mut out.snapshots)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            snapshots: member_snapshots,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeSnapshots` response: `<DescribeSnapshotsResponse><DescribeSnapshotsResult>` into the output, and the request id.
@@ -206,9 +162,9 @@ pub fn deserialize_response(
         body,
         "DescribeSnapshots",
     )?;
-    let output = match document.result()? {
+    let output: DescribeSnapshotsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeSnapshotsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeSnapshotsOutput::builder().build(),
     };
@@ -238,161 +194,72 @@ pub enum DescribeSnapshotsError {
 impl DescribeSnapshotsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::SnapshotNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::SnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeSnapshotsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeSnapshotsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::SnapshotNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeSnapshotsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeSnapshotsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeSnapshotsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeSnapshots` response into [`DescribeSnapshotsError`].
@@ -647,80 +514,26 @@ impl DescribeSnapshotsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeSnapshotsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeSnapshotsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_name = match node.child("SnapshotName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_source = match node.child("SnapshotSource") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_show_node_group_config = match node.child("ShowNodeGroupConfig") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            cache_cluster_id: member_cache_cluster_id,
-            snapshot_name: member_snapshot_name,
-            snapshot_source: member_snapshot_source,
-            marker: member_marker,
-            max_records: member_max_records,
-            show_node_group_config: member_show_node_group_config,
-        })
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.snapshot_name = node.member("SnapshotName")?;
+        out.snapshot_source = node.member("SnapshotSource")?;
+        out.marker = node.member("Marker")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.show_node_group_config = node.member("ShowNodeGroupConfig")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeSnapshotsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshots {
-            writer.start("Snapshots", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("Snapshot", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("Snapshot");
-            }
-            writer.end("Snapshots");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeSnapshotsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("Snapshots", "Snapshot", self.snapshots.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeSnapshots` (checking `Action` and `Version`) into the input.
@@ -731,9 +544,7 @@ pub fn deserialize_request(
     DescribeSnapshotsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeSnapshots", "2015-02-02")?;
-    DescribeSnapshotsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeSnapshots", "2015-02-02")
 }
 /// Server side: the `<DescribeSnapshotsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -741,33 +552,25 @@ pub fn serialize_response(
     output: &DescribeSnapshotsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeSnapshotsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeSnapshotsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeSnapshotsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeSnapshotsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeSnapshots",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeSnapshotsInput`](super::DescribeSnapshotsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeSnapshotsInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        snapshot_name: ::std::option::Option<::std::string::String>,
-        snapshot_source: ::std::option::Option<::std::string::String>,
-        marker: ::std::option::Option<::std::string::String>,
-        max_records: ::std::option::Option<i32>,
-        show_node_group_config: ::std::option::Option<bool>,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_source: ::std::option::Option<::std::string::String>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) show_node_group_config: ::std::option::Option<bool>,
     }
     impl DescribeSnapshotsInputBuilder {
         /// A user-supplied replication group identifier. If this parameter is specified, only snapshots
@@ -908,8 +711,10 @@ pub mod builders {
     /// A builder for [`DescribeSnapshotsOutput`](super::DescribeSnapshotsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeSnapshotsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        snapshots: ::std::option::Option<::std::vec::Vec<crate::types::Snapshot>>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshots: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Snapshot>,
+        >,
     }
     impl DescribeSnapshotsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from

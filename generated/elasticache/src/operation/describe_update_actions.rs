@@ -113,142 +113,62 @@ impl DescribeUpdateActionsOutput {
         self.update_actions.unwrap_or_default()
     }
 }
-impl DescribeUpdateActionsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.service_update_name {
-            writer.push("ServiceUpdateName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_ids {
-            writer.push("ReplicationGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_ids {
-            writer.push("CacheClusterIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.service_update_status {
-            writer.push("ServiceUpdateStatus");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0.as_str());
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.service_update_time_range {
-            writer.push("ServiceUpdateTimeRange");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.update_action_status {
-            writer.push("UpdateActionStatus");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0.as_str());
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.show_node_level_update_status {
-            writer.push("ShowNodeLevelUpdateStatus");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeUpdateActionsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ServiceUpdateName", self.service_update_name.as_ref());
+        writer
+            .list(
+                "ReplicationGroupIds",
+                "member",
+                self.replication_group_ids.as_deref(),
+            );
+        writer.list("CacheClusterIds", "member", self.cache_cluster_ids.as_deref());
+        writer.member("Engine", self.engine.as_ref());
+        writer
+            .list(
+                "ServiceUpdateStatus",
+                "member",
+                self.service_update_status.as_deref(),
+            );
+        writer.member("ServiceUpdateTimeRange", self.service_update_time_range.as_ref());
+        writer
+            .list("UpdateActionStatus", "member", self.update_action_status.as_deref());
+        writer
+            .member(
+                "ShowNodeLevelUpdateStatus",
+                self.show_node_level_update_status.as_ref(),
+            );
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUpdateActions&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DescribeUpdateActionsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DescribeUpdateActions",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DescribeUpdateActionsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeUpdateActionsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UpdateAction>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 "UpdateActions" => {
                     reader
-                        .read_list_into(
-                            &child,
-                            "UpdateAction",
-                            &mut member_update_actions,
-                            crate::types::UpdateAction::read_xml,
-                        )
+                        .read_list_into(&child, "UpdateAction", &mut out.update_actions)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            marker: member_marker,
-            update_actions: member_update_actions,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeUpdateActions` response: `<DescribeUpdateActionsResponse><DescribeUpdateActionsResult>` into the output, and the request id.
@@ -262,9 +182,9 @@ pub fn deserialize_response(
         body,
         "DescribeUpdateActions",
     )?;
-    let output = match document.result()? {
+    let output: DescribeUpdateActionsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeUpdateActionsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeUpdateActionsOutput::builder().build(),
     };
@@ -290,127 +210,66 @@ pub enum DescribeUpdateActionsError {
 impl DescribeUpdateActionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeUpdateActionsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeUpdateActionsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeUpdateActionsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeUpdateActionsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeUpdateActionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeUpdateActionsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeUpdateActions` response into [`DescribeUpdateActionsError`].
@@ -709,154 +568,29 @@ impl DescribeUpdateActionsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeUpdateActionsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeUpdateActionsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_service_update_name = match node.child("ServiceUpdateName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_ids = match node.child("ReplicationGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_cluster_ids = match node.child("CacheClusterIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_service_update_status = match node.child("ServiceUpdateStatus") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::ServiceUpdateStatus::from(item0.text()?),
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_service_update_time_range = match node.child("ServiceUpdateTimeRange")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::TimeRangeFilter::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_update_action_status = match node.child("UpdateActionStatus") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::UpdateActionStatus::from(item0.text()?),
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_show_node_level_update_status = match node
-            .child("ShowNodeLevelUpdateStatus")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            service_update_name: member_service_update_name,
-            replication_group_ids: member_replication_group_ids,
-            cache_cluster_ids: member_cache_cluster_ids,
-            engine: member_engine,
-            service_update_status: member_service_update_status,
-            service_update_time_range: member_service_update_time_range,
-            update_action_status: member_update_action_status,
-            show_node_level_update_status: member_show_node_level_update_status,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.service_update_name = node.member("ServiceUpdateName")?;
+        out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
+        out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
+        out.engine = node.member("Engine")?;
+        out.service_update_status = node.list("ServiceUpdateStatus", "member")?;
+        out.service_update_time_range = node.member("ServiceUpdateTimeRange")?;
+        out.update_action_status = node.list("UpdateActionStatus", "member")?;
+        out.show_node_level_update_status = node.member("ShowNodeLevelUpdateStatus")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeUpdateActionsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.update_actions {
-            writer.start("UpdateActions", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("UpdateAction", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("UpdateAction");
-            }
-            writer.end("UpdateActions");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeUpdateActionsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Marker", self.marker.as_ref());
+        writer.list("UpdateActions", "UpdateAction", self.update_actions.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeUpdateActions` (checking `Action` and `Version`) into the input.
@@ -867,9 +601,7 @@ pub fn deserialize_request(
     DescribeUpdateActionsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeUpdateActions", "2015-02-02")?;
-    DescribeUpdateActionsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeUpdateActions", "2015-02-02")
 }
 /// Server side: the `<DescribeUpdateActionsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -877,42 +609,38 @@ pub fn serialize_response(
     output: &DescribeUpdateActionsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeUpdateActionsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeUpdateActionsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeUpdateActionsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeUpdateActionsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeUpdateActions",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeUpdateActionsInput`](super::DescribeUpdateActionsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsInputBuilder {
-        service_update_name: ::std::option::Option<::std::string::String>,
-        replication_group_ids: ::std::option::Option<
+        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        engine: ::std::option::Option<::std::string::String>,
-        service_update_status: ::std::option::Option<
+        pub(crate) cache_cluster_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) service_update_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
         >,
-        service_update_time_range: ::std::option::Option<crate::types::TimeRangeFilter>,
-        update_action_status: ::std::option::Option<
+        pub(crate) service_update_time_range: ::std::option::Option<
+            crate::types::TimeRangeFilter,
+        >,
+        pub(crate) update_action_status: ::std::option::Option<
             ::std::vec::Vec<crate::types::UpdateActionStatus>,
         >,
-        show_node_level_update_status: ::std::option::Option<bool>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) show_node_level_update_status: ::std::option::Option<bool>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeUpdateActionsInputBuilder {
         /// The unique ID of the service update
@@ -1114,8 +842,8 @@ pub mod builders {
     /// A builder for [`DescribeUpdateActionsOutput`](super::DescribeUpdateActionsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsOutputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        update_actions: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) update_actions: ::std::option::Option<
             ::std::vec::Vec<crate::types::UpdateAction>,
         >,
     }

@@ -93,85 +93,33 @@ impl DescribeUsersOutput {
         self.users.unwrap_or_default()
     }
 }
-impl DescribeUsersInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id {
-            writer.push("UserId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.filters {
-            writer.push("Filters");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_records {
-            writer.push("MaxRecords");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.push("Marker");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeUsersInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("UserId", self.user_id.as_ref());
+        writer.list("Filters", "member", self.filters.as_deref());
+        writer.member("MaxRecords", self.max_records.as_ref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUsers&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeUsersInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DescribeUsers",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DescribeUsers", "2015-02-02", input)
 }
-impl DescribeUsersOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeUsersOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_users: ::std::option::Option<
-            ::std::vec::Vec<crate::types::User>,
-        > = ::std::option::Option::None;
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Users" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_users,
-                            crate::types::User::read_xml,
-                        )
-                }
-                "Marker" => reader.read_string_into(&child, &mut member_marker),
+                "Users" => reader.read_list_into(&child, "member", &mut out.users),
+                "Marker" => reader.read_into(&child, &mut out.marker),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            users: member_users,
-            marker: member_marker,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeUsers` response: `<DescribeUsersResponse><DescribeUsersResult>` into the output, and the request id.
@@ -185,9 +133,9 @@ pub fn deserialize_response(
         body,
         "DescribeUsers",
     )?;
-    let output = match document.result()? {
+    let output: DescribeUsersOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeUsersOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeUsersOutput::builder().build(),
     };
@@ -215,142 +163,69 @@ pub enum DescribeUsersError {
 impl DescribeUsersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::UserNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeUsersError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeUsersError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::UserNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeUsersError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeUsersError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeUsersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeUsersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeUsers` response into [`DescribeUsersError`].
@@ -565,77 +440,24 @@ impl DescribeUsersFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DescribeUsersInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeUsersInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_id = match node.child("UserId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_filters = match node.child("Filters") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Filter::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_records = match node.child("MaxRecords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_marker = match node.child("Marker") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            engine: member_engine,
-            user_id: member_user_id,
-            filters: member_filters,
-            max_records: member_max_records,
-            marker: member_marker,
-        })
+        let mut out = Self::builder();
+        out.engine = node.member("Engine")?;
+        out.user_id = node.member("UserId")?;
+        out.filters = node.list("Filters", "member")?;
+        out.max_records = node.member("MaxRecords")?;
+        out.marker = node.member("Marker")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeUsersOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.users {
-            writer.start("Users", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Users");
-        }
-        if let ::std::option::Option::Some(value) = &self.marker {
-            writer.element("Marker", value);
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeUsersOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("Users", "member", self.users.as_deref());
+        writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Server side: parses the request body of `DescribeUsers` (checking `Action` and `Version`) into the input.
@@ -643,9 +465,7 @@ impl DescribeUsersOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeUsersInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeUsers", "2015-02-02")?;
-    DescribeUsersInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeUsers", "2015-02-02")
 }
 /// Server side: the `<DescribeUsersResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -653,31 +473,23 @@ pub fn serialize_response(
     output: &DescribeUsersOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeUsersResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeUsersResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeUsersResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeUsersResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeUsers",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeUsersInput`](super::DescribeUsersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUsersInputBuilder {
-        engine: ::std::option::Option<::std::string::String>,
-        user_id: ::std::option::Option<::std::string::String>,
-        filters: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
-        max_records: ::std::option::Option<i32>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: ::std::option::Option<::std::string::String>,
+        pub(crate) filters: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
+        pub(crate) max_records: ::std::option::Option<i32>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeUsersInputBuilder {
         /// The engine.
@@ -774,8 +586,8 @@ pub mod builders {
     /// A builder for [`DescribeUsersOutput`](super::DescribeUsersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUsersOutputBuilder {
-        users: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
-        marker: ::std::option::Option<::std::string::String>,
+        pub(crate) users: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
     }
     impl DescribeUsersOutputBuilder {
         /// Appends one item to the `Users` member.

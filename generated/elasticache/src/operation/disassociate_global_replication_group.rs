@@ -68,63 +68,42 @@ impl DisassociateGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl DisassociateGlobalReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
-            writer.push("GlobalReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_region {
-            writer.push("ReplicationGroupRegion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DisassociateGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "GlobalReplicationGroupId",
+                self.global_replication_group_id.as_ref(),
+            );
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer.member("ReplicationGroupRegion", self.replication_group_region.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DisassociateGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DisassociateGlobalReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DisassociateGlobalReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DisassociateGlobalReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DisassociateGlobalReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_global_replication_group: ::std::option::Option<
-            crate::types::GlobalReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_global_replication_group,
-                            crate::types::GlobalReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.global_replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            global_replication_group: member_global_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DisassociateGlobalReplicationGroup` response: `<DisassociateGlobalReplicationGroupResponse><DisassociateGlobalReplicationGroupResult>` into the output, and the request id.
@@ -138,9 +117,9 @@ pub fn deserialize_response(
         body,
         "DisassociateGlobalReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: DisassociateGlobalReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DisassociateGlobalReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DisassociateGlobalReplicationGroupOutput::builder().build()
@@ -176,179 +155,73 @@ pub enum DisassociateGlobalReplicationGroupError {
 impl DisassociateGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::GlobalReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DisassociateGlobalReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for DisassociateGlobalReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::GlobalReplicationGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::GlobalReplicationGroupNotFoundFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DisassociateGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DisassociateGlobalReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DisassociateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DisassociateGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DisassociateGlobalReplicationGroup` response into [`DisassociateGlobalReplicationGroupError`].
@@ -519,48 +392,25 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DisassociateGlobalReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DisassociateGlobalReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_region = match node.child("ReplicationGroupRegion")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.replication_group_region = node.member("ReplicationGroupRegion")?;
         ::std::result::Result::Ok(Self {
-            global_replication_group_id: member_global_replication_group_id,
-            replication_group_id: member_replication_group_id,
-            replication_group_region: member_replication_group_region,
+            global_replication_group_id: out.global_replication_group_id,
+            replication_group_id: out.replication_group_id,
+            replication_group_region: out.replication_group_region,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DisassociateGlobalReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.global_replication_group {
-            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("GlobalReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for DisassociateGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `DisassociateGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -571,9 +421,11 @@ pub fn deserialize_request(
     DisassociateGlobalReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DisassociateGlobalReplicationGroup", "2015-02-02")?;
-    DisassociateGlobalReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DisassociateGlobalReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<DisassociateGlobalReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -581,30 +433,25 @@ pub fn serialize_response(
     output: &DisassociateGlobalReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DisassociateGlobalReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start("DisassociateGlobalReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DisassociateGlobalReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("DisassociateGlobalReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DisassociateGlobalReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DisassociateGlobalReplicationGroupInput`](super::DisassociateGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DisassociateGlobalReplicationGroupInputBuilder {
-        global_replication_group_id: ::std::option::Option<::std::string::String>,
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        replication_group_region: ::std::option::Option<::std::string::String>,
+        pub(crate) global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_region: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl DisassociateGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
@@ -690,7 +537,7 @@ pub mod builders {
     /// A builder for [`DisassociateGlobalReplicationGroupOutput`](super::DisassociateGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DisassociateGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: ::std::option::Option<
             crate::types::GlobalReplicationGroup,
         >,
     }

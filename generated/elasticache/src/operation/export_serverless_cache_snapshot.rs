@@ -60,59 +60,41 @@ impl ExportServerlessCacheSnapshotOutput {
         ::std::default::Default::default()
     }
 }
-impl ExportServerlessCacheSnapshotInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
-            writer.push("ServerlessCacheSnapshotName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.s3_bucket_name {
-            writer.push("S3BucketName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ExportServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "ServerlessCacheSnapshotName",
+                self.serverless_cache_snapshot_name.as_ref(),
+            );
+        writer.member("S3BucketName", self.s3_bucket_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ExportServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ExportServerlessCacheSnapshotInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ExportServerlessCacheSnapshot",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ExportServerlessCacheSnapshotOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ExportServerlessCacheSnapshotOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache_snapshot: ::std::option::Option<
-            crate::types::ServerlessCacheSnapshot,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_serverless_cache_snapshot,
-                            crate::types::ServerlessCacheSnapshot::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.serverless_cache_snapshot)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot: member_serverless_cache_snapshot,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ExportServerlessCacheSnapshot` response: `<ExportServerlessCacheSnapshotResponse><ExportServerlessCacheSnapshotResult>` into the output, and the request id.
@@ -126,9 +108,9 @@ pub fn deserialize_response(
         body,
         "ExportServerlessCacheSnapshot",
     )?;
-    let output = match document.result()? {
+    let output: ExportServerlessCacheSnapshotOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ExportServerlessCacheSnapshotOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             ExportServerlessCacheSnapshotOutput::builder().build()
@@ -162,179 +144,72 @@ pub enum ExportServerlessCacheSnapshotError {
 impl ExportServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheSnapshotStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ExportServerlessCacheSnapshotError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ExportServerlessCacheSnapshotError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterValueException)
+            .or_else(|| error.read(Self::InvalidServerlessCacheSnapshotStateFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ExportServerlessCacheSnapshotError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ExportServerlessCacheSnapshotError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ExportServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ExportServerlessCacheSnapshot` response into [`ExportServerlessCacheSnapshotError`].
@@ -487,40 +362,24 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ExportServerlessCacheSnapshotInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ExportServerlessCacheSnapshotInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_s3_bucket_name = match node.child("S3BucketName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
+        out.s3_bucket_name = node.member("S3BucketName")?;
         ::std::result::Result::Ok(Self {
-            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
-            s3_bucket_name: member_s3_bucket_name,
+            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
+            s3_bucket_name: out.s3_bucket_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ExportServerlessCacheSnapshotOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot {
-            writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ServerlessCacheSnapshot");
-        }
+impl ::querygen_runtime::server::WriteXml for ExportServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `ExportServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
@@ -531,9 +390,11 @@ pub fn deserialize_request(
     ExportServerlessCacheSnapshotInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ExportServerlessCacheSnapshot", "2015-02-02")?;
-    ExportServerlessCacheSnapshotInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ExportServerlessCacheSnapshot",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<ExportServerlessCacheSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -541,28 +402,22 @@ pub fn serialize_response(
     output: &ExportServerlessCacheSnapshotOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ExportServerlessCacheSnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ExportServerlessCacheSnapshotResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ExportServerlessCacheSnapshotResult");
-    writer.response_metadata(request_id);
-    writer.end("ExportServerlessCacheSnapshotResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ExportServerlessCacheSnapshot",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ExportServerlessCacheSnapshotInput`](super::ExportServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ExportServerlessCacheSnapshotInputBuilder {
-        serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
-        s3_bucket_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) s3_bucket_name: ::std::option::Option<::std::string::String>,
     }
     impl ExportServerlessCacheSnapshotInputBuilder {
         /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
@@ -632,7 +487,7 @@ pub mod builders {
     /// A builder for [`ExportServerlessCacheSnapshotOutput`](super::ExportServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ExportServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: ::std::option::Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }

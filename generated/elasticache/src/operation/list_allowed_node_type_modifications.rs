@@ -77,45 +77,28 @@ impl ListAllowedNodeTypeModificationsOutput {
         ::std::default::Default::default()
     }
 }
-impl ListAllowedNodeTypeModificationsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListAllowedNodeTypeModificationsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListAllowedNodeTypeModifications&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ListAllowedNodeTypeModificationsInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListAllowedNodeTypeModifications",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListAllowedNodeTypeModificationsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListAllowedNodeTypeModificationsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_scale_up_modifications: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_scale_down_modifications: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ScaleUpModifications" => {
@@ -123,8 +106,7 @@ impl ListAllowedNodeTypeModificationsOutput {
                         .read_list_into(
                             &child,
                             "member",
-                            &mut member_scale_up_modifications,
-                            ::querygen_runtime::xml::XmlReader::read_string,
+                            &mut out.scale_up_modifications,
                         )
                 }
                 "ScaleDownModifications" => {
@@ -132,17 +114,13 @@ impl ListAllowedNodeTypeModificationsOutput {
                         .read_list_into(
                             &child,
                             "member",
-                            &mut member_scale_down_modifications,
-                            ::querygen_runtime::xml::XmlReader::read_string,
+                            &mut out.scale_down_modifications,
                         )
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            scale_up_modifications: member_scale_up_modifications,
-            scale_down_modifications: member_scale_down_modifications,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListAllowedNodeTypeModifications` response: `<ListAllowedNodeTypeModificationsResponse><ListAllowedNodeTypeModificationsResult>` into the output, and the request id.
@@ -156,9 +134,9 @@ pub fn deserialize_response(
         body,
         "ListAllowedNodeTypeModifications",
     )?;
-    let output = match document.result()? {
+    let output: ListAllowedNodeTypeModificationsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListAllowedNodeTypeModificationsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             ListAllowedNodeTypeModificationsOutput::builder().build()
@@ -190,172 +168,73 @@ pub enum ListAllowedNodeTypeModificationsError {
 impl ListAllowedNodeTypeModificationsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListAllowedNodeTypeModificationsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for ListAllowedNodeTypeModificationsError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListAllowedNodeTypeModificationsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListAllowedNodeTypeModificationsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListAllowedNodeTypeModificationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListAllowedNodeTypeModificationsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListAllowedNodeTypeModifications` response into [`ListAllowedNodeTypeModificationsError`].
@@ -505,47 +384,31 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListAllowedNodeTypeModificationsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListAllowedNodeTypeModificationsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            replication_group_id: member_replication_group_id,
-        })
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ListAllowedNodeTypeModificationsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.scale_up_modifications {
-            writer.start("ScaleUpModifications", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ScaleUpModifications");
-        }
-        if let ::std::option::Option::Some(value) = &self.scale_down_modifications {
-            writer.start("ScaleDownModifications", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("ScaleDownModifications");
-        }
+impl ::querygen_runtime::server::WriteXml for ListAllowedNodeTypeModificationsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .list(
+                "ScaleUpModifications",
+                "member",
+                self.scale_up_modifications.as_deref(),
+            );
+        writer
+            .list(
+                "ScaleDownModifications",
+                "member",
+                self.scale_down_modifications.as_deref(),
+            );
     }
 }
 /// Server side: parses the request body of `ListAllowedNodeTypeModifications` (checking `Action` and `Version`) into the input.
@@ -556,9 +419,11 @@ pub fn deserialize_request(
     ListAllowedNodeTypeModificationsInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListAllowedNodeTypeModifications", "2015-02-02")?;
-    ListAllowedNodeTypeModificationsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ListAllowedNodeTypeModifications",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<ListAllowedNodeTypeModificationsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -566,28 +431,20 @@ pub fn serialize_response(
     output: &ListAllowedNodeTypeModificationsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListAllowedNodeTypeModificationsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ListAllowedNodeTypeModificationsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListAllowedNodeTypeModificationsResult");
-    writer.response_metadata(request_id);
-    writer.end("ListAllowedNodeTypeModificationsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListAllowedNodeTypeModifications",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsInput`](super::ListAllowedNodeTypeModificationsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListAllowedNodeTypeModificationsInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
     }
     impl ListAllowedNodeTypeModificationsInputBuilder {
         /// The name of the cluster you want to scale up to a larger node instanced type. ElastiCache uses the
@@ -643,10 +500,10 @@ pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsOutput`](super::ListAllowedNodeTypeModificationsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListAllowedNodeTypeModificationsOutputBuilder {
-        scale_up_modifications: ::std::option::Option<
+        pub(crate) scale_up_modifications: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        scale_down_modifications: ::std::option::Option<
+        pub(crate) scale_down_modifications: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
     }

@@ -74,50 +74,32 @@ impl ListTagsForResourceOutput {
         ::std::default::Default::default()
     }
 }
-impl ListTagsForResourceInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.resource_name {
-            writer.push("ResourceName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListTagsForResourceInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ResourceName", self.resource_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListTagsForResource&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ListTagsForResourceInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListTagsForResource",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListTagsForResourceOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListTagsForResourceOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_tag_list: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Tag>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "TagList" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "Tag",
-                            &mut member_tag_list,
-                            crate::types::Tag::read_xml,
-                        )
-                }
+                "TagList" => reader.read_list_into(&child, "Tag", &mut out.tag_list),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { tag_list: member_tag_list })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListTagsForResource` response: `<ListTagsForResourceResponse><ListTagsForResourceResult>` into the output, and the request id.
@@ -131,9 +113,9 @@ pub fn deserialize_response(
         body,
         "ListTagsForResource",
     )?;
-    let output = match document.result()? {
+    let output: ListTagsForResourceOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListTagsForResourceOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ListTagsForResourceOutput::builder().build(),
     };
@@ -187,414 +169,105 @@ pub enum ListTagsForResourceError {
 impl ListTagsForResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidArnFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheSnapshotStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::SnapshotNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidArnFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            Self::SnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
-            }
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            Self::UserNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListTagsForResourceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::InvalidArnFault(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ReservedCacheNodeNotFoundFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ListTagsForResourceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSubnetGroupNotFoundFault))
+            .or_else(|| error.read(Self::InvalidArnFault))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidServerlessCacheSnapshotStateFault))
+            .or_else(|| error.read(Self::InvalidServerlessCacheStateFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::ReservedCacheNodeNotFoundFault))
+            .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
+            .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
+            .or_else(|| error.read(Self::SnapshotNotFoundFault))
+            .or_else(|| error.read(Self::UserGroupNotFoundFault))
+            .or_else(|| error.read(Self::UserNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidArnFault(error) => {
-                (
-                    crate::error::InvalidArnFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::InvalidArnFault(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::ReservedCacheNodeNotFoundFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
+            Self::SnapshotNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListTagsForResourceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListTagsForResourceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListTagsForResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListTagsForResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListTagsForResource` response into [`ListTagsForResourceError`].
@@ -731,35 +404,21 @@ impl ListTagsForResourceFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListTagsForResourceInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListTagsForResourceInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_resource_name = match node.child("ResourceName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.resource_name = node.member("ResourceName")?;
         ::std::result::Result::Ok(Self {
-            resource_name: member_resource_name,
+            resource_name: out.resource_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ListTagsForResourceOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.tag_list {
-            writer.start("TagList", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("Tag", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("Tag");
-            }
-            writer.end("TagList");
-        }
+impl ::querygen_runtime::server::WriteXml for ListTagsForResourceOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("TagList", "Tag", self.tag_list.as_deref());
     }
 }
 /// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
@@ -770,9 +429,7 @@ pub fn deserialize_request(
     ListTagsForResourceInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListTagsForResource", "2015-02-02")?;
-    ListTagsForResourceInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ListTagsForResource", "2015-02-02")
 }
 /// Server side: the `<ListTagsForResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -780,27 +437,19 @@ pub fn serialize_response(
     output: &ListTagsForResourceOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListTagsForResourceResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ListTagsForResourceResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListTagsForResourceResult");
-    writer.response_metadata(request_id);
-    writer.end("ListTagsForResourceResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListTagsForResource",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListTagsForResourceInput`](super::ListTagsForResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceInputBuilder {
-        resource_name: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_name: ::std::option::Option<::std::string::String>,
     }
     impl ListTagsForResourceInputBuilder {
         /// The Amazon Resource Name (ARN) of the resource for which you want the list of tags, for example
@@ -851,7 +500,7 @@ pub mod builders {
     /// A builder for [`ListTagsForResourceOutput`](super::ListTagsForResourceOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceOutputBuilder {
-        tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl ListTagsForResourceOutputBuilder {
         /// Appends one item to the `TagList` member.

@@ -300,206 +300,86 @@ impl ModifyCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
-impl ModifyCacheClusterInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
-            writer.push("NumCacheNodes");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_remove {
-            writer.push("CacheNodeIdsToRemove");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheNodeId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.az_mode {
-            writer.push("AZMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.new_availability_zones {
-            writer.push("NewAvailabilityZones");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("PreferredAvailabilityZone");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_names {
-            writer.push("CacheSecurityGroupNames");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheSecurityGroupName");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.security_group_ids {
-            writer.push("SecurityGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SecurityGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
-            writer.push("PreferredMaintenanceWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_arn {
-            writer.push("NotificationTopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_status {
-            writer.push("NotificationTopicStatus");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.apply_immediately {
-            writer.push("ApplyImmediately");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine_version {
-            writer.push("EngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
-            writer.push("AutoMinorVersionUpgrade");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-            writer.push("SnapshotRetentionLimit");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_window {
-            writer.push("SnapshotWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type {
-            writer.push("CacheNodeType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token {
-            writer.push("AuthToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token_update_strategy {
-            writer.push("AuthTokenUpdateStrategy");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
-            writer.push("LogDeliveryConfigurations");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("LogDeliveryConfigurationRequest");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_discovery {
-            writer.push("IpDiscovery");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ModifyCacheClusterInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
+        writer
+            .list(
+                "CacheNodeIdsToRemove",
+                "CacheNodeId",
+                self.cache_node_ids_to_remove.as_deref(),
+            );
+        writer.member("AZMode", self.az_mode.as_ref());
+        writer
+            .list(
+                "NewAvailabilityZones",
+                "PreferredAvailabilityZone",
+                self.new_availability_zones.as_deref(),
+            );
+        writer
+            .list(
+                "CacheSecurityGroupNames",
+                "CacheSecurityGroupName",
+                self.cache_security_group_names.as_deref(),
+            );
+        writer
+            .list(
+                "SecurityGroupIds",
+                "SecurityGroupId",
+                self.security_group_ids.as_deref(),
+            );
+        writer
+            .member(
+                "PreferredMaintenanceWindow",
+                self.preferred_maintenance_window.as_ref(),
+            );
+        writer.member("NotificationTopicArn", self.notification_topic_arn.as_ref());
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer
+            .member("NotificationTopicStatus", self.notification_topic_status.as_ref());
+        writer.member("ApplyImmediately", self.apply_immediately.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("EngineVersion", self.engine_version.as_ref());
+        writer
+            .member("AutoMinorVersionUpgrade", self.auto_minor_version_upgrade.as_ref());
+        writer.member("SnapshotRetentionLimit", self.snapshot_retention_limit.as_ref());
+        writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+        writer.member("CacheNodeType", self.cache_node_type.as_ref());
+        writer.member("AuthToken", self.auth_token.as_ref());
+        writer
+            .member("AuthTokenUpdateStrategy", self.auth_token_update_strategy.as_ref());
+        writer
+            .list(
+                "LogDeliveryConfigurations",
+                "LogDeliveryConfigurationRequest",
+                self.log_delivery_configurations.as_deref(),
+            );
+        writer.member("IpDiscovery", self.ip_discovery.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ModifyCacheCluster",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ModifyCacheClusterOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ModifyCacheClusterOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "CacheCluster" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_cluster,
-                            crate::types::CacheCluster::read_xml,
-                        )
-                }
+                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_cluster: member_cache_cluster,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyCacheCluster` response: `<ModifyCacheClusterResponse><ModifyCacheClusterResult>` into the output, and the request id.
@@ -513,9 +393,9 @@ pub fn deserialize_response(
         body,
         "ModifyCacheCluster",
     )?;
-    let output = match document.result()? {
+    let output: ModifyCacheClusterOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ModifyCacheClusterOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ModifyCacheClusterOutput::builder().build(),
     };
@@ -563,354 +443,93 @@ pub enum ModifyCacheClusterError {
 impl ModifyCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheSecurityGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForClusterExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ModifyCacheClusterError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ModifyCacheClusterError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidCacheSecurityGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidVpcNetworkStateFault))
+            .or_else(|| error.read(Self::NodeQuotaForClusterExceededFault))
+            .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ModifyCacheClusterError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ModifyCacheClusterError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ModifyCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ModifyCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ModifyCacheCluster` response into [`ModifyCacheClusterError`].
@@ -1543,256 +1162,66 @@ impl ModifyCacheClusterFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ModifyCacheClusterInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ModifyCacheClusterInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_num_cache_nodes = match node.child("NumCacheNodes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_ids_to_remove = match node.child("CacheNodeIdsToRemove") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheNodeId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_az_mode = match node.child("AZMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::AzMode::from(child.text()?))
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_new_availability_zones = match node.child("NewAvailabilityZones") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredAvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_security_group_ids = match node.child("SecurityGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_status = match node
-            .child("NotificationTopicStatus")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_apply_immediately = match node.child("ApplyImmediately") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine_version = match node.child("EngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_window = match node.child("SnapshotWindow") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_type = match node.child("CacheNodeType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token = match node.child("AuthToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token_update_strategy = match node
-            .child("AuthTokenUpdateStrategy")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ip_discovery = match node.child("IpDiscovery") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.num_cache_nodes = node.member("NumCacheNodes")?;
+        out.cache_node_ids_to_remove = node.list("CacheNodeIdsToRemove", "CacheNodeId")?;
+        out.az_mode = node.member("AZMode")?;
+        out.new_availability_zones = node
+            .list("NewAvailabilityZones", "PreferredAvailabilityZone")?;
+        out.cache_security_group_names = node
+            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
+        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
+        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
+        out.notification_topic_arn = node.member("NotificationTopicArn")?;
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.notification_topic_status = node.member("NotificationTopicStatus")?;
+        out.apply_immediately = node.member("ApplyImmediately")?;
+        out.engine = node.member("Engine")?;
+        out.engine_version = node.member("EngineVersion")?;
+        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
+        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
+        out.snapshot_window = node.member("SnapshotWindow")?;
+        out.cache_node_type = node.member("CacheNodeType")?;
+        out.auth_token = node.member("AuthToken")?;
+        out.auth_token_update_strategy = node.member("AuthTokenUpdateStrategy")?;
+        out.log_delivery_configurations = node
+            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
+        out.ip_discovery = node.member("IpDiscovery")?;
         ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            num_cache_nodes: member_num_cache_nodes,
-            cache_node_ids_to_remove: member_cache_node_ids_to_remove,
-            az_mode: member_az_mode,
-            new_availability_zones: member_new_availability_zones,
-            cache_security_group_names: member_cache_security_group_names,
-            security_group_ids: member_security_group_ids,
-            preferred_maintenance_window: member_preferred_maintenance_window,
-            notification_topic_arn: member_notification_topic_arn,
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            notification_topic_status: member_notification_topic_status,
-            apply_immediately: member_apply_immediately,
-            engine: member_engine,
-            engine_version: member_engine_version,
-            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-            snapshot_retention_limit: member_snapshot_retention_limit,
-            snapshot_window: member_snapshot_window,
-            cache_node_type: member_cache_node_type,
-            auth_token: member_auth_token,
-            auth_token_update_strategy: member_auth_token_update_strategy,
-            log_delivery_configurations: member_log_delivery_configurations,
-            ip_discovery: member_ip_discovery,
+            cache_cluster_id: out.cache_cluster_id,
+            num_cache_nodes: out.num_cache_nodes,
+            cache_node_ids_to_remove: out.cache_node_ids_to_remove,
+            az_mode: out.az_mode,
+            new_availability_zones: out.new_availability_zones,
+            cache_security_group_names: out.cache_security_group_names,
+            security_group_ids: out.security_group_ids,
+            preferred_maintenance_window: out.preferred_maintenance_window,
+            notification_topic_arn: out.notification_topic_arn,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            notification_topic_status: out.notification_topic_status,
+            apply_immediately: out.apply_immediately,
+            engine: out.engine,
+            engine_version: out.engine_version,
+            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
+            snapshot_retention_limit: out.snapshot_retention_limit,
+            snapshot_window: out.snapshot_window,
+            cache_node_type: out.cache_node_type,
+            auth_token: out.auth_token,
+            auth_token_update_strategy: out.auth_token_update_strategy,
+            log_delivery_configurations: out.log_delivery_configurations,
+            ip_discovery: out.ip_discovery,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ModifyCacheClusterOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_cluster {
-            writer.start("CacheCluster", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheCluster");
-        }
+impl ::querygen_runtime::server::WriteXml for ModifyCacheClusterOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyCacheCluster` (checking `Action` and `Version`) into the input.
@@ -1803,9 +1232,7 @@ pub fn deserialize_request(
     ModifyCacheClusterInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ModifyCacheCluster", "2015-02-02")?;
-    ModifyCacheClusterInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ModifyCacheCluster", "2015-02-02")
 }
 /// Server side: the `<ModifyCacheClusterResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -1813,60 +1240,58 @@ pub fn serialize_response(
     output: &ModifyCacheClusterOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ModifyCacheClusterResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ModifyCacheClusterResult");
-    writer.response_metadata(request_id);
-    writer.end("ModifyCacheClusterResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ModifyCacheCluster",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyCacheClusterInput`](super::ModifyCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheClusterInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        num_cache_nodes: ::std::option::Option<i32>,
-        cache_node_ids_to_remove: ::std::option::Option<
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) num_cache_nodes: ::std::option::Option<i32>,
+        pub(crate) cache_node_ids_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        az_mode: ::std::option::Option<crate::types::AzMode>,
-        new_availability_zones: ::std::option::Option<
+        pub(crate) az_mode: ::std::option::Option<crate::types::AzMode>,
+        pub(crate) new_availability_zones: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        cache_security_group_names: ::std::option::Option<
+        pub(crate) cache_security_group_names: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        security_group_ids: ::std::option::Option<
+        pub(crate) security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        notification_topic_arn: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        notification_topic_status: ::std::option::Option<::std::string::String>,
-        apply_immediately: ::std::option::Option<bool>,
-        engine: ::std::option::Option<::std::string::String>,
-        engine_version: ::std::option::Option<::std::string::String>,
-        auto_minor_version_upgrade: ::std::option::Option<bool>,
-        snapshot_retention_limit: ::std::option::Option<i32>,
-        snapshot_window: ::std::option::Option<::std::string::String>,
-        cache_node_type: ::std::option::Option<::std::string::String>,
-        auth_token: ::std::option::Option<::std::string::String>,
-        auth_token_update_strategy: ::std::option::Option<
+        pub(crate) preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) notification_topic_status: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token_update_strategy: ::std::option::Option<
             crate::types::AuthTokenUpdateStrategyType,
         >,
-        log_delivery_configurations: ::std::option::Option<
+        pub(crate) log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     }
     impl ModifyCacheClusterInputBuilder {
         /// The cluster identifier. This value is stored as a lowercase string.
@@ -2454,7 +1879,7 @@ pub mod builders {
     /// A builder for [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheClusterOutputBuilder {
-        cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl ModifyCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.

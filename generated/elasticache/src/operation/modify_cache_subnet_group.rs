@@ -63,74 +63,42 @@ impl ModifyCacheSubnetGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl ModifyCacheSubnetGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
-            writer.push("CacheSubnetGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
-        {
-            writer.push("CacheSubnetGroupDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.subnet_ids {
-            writer.push("SubnetIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SubnetIdentifier");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ModifyCacheSubnetGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
+        writer
+            .member(
+                "CacheSubnetGroupDescription",
+                self.cache_subnet_group_description.as_ref(),
+            );
+        writer.list("SubnetIds", "SubnetIdentifier", self.subnet_ids.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ModifyCacheSubnetGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ModifyCacheSubnetGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ModifyCacheSubnetGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ModifyCacheSubnetGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_subnet_group: ::std::option::Option<
-            crate::types::CacheSubnetGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_subnet_group,
-                            crate::types::CacheSubnetGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.cache_subnet_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_subnet_group: member_cache_subnet_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyCacheSubnetGroup` response: `<ModifyCacheSubnetGroupResponse><ModifyCacheSubnetGroupResult>` into the output, and the request id.
@@ -144,9 +112,9 @@ pub fn deserialize_response(
         body,
         "ModifyCacheSubnetGroup",
     )?;
-    let output = match document.result()? {
+    let output: ModifyCacheSubnetGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ModifyCacheSubnetGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ModifyCacheSubnetGroupOutput::builder().build(),
     };
@@ -176,172 +144,75 @@ pub enum ModifyCacheSubnetGroupError {
 impl ModifyCacheSubnetGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSubnetQuotaExceededFault)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map(Self::InvalidSubnet)
-            }
-            ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope)
-                    .map(Self::SubnetInUse)
-            }
-            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map(Self::SubnetNotAllowedFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetQuotaExceededFault::CODE,
-                )
-            }
-            Self::InvalidSubnet(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
-            }
-            Self::SubnetInUse(_) => {
-                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
-            }
-            Self::SubnetNotAllowedFault(_) => {
-                ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ModifyCacheSubnetGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::CacheSubnetQuotaExceededFault(error) => error,
+            Self::InvalidSubnet(error) => error,
+            Self::SubnetInUse(error) => error,
+            Self::SubnetNotAllowedFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ModifyCacheSubnetGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheSubnetGroupNotFoundFault)
+            .or_else(|| error.read(Self::CacheSubnetQuotaExceededFault))
+            .or_else(|| error.read(Self::InvalidSubnet))
+            .or_else(|| error.read(Self::SubnetInUse))
+            .or_else(|| error.read(Self::SubnetNotAllowedFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSubnet(error) => {
-                (
-                    crate::error::InvalidSubnet::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubnetInUse(error) => {
-                (
-                    crate::error::SubnetInUse::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubnetNotAllowedFault(error) => {
-                (
-                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheSubnetGroupNotFoundFault(error) => error,
+            Self::CacheSubnetQuotaExceededFault(error) => error,
+            Self::InvalidSubnet(error) => error,
+            Self::SubnetInUse(error) => error,
+            Self::SubnetNotAllowedFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ModifyCacheSubnetGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ModifyCacheSubnetGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ModifyCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
-            Self::SubnetInUse(error) => ::std::option::Option::Some(error),
-            Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ModifyCacheSubnetGroup` response into [`ModifyCacheSubnetGroupError`].
@@ -511,58 +382,25 @@ impl ModifyCacheSubnetGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ModifyCacheSubnetGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ModifyCacheSubnetGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_subnet_group_description = match node
-            .child("CacheSubnetGroupDescription")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_subnet_ids = match node.child("SubnetIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SubnetIdentifier") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
+        out.cache_subnet_group_description = node.member("CacheSubnetGroupDescription")?;
+        out.subnet_ids = node.list("SubnetIds", "SubnetIdentifier")?;
         ::std::result::Result::Ok(Self {
-            cache_subnet_group_name: member_cache_subnet_group_name,
-            cache_subnet_group_description: member_cache_subnet_group_description,
-            subnet_ids: member_subnet_ids,
+            cache_subnet_group_name: out.cache_subnet_group_name,
+            cache_subnet_group_description: out.cache_subnet_group_description,
+            subnet_ids: out.subnet_ids,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ModifyCacheSubnetGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group {
-            writer.start("CacheSubnetGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheSubnetGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for ModifyCacheSubnetGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheSubnetGroup", self.cache_subnet_group.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyCacheSubnetGroup` (checking `Action` and `Version`) into the input.
@@ -573,9 +411,11 @@ pub fn deserialize_request(
     ModifyCacheSubnetGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ModifyCacheSubnetGroup", "2015-02-02")?;
-    ModifyCacheSubnetGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ModifyCacheSubnetGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<ModifyCacheSubnetGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -583,29 +423,25 @@ pub fn serialize_response(
     output: &ModifyCacheSubnetGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyCacheSubnetGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ModifyCacheSubnetGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ModifyCacheSubnetGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("ModifyCacheSubnetGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ModifyCacheSubnetGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyCacheSubnetGroupInput`](super::ModifyCacheSubnetGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheSubnetGroupInputBuilder {
-        cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_subnet_group_description: ::std::option::Option<::std::string::String>,
-        subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_subnet_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) subnet_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ModifyCacheSubnetGroupInputBuilder {
         /// The name for the cache subnet group. This value is stored as a lowercase string.
@@ -693,7 +529,9 @@ pub mod builders {
     /// A builder for [`ModifyCacheSubnetGroupOutput`](super::ModifyCacheSubnetGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheSubnetGroupOutputBuilder {
-        cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
+        pub(crate) cache_subnet_group: ::std::option::Option<
+            crate::types::CacheSubnetGroup,
+        >,
     }
     impl ModifyCacheSubnetGroupOutputBuilder {
         /// Represents the output of one of the following operations:

@@ -270,248 +270,106 @@ impl ModifyReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl ModifyReplicationGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.replication_group_description {
-            writer.push("ReplicationGroupDescription");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.primary_cluster_id {
-            writer.push("PrimaryClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshotting_cluster_id {
-            writer.push("SnapshottingClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.automatic_failover_enabled {
-            writer.push("AutomaticFailoverEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.multi_az_enabled {
-            writer.push("MultiAZEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.node_group_id {
-            writer.push("NodeGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_names {
-            writer.push("CacheSecurityGroupNames");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheSecurityGroupName");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.security_group_ids {
-            writer.push("SecurityGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SecurityGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
-            writer.push("PreferredMaintenanceWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_arn {
-            writer.push("NotificationTopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_topic_status {
-            writer.push("NotificationTopicStatus");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.apply_immediately {
-            writer.push("ApplyImmediately");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine_version {
-            writer.push("EngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
-            writer.push("AutoMinorVersionUpgrade");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-            writer.push("SnapshotRetentionLimit");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_window {
-            writer.push("SnapshotWindow");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type {
-            writer.push("CacheNodeType");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token {
-            writer.push("AuthToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_token_update_strategy {
-            writer.push("AuthTokenUpdateStrategy");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_group_ids_to_add {
-            writer.push("UserGroupIdsToAdd");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_group_ids_to_remove {
-            writer.push("UserGroupIdsToRemove");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.remove_user_groups {
-            writer.push("RemoveUserGroups");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
-            writer.push("LogDeliveryConfigurations");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("LogDeliveryConfigurationRequest");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_discovery {
-            writer.push("IpDiscovery");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
-            writer.push("TransitEncryptionEnabled");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
-            writer.push("TransitEncryptionMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cluster_mode {
-            writer.push("ClusterMode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ModifyReplicationGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer
+            .member(
+                "ReplicationGroupDescription",
+                self.replication_group_description.as_ref(),
+            );
+        writer.member("PrimaryClusterId", self.primary_cluster_id.as_ref());
+        writer.member("SnapshottingClusterId", self.snapshotting_cluster_id.as_ref());
+        writer
+            .member(
+                "AutomaticFailoverEnabled",
+                self.automatic_failover_enabled.as_ref(),
+            );
+        writer.member("MultiAZEnabled", self.multi_az_enabled.as_ref());
+        writer.member("NodeGroupId", self.node_group_id.as_ref());
+        writer
+            .list(
+                "CacheSecurityGroupNames",
+                "CacheSecurityGroupName",
+                self.cache_security_group_names.as_deref(),
+            );
+        writer
+            .list(
+                "SecurityGroupIds",
+                "SecurityGroupId",
+                self.security_group_ids.as_deref(),
+            );
+        writer
+            .member(
+                "PreferredMaintenanceWindow",
+                self.preferred_maintenance_window.as_ref(),
+            );
+        writer.member("NotificationTopicArn", self.notification_topic_arn.as_ref());
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer
+            .member("NotificationTopicStatus", self.notification_topic_status.as_ref());
+        writer.member("ApplyImmediately", self.apply_immediately.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("EngineVersion", self.engine_version.as_ref());
+        writer
+            .member("AutoMinorVersionUpgrade", self.auto_minor_version_upgrade.as_ref());
+        writer.member("SnapshotRetentionLimit", self.snapshot_retention_limit.as_ref());
+        writer.member("SnapshotWindow", self.snapshot_window.as_ref());
+        writer.member("CacheNodeType", self.cache_node_type.as_ref());
+        writer.member("AuthToken", self.auth_token.as_ref());
+        writer
+            .member("AuthTokenUpdateStrategy", self.auth_token_update_strategy.as_ref());
+        writer
+            .list("UserGroupIdsToAdd", "member", self.user_group_ids_to_add.as_deref());
+        writer
+            .list(
+                "UserGroupIdsToRemove",
+                "member",
+                self.user_group_ids_to_remove.as_deref(),
+            );
+        writer.member("RemoveUserGroups", self.remove_user_groups.as_ref());
+        writer
+            .list(
+                "LogDeliveryConfigurations",
+                "LogDeliveryConfigurationRequest",
+                self.log_delivery_configurations.as_deref(),
+            );
+        writer.member("IpDiscovery", self.ip_discovery.as_ref());
+        writer
+            .member(
+                "TransitEncryptionEnabled",
+                self.transit_encryption_enabled.as_ref(),
+            );
+        writer.member("TransitEncryptionMode", self.transit_encryption_mode.as_ref());
+        writer.member("ClusterMode", self.cluster_mode.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ModifyReplicationGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ModifyReplicationGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ModifyReplicationGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ModifyReplicationGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_replication_group,
-                            crate::types::ReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            replication_group: member_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyReplicationGroup` response: `<ModifyReplicationGroupResponse><ModifyReplicationGroupResult>` into the output, and the request id.
@@ -525,9 +383,9 @@ pub fn deserialize_response(
         body,
         "ModifyReplicationGroup",
     )?;
-    let output = match document.result()? {
+    let output: ModifyReplicationGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ModifyReplicationGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ModifyReplicationGroupOutput::builder().build(),
     };
@@ -585,458 +443,108 @@ pub enum ModifyReplicationGroupError {
 impl ModifyReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InsufficientCacheClusterCapacityFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheSecurityGroupStateFault)
-            }
-            ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidKmsKeyFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidUserGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidVpcNetworkStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForClusterExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::NodeQuotaForCustomerExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidKmsKeyFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ModifyReplicationGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidKmsKeyFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ModifyReplicationGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+            .or_else(|| error.read(Self::InvalidCacheSecurityGroupStateFault))
+            .or_else(|| error.read(Self::InvalidKmsKeyFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidUserGroupStateFault))
+            .or_else(|| error.read(Self::InvalidVpcNetworkStateFault))
+            .or_else(|| error.read(Self::NodeQuotaForClusterExceededFault))
+            .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+            .or_else(|| error.read(Self::UserGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidKmsKeyFault(error) => {
-                (
-                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InsufficientCacheClusterCapacityFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidKmsKeyFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::InvalidVpcNetworkStateFault(error) => error,
+            Self::NodeQuotaForClusterExceededFault(error) => error,
+            Self::NodeQuotaForCustomerExceededFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ModifyReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ModifyReplicationGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ModifyReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ModifyReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ModifyReplicationGroup` response into [`ModifyReplicationGroupError`].
@@ -1723,322 +1231,81 @@ impl ModifyReplicationGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ModifyReplicationGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ModifyReplicationGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_replication_group_description = match node
-            .child("ReplicationGroupDescription")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_primary_cluster_id = match node.child("PrimaryClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshotting_cluster_id = match node.child("SnapshottingClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_automatic_failover_enabled = match node
-            .child("AutomaticFailoverEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_multi_az_enabled = match node.child("MultiAZEnabled") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_node_group_id = match node.child("NodeGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_security_group_ids = match node.child("SecurityGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_notification_topic_status = match node
-            .child("NotificationTopicStatus")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_apply_immediately = match node.child("ApplyImmediately") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine_version = match node.child("EngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_window = match node.child("SnapshotWindow") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_type = match node.child("CacheNodeType") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token = match node.child("AuthToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_auth_token_update_strategy = match node
-            .child("AuthTokenUpdateStrategy")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_group_ids_to_add = match node.child("UserGroupIdsToAdd") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_group_ids_to_remove = match node.child("UserGroupIdsToRemove") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_remove_user_groups = match node.child("RemoveUserGroups") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ip_discovery = match node.child("IpDiscovery") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transit_encryption_enabled = match node
-            .child("TransitEncryptionEnabled")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::TransitEncryptionMode::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cluster_mode = match node.child("ClusterMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::ClusterMode::from(child.text()?),
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.replication_group_description = node.member("ReplicationGroupDescription")?;
+        out.primary_cluster_id = node.member("PrimaryClusterId")?;
+        out.snapshotting_cluster_id = node.member("SnapshottingClusterId")?;
+        out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
+        out.multi_az_enabled = node.member("MultiAZEnabled")?;
+        out.node_group_id = node.member("NodeGroupId")?;
+        out.cache_security_group_names = node
+            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
+        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
+        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
+        out.notification_topic_arn = node.member("NotificationTopicArn")?;
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.notification_topic_status = node.member("NotificationTopicStatus")?;
+        out.apply_immediately = node.member("ApplyImmediately")?;
+        out.engine = node.member("Engine")?;
+        out.engine_version = node.member("EngineVersion")?;
+        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
+        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
+        out.snapshot_window = node.member("SnapshotWindow")?;
+        out.cache_node_type = node.member("CacheNodeType")?;
+        out.auth_token = node.member("AuthToken")?;
+        out.auth_token_update_strategy = node.member("AuthTokenUpdateStrategy")?;
+        out.user_group_ids_to_add = node.list("UserGroupIdsToAdd", "member")?;
+        out.user_group_ids_to_remove = node.list("UserGroupIdsToRemove", "member")?;
+        out.remove_user_groups = node.member("RemoveUserGroups")?;
+        out.log_delivery_configurations = node
+            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
+        out.ip_discovery = node.member("IpDiscovery")?;
+        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
+        out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
+        out.cluster_mode = node.member("ClusterMode")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            replication_group_description: member_replication_group_description,
-            primary_cluster_id: member_primary_cluster_id,
-            snapshotting_cluster_id: member_snapshotting_cluster_id,
-            automatic_failover_enabled: member_automatic_failover_enabled,
-            multi_az_enabled: member_multi_az_enabled,
-            node_group_id: member_node_group_id,
-            cache_security_group_names: member_cache_security_group_names,
-            security_group_ids: member_security_group_ids,
-            preferred_maintenance_window: member_preferred_maintenance_window,
-            notification_topic_arn: member_notification_topic_arn,
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            notification_topic_status: member_notification_topic_status,
-            apply_immediately: member_apply_immediately,
-            engine: member_engine,
-            engine_version: member_engine_version,
-            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
-            snapshot_retention_limit: member_snapshot_retention_limit,
-            snapshot_window: member_snapshot_window,
-            cache_node_type: member_cache_node_type,
-            auth_token: member_auth_token,
-            auth_token_update_strategy: member_auth_token_update_strategy,
-            user_group_ids_to_add: member_user_group_ids_to_add,
-            user_group_ids_to_remove: member_user_group_ids_to_remove,
-            remove_user_groups: member_remove_user_groups,
-            log_delivery_configurations: member_log_delivery_configurations,
-            ip_discovery: member_ip_discovery,
-            transit_encryption_enabled: member_transit_encryption_enabled,
-            transit_encryption_mode: member_transit_encryption_mode,
-            cluster_mode: member_cluster_mode,
+            replication_group_id: out.replication_group_id,
+            replication_group_description: out.replication_group_description,
+            primary_cluster_id: out.primary_cluster_id,
+            snapshotting_cluster_id: out.snapshotting_cluster_id,
+            automatic_failover_enabled: out.automatic_failover_enabled,
+            multi_az_enabled: out.multi_az_enabled,
+            node_group_id: out.node_group_id,
+            cache_security_group_names: out.cache_security_group_names,
+            security_group_ids: out.security_group_ids,
+            preferred_maintenance_window: out.preferred_maintenance_window,
+            notification_topic_arn: out.notification_topic_arn,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            notification_topic_status: out.notification_topic_status,
+            apply_immediately: out.apply_immediately,
+            engine: out.engine,
+            engine_version: out.engine_version,
+            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
+            snapshot_retention_limit: out.snapshot_retention_limit,
+            snapshot_window: out.snapshot_window,
+            cache_node_type: out.cache_node_type,
+            auth_token: out.auth_token,
+            auth_token_update_strategy: out.auth_token_update_strategy,
+            user_group_ids_to_add: out.user_group_ids_to_add,
+            user_group_ids_to_remove: out.user_group_ids_to_remove,
+            remove_user_groups: out.remove_user_groups,
+            log_delivery_configurations: out.log_delivery_configurations,
+            ip_discovery: out.ip_discovery,
+            transit_encryption_enabled: out.transit_encryption_enabled,
+            transit_encryption_mode: out.transit_encryption_mode,
+            cluster_mode: out.cluster_mode,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ModifyReplicationGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.replication_group {
-            writer.start("ReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for ModifyReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyReplicationGroup` (checking `Action` and `Version`) into the input.
@@ -2049,9 +1316,11 @@ pub fn deserialize_request(
     ModifyReplicationGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ModifyReplicationGroup", "2015-02-02")?;
-    ModifyReplicationGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ModifyReplicationGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<ModifyReplicationGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -2059,70 +1328,70 @@ pub fn serialize_response(
     output: &ModifyReplicationGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ModifyReplicationGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ModifyReplicationGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("ModifyReplicationGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ModifyReplicationGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyReplicationGroupInput`](super::ModifyReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        replication_group_description: ::std::option::Option<::std::string::String>,
-        primary_cluster_id: ::std::option::Option<::std::string::String>,
-        snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
-        automatic_failover_enabled: ::std::option::Option<bool>,
-        multi_az_enabled: ::std::option::Option<bool>,
-        node_group_id: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) automatic_failover_enabled: ::std::option::Option<bool>,
+        pub(crate) multi_az_enabled: ::std::option::Option<bool>,
+        pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_group_names: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        security_group_ids: ::std::option::Option<
+        pub(crate) security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        notification_topic_arn: ::std::option::Option<::std::string::String>,
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        notification_topic_status: ::std::option::Option<::std::string::String>,
-        apply_immediately: ::std::option::Option<bool>,
-        engine: ::std::option::Option<::std::string::String>,
-        engine_version: ::std::option::Option<::std::string::String>,
-        auto_minor_version_upgrade: ::std::option::Option<bool>,
-        snapshot_retention_limit: ::std::option::Option<i32>,
-        snapshot_window: ::std::option::Option<::std::string::String>,
-        cache_node_type: ::std::option::Option<::std::string::String>,
-        auth_token: ::std::option::Option<::std::string::String>,
-        auth_token_update_strategy: ::std::option::Option<
+        pub(crate) preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) notification_topic_status: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
+        pub(crate) auth_token_update_strategy: ::std::option::Option<
             crate::types::AuthTokenUpdateStrategyType,
         >,
-        user_group_ids_to_add: ::std::option::Option<
+        pub(crate) user_group_ids_to_add: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        user_group_ids_to_remove: ::std::option::Option<
+        pub(crate) user_group_ids_to_remove: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        remove_user_groups: ::std::option::Option<bool>,
-        log_delivery_configurations: ::std::option::Option<
+        pub(crate) remove_user_groups: ::std::option::Option<bool>,
+        pub(crate) log_delivery_configurations: ::std::option::Option<
             ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        transit_encryption_enabled: ::std::option::Option<bool>,
-        transit_encryption_mode: ::std::option::Option<
+        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
+        pub(crate) transit_encryption_mode: ::std::option::Option<
             crate::types::TransitEncryptionMode,
         >,
-        cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+        pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
     }
     impl ModifyReplicationGroupInputBuilder {
         /// The identifier of the replication group to modify.
@@ -2786,7 +2055,9 @@ pub mod builders {
     /// A builder for [`ModifyReplicationGroupOutput`](super::ModifyReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupOutputBuilder {
-        replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+        pub(crate) replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        >,
     }
     impl ModifyReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.

@@ -93,108 +93,48 @@ impl ModifyServerlessCacheOutput {
         ::std::default::Default::default()
     }
 }
-impl ModifyServerlessCacheInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
-            writer.push("ServerlessCacheName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            writer.push("Description");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_usage_limits {
-            writer.push("CacheUsageLimits");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.remove_user_group {
-            writer.push("RemoveUserGroup");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_group_id {
-            writer.push("UserGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.security_group_ids {
-            writer.push("SecurityGroupIds");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("SecurityGroupId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
-            writer.push("SnapshotRetentionLimit");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.daily_snapshot_time {
-            writer.push("DailySnapshotTime");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.major_engine_version {
-            writer.push("MajorEngineVersion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ModifyServerlessCacheInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
+        writer.member("Description", self.description.as_ref());
+        writer.member("CacheUsageLimits", self.cache_usage_limits.as_ref());
+        writer.member("RemoveUserGroup", self.remove_user_group.as_ref());
+        writer.member("UserGroupId", self.user_group_id.as_ref());
+        writer
+            .list(
+                "SecurityGroupIds",
+                "SecurityGroupId",
+                self.security_group_ids.as_deref(),
+            );
+        writer.member("SnapshotRetentionLimit", self.snapshot_retention_limit.as_ref());
+        writer.member("DailySnapshotTime", self.daily_snapshot_time.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("MajorEngineVersion", self.major_engine_version.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ModifyServerlessCacheInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ModifyServerlessCache",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ModifyServerlessCacheOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ModifyServerlessCacheOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache: ::std::option::Option<
-            crate::types::ServerlessCache,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "ServerlessCache" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_serverless_cache,
-                            crate::types::ServerlessCache::read_xml,
-                        )
-                }
+                "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            serverless_cache: member_serverless_cache,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyServerlessCache` response: `<ModifyServerlessCacheResponse><ModifyServerlessCacheResult>` into the output, and the request id.
@@ -208,9 +148,9 @@ pub fn deserialize_response(
         body,
         "ModifyServerlessCache",
     )?;
-    let output = match document.result()? {
+    let output: ModifyServerlessCacheOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ModifyServerlessCacheOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ModifyServerlessCacheOutput::builder().build(),
     };
@@ -248,268 +188,84 @@ pub enum ModifyServerlessCacheError {
 impl ModifyServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidCredentialsException::CODE,
-            ) => {
-                crate::error::InvalidCredentialsException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCredentialsException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidServerlessCacheStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidUserGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServerlessCacheNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCredentialsException::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
-            }
-            Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::UserGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ModifyServerlessCacheError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidCredentialsException(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ModifyServerlessCacheError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidCredentialsException)
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidServerlessCacheStateFault))
+            .or_else(|| error.read(Self::InvalidUserGroupStateFault))
+            .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::UserGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidCredentialsException(error) => {
-                (
-                    crate::error::InvalidCredentialsException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidCredentialsException(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidServerlessCacheStateFault(error) => error,
+            Self::InvalidUserGroupStateFault(error) => error,
+            Self::ServerlessCacheNotFoundFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ModifyServerlessCacheError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ModifyServerlessCacheError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ModifyServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidCredentialsException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ModifyServerlessCacheError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidCredentialsException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ModifyServerlessCache` response into [`ModifyServerlessCacheError`].
@@ -792,108 +548,39 @@ impl ModifyServerlessCacheFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ModifyServerlessCacheInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ModifyServerlessCacheInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_description = match node.child("Description") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_usage_limits = match node.child("CacheUsageLimits") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::CacheUsageLimits::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_remove_user_group = match node.child("RemoveUserGroup") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_user_group_id = match node.child("UserGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_security_group_ids = match node.child("SecurityGroupIds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_daily_snapshot_time = match node.child("DailySnapshotTime") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_major_engine_version = match node.child("MajorEngineVersion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.serverless_cache_name = node.member("ServerlessCacheName")?;
+        out.description = node.member("Description")?;
+        out.cache_usage_limits = node.member("CacheUsageLimits")?;
+        out.remove_user_group = node.member("RemoveUserGroup")?;
+        out.user_group_id = node.member("UserGroupId")?;
+        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
+        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
+        out.daily_snapshot_time = node.member("DailySnapshotTime")?;
+        out.engine = node.member("Engine")?;
+        out.major_engine_version = node.member("MajorEngineVersion")?;
         ::std::result::Result::Ok(Self {
-            serverless_cache_name: member_serverless_cache_name,
-            description: member_description,
-            cache_usage_limits: member_cache_usage_limits,
-            remove_user_group: member_remove_user_group,
-            user_group_id: member_user_group_id,
-            security_group_ids: member_security_group_ids,
-            snapshot_retention_limit: member_snapshot_retention_limit,
-            daily_snapshot_time: member_daily_snapshot_time,
-            engine: member_engine,
-            major_engine_version: member_major_engine_version,
+            serverless_cache_name: out.serverless_cache_name,
+            description: out.description,
+            cache_usage_limits: out.cache_usage_limits,
+            remove_user_group: out.remove_user_group,
+            user_group_id: out.user_group_id,
+            security_group_ids: out.security_group_ids,
+            snapshot_retention_limit: out.snapshot_retention_limit,
+            daily_snapshot_time: out.daily_snapshot_time,
+            engine: out.engine,
+            major_engine_version: out.major_engine_version,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ModifyServerlessCacheOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serverless_cache {
-            writer.start("ServerlessCache", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ServerlessCache");
-        }
+impl ::querygen_runtime::server::WriteXml for ModifyServerlessCacheOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ServerlessCache", self.serverless_cache.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyServerlessCache` (checking `Action` and `Version`) into the input.
@@ -904,9 +591,7 @@ pub fn deserialize_request(
     ModifyServerlessCacheInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ModifyServerlessCache", "2015-02-02")?;
-    ModifyServerlessCacheInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ModifyServerlessCache", "2015-02-02")
 }
 /// Server side: the `<ModifyServerlessCacheResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -914,38 +599,32 @@ pub fn serialize_response(
     output: &ModifyServerlessCacheOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyServerlessCacheResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ModifyServerlessCacheResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ModifyServerlessCacheResult");
-    writer.response_metadata(request_id);
-    writer.end("ModifyServerlessCacheResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ModifyServerlessCache",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyServerlessCacheInput`](super::ModifyServerlessCacheInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyServerlessCacheInputBuilder {
-        serverless_cache_name: ::std::option::Option<::std::string::String>,
-        description: ::std::option::Option<::std::string::String>,
-        cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
-        remove_user_group: ::std::option::Option<bool>,
-        user_group_id: ::std::option::Option<::std::string::String>,
-        security_group_ids: ::std::option::Option<
+        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub(crate) description: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_usage_limits: ::std::option::Option<
+            crate::types::CacheUsageLimits,
+        >,
+        pub(crate) remove_user_group: ::std::option::Option<bool>,
+        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        snapshot_retention_limit: ::std::option::Option<i32>,
-        daily_snapshot_time: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        major_engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
+        pub(crate) daily_snapshot_time: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) major_engine_version: ::std::option::Option<::std::string::String>,
     }
     impl ModifyServerlessCacheInputBuilder {
         /// User-provided identifier for the serverless cache to be modified.
@@ -1159,7 +838,9 @@ pub mod builders {
     /// A builder for [`ModifyServerlessCacheOutput`](super::ModifyServerlessCacheOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyServerlessCacheOutputBuilder {
-        serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
+        pub(crate) serverless_cache: ::std::option::Option<
+            crate::types::ServerlessCache,
+        >,
     }
     impl ModifyServerlessCacheOutputBuilder {
         /// The response for the attempt to modify the serverless cache.

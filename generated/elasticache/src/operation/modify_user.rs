@@ -95,131 +95,46 @@ impl ModifyUserOutput {
         ::std::default::Default::default()
     }
 }
-impl ModifyUserInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.user_id {
-            writer.push("UserId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.access_string {
-            writer.push("AccessString");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.append_access_string {
-            writer.push("AppendAccessString");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.passwords {
-            writer.push("Passwords");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.no_password_required {
-            writer.push("NoPasswordRequired");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.authentication_mode {
-            writer.push("AuthenticationMode");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.push("Engine");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ModifyUserInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("UserId", self.user_id.as_ref());
+        writer.member("AccessString", self.access_string.as_ref());
+        writer.member("AppendAccessString", self.append_access_string.as_ref());
+        writer.list("Passwords", "member", self.passwords.as_deref());
+        writer.member("NoPasswordRequired", self.no_password_required.as_ref());
+        writer.member("AuthenticationMode", self.authentication_mode.as_ref());
+        writer.member("Engine", self.engine.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyUser&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyUserInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "ModifyUser",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("ModifyUser", "2015-02-02", input)
 }
-impl ModifyUserOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ModifyUserOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
-        let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_authentication: ::std::option::Option<
-            crate::types::Authentication,
-        > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "UserId" => reader.read_string_into(&child, &mut member_user_id),
-                "UserName" => reader.read_string_into(&child, &mut member_user_name),
-                "Status" => reader.read_string_into(&child, &mut member_status),
-                "Engine" => reader.read_string_into(&child, &mut member_engine),
+                "UserId" => reader.read_into(&child, &mut out.user_id),
+                "UserName" => reader.read_into(&child, &mut out.user_name),
+                "Status" => reader.read_into(&child, &mut out.status),
+                "Engine" => reader.read_into(&child, &mut out.engine),
                 "MinimumEngineVersion" => {
-                    reader.read_string_into(&child, &mut member_minimum_engine_version)
+                    reader.read_into(&child, &mut out.minimum_engine_version)
                 }
-                "AccessString" => {
-                    reader.read_string_into(&child, &mut member_access_string)
-                }
+                "AccessString" => reader.read_into(&child, &mut out.access_string),
                 "UserGroupIds" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_user_group_ids,
-                            ::querygen_runtime::xml::XmlReader::read_string,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.user_group_ids)
                 }
-                "Authentication" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_authentication,
-                            crate::types::Authentication::read_xml,
-                        )
-                }
-                "ARN" => reader.read_string_into(&child, &mut member_arn),
+                "Authentication" => reader.read_into(&child, &mut out.authentication),
+                "ARN" => reader.read_into(&child, &mut out.arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            user_id: member_user_id,
-            user_name: member_user_name,
-            status: member_status,
-            engine: member_engine,
-            minimum_engine_version: member_minimum_engine_version,
-            access_string: member_access_string,
-            user_group_ids: member_user_group_ids,
-            authentication: member_authentication,
-            arn: member_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyUser` response: `<ModifyUserResponse><ModifyUserResult>` into the output, and the request id.
@@ -233,9 +148,9 @@ pub fn deserialize_response(
         body,
         "ModifyUser",
     )?;
-    let output = match document.result()? {
+    let output: ModifyUserOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ModifyUserOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ModifyUserOutput::builder().build(),
     };
@@ -267,183 +182,75 @@ pub enum ModifyUserError {
 impl ModifyUserError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
-                    .map(Self::InvalidUserStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ServiceLinkedRoleNotFoundFault)
-            }
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::UserNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidUserStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
-            }
-            Self::UserNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ModifyUserError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserStateFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ModifyUserError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidUserStateFault))
+            .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
+            .or_else(|| error.read(Self::UserNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserStateFault(error) => {
-                (
-                    crate::error::InvalidUserStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidUserStateFault(error) => error,
+            Self::ServiceLinkedRoleNotFoundFault(error) => error,
+            Self::UserNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ModifyUserError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ModifyUserError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ModifyUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ModifyUserError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ModifyUser` response into [`ModifyUserError`].
@@ -673,114 +480,41 @@ impl ModifyUserFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ModifyUserInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ModifyUserInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_user_id = match node.child("UserId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_access_string = match node.child("AccessString") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_append_access_string = match node.child("AppendAccessString") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_passwords = match node.child("Passwords") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_no_password_required = match node.child("NoPasswordRequired") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_authentication_mode = match node.child("AuthenticationMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::AuthenticationMode::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_engine = match node.child("Engine") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.user_id = node.member("UserId")?;
+        out.access_string = node.member("AccessString")?;
+        out.append_access_string = node.member("AppendAccessString")?;
+        out.passwords = node.list("Passwords", "member")?;
+        out.no_password_required = node.member("NoPasswordRequired")?;
+        out.authentication_mode = node.member("AuthenticationMode")?;
+        out.engine = node.member("Engine")?;
         ::std::result::Result::Ok(Self {
-            user_id: member_user_id,
-            access_string: member_access_string,
-            append_access_string: member_append_access_string,
-            passwords: member_passwords,
-            no_password_required: member_no_password_required,
-            authentication_mode: member_authentication_mode,
-            engine: member_engine,
+            user_id: out.user_id,
+            access_string: out.access_string,
+            append_access_string: out.append_access_string,
+            passwords: out.passwords,
+            no_password_required: out.no_password_required,
+            authentication_mode: out.authentication_mode,
+            engine: out.engine,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ModifyUserOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.user_id {
-            writer.element("UserId", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_name {
-            writer.element("UserName", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            writer.element("Status", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.engine {
-            writer.element("Engine", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
-            writer.element("MinimumEngineVersion", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.access_string {
-            writer.element("AccessString", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_group_ids {
-            writer.start("UserGroupIds", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("UserGroupIds");
-        }
-        if let ::std::option::Option::Some(value) = &self.authentication {
-            writer.start("Authentication", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Authentication");
-        }
-        if let ::std::option::Option::Some(value) = &self.arn {
-            writer.element("ARN", value);
-        }
+impl ::querygen_runtime::server::WriteXml for ModifyUserOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("UserId", self.user_id.as_ref());
+        writer.member("UserName", self.user_name.as_ref());
+        writer.member("Status", self.status.as_ref());
+        writer.member("Engine", self.engine.as_ref());
+        writer.member("MinimumEngineVersion", self.minimum_engine_version.as_ref());
+        writer.member("AccessString", self.access_string.as_ref());
+        writer.list("UserGroupIds", "member", self.user_group_ids.as_deref());
+        writer.member("Authentication", self.authentication.as_ref());
+        writer.member("ARN", self.arn.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyUser` (checking `Action` and `Version`) into the input.
@@ -788,9 +522,7 @@ impl ModifyUserOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<ModifyUserInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ModifyUser", "2015-02-02")?;
-    ModifyUserInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ModifyUser", "2015-02-02")
 }
 /// Server side: the `<ModifyUserResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -798,33 +530,29 @@ pub fn serialize_response(
     output: &ModifyUserOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyUserResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ModifyUserResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ModifyUserResult");
-    writer.response_metadata(request_id);
-    writer.end("ModifyUserResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ModifyUser",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyUserInput`](super::ModifyUserInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyUserInputBuilder {
-        user_id: ::std::option::Option<::std::string::String>,
-        access_string: ::std::option::Option<::std::string::String>,
-        append_access_string: ::std::option::Option<::std::string::String>,
-        passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        no_password_required: ::std::option::Option<bool>,
-        authentication_mode: ::std::option::Option<crate::types::AuthenticationMode>,
-        engine: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: ::std::option::Option<::std::string::String>,
+        pub(crate) access_string: ::std::option::Option<::std::string::String>,
+        pub(crate) append_access_string: ::std::option::Option<::std::string::String>,
+        pub(crate) passwords: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) no_password_required: ::std::option::Option<bool>,
+        pub(crate) authentication_mode: ::std::option::Option<
+            crate::types::AuthenticationMode,
+        >,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
     }
     impl ModifyUserInputBuilder {
         /// The ID of the user.
@@ -974,15 +702,17 @@ pub mod builders {
     /// A builder for [`ModifyUserOutput`](super::ModifyUserOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyUserOutputBuilder {
-        user_id: ::std::option::Option<::std::string::String>,
-        user_name: ::std::option::Option<::std::string::String>,
-        status: ::std::option::Option<::std::string::String>,
-        engine: ::std::option::Option<::std::string::String>,
-        minimum_engine_version: ::std::option::Option<::std::string::String>,
-        access_string: ::std::option::Option<::std::string::String>,
-        user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        authentication: ::std::option::Option<crate::types::Authentication>,
-        arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: ::std::option::Option<::std::string::String>,
+        pub(crate) user_name: ::std::option::Option<::std::string::String>,
+        pub(crate) status: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: ::std::option::Option<::std::string::String>,
+        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) access_string: ::std::option::Option<::std::string::String>,
+        pub(crate) user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) authentication: ::std::option::Option<crate::types::Authentication>,
+        pub(crate) arn: ::std::option::Option<::std::string::String>,
     }
     impl ModifyUserOutputBuilder {
         /// The ID of the user.

@@ -73,80 +73,43 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         ::std::default::Default::default()
     }
 }
-impl PurchaseReservedCacheNodesOfferingInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self
-            .reserved_cache_nodes_offering_id
-        {
-            writer.push("ReservedCacheNodesOfferingId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_node_id {
-            writer.push("ReservedCacheNodeId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_count {
-            writer.push("CacheNodeCount");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("Tag");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for PurchaseReservedCacheNodesOfferingInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member(
+                "ReservedCacheNodesOfferingId",
+                self.reserved_cache_nodes_offering_id.as_ref(),
+            );
+        writer.member("ReservedCacheNodeId", self.reserved_cache_node_id.as_ref());
+        writer.member("CacheNodeCount", self.cache_node_count.as_ref());
+        writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=PurchaseReservedCacheNodesOffering&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &PurchaseReservedCacheNodesOfferingInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "PurchaseReservedCacheNodesOffering",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl PurchaseReservedCacheNodesOfferingOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for PurchaseReservedCacheNodesOfferingOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_reserved_cache_node: ::std::option::Option<
-            crate::types::ReservedCacheNode,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReservedCacheNode" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_reserved_cache_node,
-                            crate::types::ReservedCacheNode::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.reserved_cache_node)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            reserved_cache_node: member_reserved_cache_node,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `PurchaseReservedCacheNodesOffering` response: `<PurchaseReservedCacheNodesOfferingResponse><PurchaseReservedCacheNodesOfferingResult>` into the output, and the request id.
@@ -160,9 +123,9 @@ pub fn deserialize_response(
         body,
         "PurchaseReservedCacheNodesOffering",
     )?;
-    let output = match document.result()? {
+    let output: PurchaseReservedCacheNodesOfferingOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            PurchaseReservedCacheNodesOfferingOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             PurchaseReservedCacheNodesOfferingOutput::builder().build()
@@ -204,231 +167,79 @@ pub enum PurchaseReservedCacheNodesOfferingError {
 impl PurchaseReservedCacheNodesOfferingError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeAlreadyExistsFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodeQuotaExceededFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReservedCacheNodesOfferingNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TagQuotaPerResourceExceeded)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-                )
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl PurchaseReservedCacheNodesOfferingError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
+            Self::ReservedCacheNodeQuotaExceededFault(error) => error,
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for PurchaseReservedCacheNodesOfferingError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterCombinationException)
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::ReservedCacheNodeAlreadyExistsFault))
+            .or_else(|| error.read(Self::ReservedCacheNodeQuotaExceededFault))
+            .or_else(|| error.read(Self::ReservedCacheNodesOfferingNotFoundFault))
+            .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
+            Self::ReservedCacheNodeQuotaExceededFault(error) => error,
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
+            Self::TagQuotaPerResourceExceeded(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for PurchaseReservedCacheNodesOfferingError {
     fn code(&self) -> ::std::option::Option<&str> {
-        PurchaseReservedCacheNodesOfferingError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for PurchaseReservedCacheNodesOfferingError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `PurchaseReservedCacheNodesOffering` response into [`PurchaseReservedCacheNodesOfferingError`].
@@ -619,65 +430,28 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl PurchaseReservedCacheNodesOfferingInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for PurchaseReservedCacheNodesOfferingInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id = match node
-            .child("ReservedCacheNodesOfferingId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_reserved_cache_node_id = match node.child("ReservedCacheNodeId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_count = match node.child("CacheNodeCount") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.reserved_cache_nodes_offering_id = node
+            .member("ReservedCacheNodesOfferingId")?;
+        out.reserved_cache_node_id = node.member("ReservedCacheNodeId")?;
+        out.cache_node_count = node.member("CacheNodeCount")?;
+        out.tags = node.list("Tags", "Tag")?;
         ::std::result::Result::Ok(Self {
-            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
-            reserved_cache_node_id: member_reserved_cache_node_id,
-            cache_node_count: member_cache_node_count,
-            tags: member_tags,
+            reserved_cache_nodes_offering_id: out.reserved_cache_nodes_offering_id,
+            reserved_cache_node_id: out.reserved_cache_node_id,
+            cache_node_count: out.cache_node_count,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl PurchaseReservedCacheNodesOfferingOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_node {
-            writer.start("ReservedCacheNode", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReservedCacheNode");
-        }
+impl ::querygen_runtime::server::WriteXml for PurchaseReservedCacheNodesOfferingOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReservedCacheNode", self.reserved_cache_node.as_ref());
     }
 }
 /// Server side: parses the request body of `PurchaseReservedCacheNodesOffering` (checking `Action` and `Version`) into the input.
@@ -688,9 +462,11 @@ pub fn deserialize_request(
     PurchaseReservedCacheNodesOfferingInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("PurchaseReservedCacheNodesOffering", "2015-02-02")?;
-    PurchaseReservedCacheNodesOfferingInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "PurchaseReservedCacheNodesOffering",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<PurchaseReservedCacheNodesOfferingResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -698,31 +474,24 @@ pub fn serialize_response(
     output: &PurchaseReservedCacheNodesOfferingOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "PurchaseReservedCacheNodesOfferingResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start("PurchaseReservedCacheNodesOfferingResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("PurchaseReservedCacheNodesOfferingResult");
-    writer.response_metadata(request_id);
-    writer.end("PurchaseReservedCacheNodesOfferingResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "PurchaseReservedCacheNodesOffering",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PurchaseReservedCacheNodesOfferingInput`](super::PurchaseReservedCacheNodesOfferingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PurchaseReservedCacheNodesOfferingInputBuilder {
-        reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
-        reserved_cache_node_id: ::std::option::Option<::std::string::String>,
-        cache_node_count: ::std::option::Option<i32>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) reserved_cache_node_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_node_count: ::std::option::Option<i32>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl PurchaseReservedCacheNodesOfferingInputBuilder {
         /// The ID of the reserved cache node offering to purchase.
@@ -834,7 +603,9 @@ pub mod builders {
     /// A builder for [`PurchaseReservedCacheNodesOfferingOutput`](super::PurchaseReservedCacheNodesOfferingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PurchaseReservedCacheNodesOfferingOutputBuilder {
-        reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
+        pub(crate) reserved_cache_node: ::std::option::Option<
+            crate::types::ReservedCacheNode,
+        >,
     }
     impl PurchaseReservedCacheNodesOfferingOutputBuilder {
         /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.

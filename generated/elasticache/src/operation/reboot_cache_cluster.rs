@@ -71,66 +71,38 @@ impl RebootCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
-impl RebootCacheClusterInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
-            writer.push("CacheClusterId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_reboot {
-            writer.push("CacheNodeIdsToReboot");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("CacheNodeId");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for RebootCacheClusterInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
+        writer
+            .list(
+                "CacheNodeIdsToReboot",
+                "CacheNodeId",
+                self.cache_node_ids_to_reboot.as_deref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RebootCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &RebootCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "RebootCacheCluster",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl RebootCacheClusterOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for RebootCacheClusterOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "CacheCluster" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_cluster,
-                            crate::types::CacheCluster::read_xml,
-                        )
-                }
+                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_cluster: member_cache_cluster,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RebootCacheCluster` response: `<RebootCacheClusterResponse><RebootCacheClusterResult>` into the output, and the request id.
@@ -144,9 +116,9 @@ pub fn deserialize_response(
         body,
         "RebootCacheCluster",
     )?;
-    let output = match document.result()? {
+    let output: RebootCacheClusterOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            RebootCacheClusterOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => RebootCacheClusterOutput::builder().build(),
     };
@@ -170,120 +142,66 @@ pub enum RebootCacheClusterError {
 impl RebootCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map(Self::CacheClusterNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheClusterStateFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl RebootCacheClusterError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for RebootCacheClusterError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheClusterNotFoundFault)
+            .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheClusterNotFoundFault(error) => error,
+            Self::InvalidCacheClusterStateFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for RebootCacheClusterError {
     fn code(&self) -> ::std::option::Option<&str> {
-        RebootCacheClusterError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for RebootCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for RebootCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `RebootCacheCluster` response into [`RebootCacheClusterError`].
@@ -434,49 +352,23 @@ impl RebootCacheClusterFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl RebootCacheClusterInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for RebootCacheClusterInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_cluster_id = match node.child("CacheClusterId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_cache_node_ids_to_reboot = match node.child("CacheNodeIdsToReboot") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheNodeId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_cluster_id = node.member("CacheClusterId")?;
+        out.cache_node_ids_to_reboot = node.list("CacheNodeIdsToReboot", "CacheNodeId")?;
         ::std::result::Result::Ok(Self {
-            cache_cluster_id: member_cache_cluster_id,
-            cache_node_ids_to_reboot: member_cache_node_ids_to_reboot,
+            cache_cluster_id: out.cache_cluster_id,
+            cache_node_ids_to_reboot: out.cache_node_ids_to_reboot,
         })
     }
 }
 #[cfg(feature = "server")]
-impl RebootCacheClusterOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_cluster {
-            writer.start("CacheCluster", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheCluster");
-        }
+impl ::querygen_runtime::server::WriteXml for RebootCacheClusterOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `RebootCacheCluster` (checking `Action` and `Version`) into the input.
@@ -487,9 +379,7 @@ pub fn deserialize_request(
     RebootCacheClusterInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("RebootCacheCluster", "2015-02-02")?;
-    RebootCacheClusterInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "RebootCacheCluster", "2015-02-02")
 }
 /// Server side: the `<RebootCacheClusterResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -497,28 +387,20 @@ pub fn serialize_response(
     output: &RebootCacheClusterOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "RebootCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("RebootCacheClusterResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("RebootCacheClusterResult");
-    writer.response_metadata(request_id);
-    writer.end("RebootCacheClusterResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "RebootCacheCluster",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`RebootCacheClusterInput`](super::RebootCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebootCacheClusterInputBuilder {
-        cache_cluster_id: ::std::option::Option<::std::string::String>,
-        cache_node_ids_to_reboot: ::std::option::Option<
+        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_node_ids_to_reboot: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
     }
@@ -591,7 +473,7 @@ pub mod builders {
     /// A builder for [`RebootCacheClusterOutput`](super::RebootCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebootCacheClusterOutputBuilder {
-        cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl RebootCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.

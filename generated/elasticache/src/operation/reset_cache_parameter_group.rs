@@ -68,69 +68,44 @@ impl ResetCacheParameterGroupOutput {
         ::std::default::Default::default()
     }
 }
-impl ResetCacheParameterGroupInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.push("CacheParameterGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.reset_all_parameters {
-            writer.push("ResetAllParameters");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.parameter_name_values {
-            writer.push("ParameterNameValues");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("ParameterNameValue");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ResetCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
+        writer.member("ResetAllParameters", self.reset_all_parameters.as_ref());
+        writer
+            .list(
+                "ParameterNameValues",
+                "ParameterNameValue",
+                self.parameter_name_values.as_deref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ResetCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ResetCacheParameterGroupInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ResetCacheParameterGroup",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ResetCacheParameterGroupOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ResetCacheParameterGroupOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroupName" => {
-                    reader
-                        .read_string_into(&child, &mut member_cache_parameter_group_name)
+                    reader.read_into(&child, &mut out.cache_parameter_group_name)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_parameter_group_name: member_cache_parameter_group_name,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ResetCacheParameterGroup` response: `<ResetCacheParameterGroupResponse><ResetCacheParameterGroupResult>` into the output, and the request id.
@@ -144,9 +119,9 @@ pub fn deserialize_response(
         body,
         "ResetCacheParameterGroup",
     )?;
-    let output = match document.result()? {
+    let output: ResetCacheParameterGroupOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ResetCacheParameterGroupOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ResetCacheParameterGroupOutput::builder().build(),
     };
@@ -182,205 +157,75 @@ pub enum ResetCacheParameterGroupError {
 impl ResetCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheParameterGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheParameterGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidGlobalReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidCacheParameterGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ResetCacheParameterGroupError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ResetCacheParameterGroupError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::CacheParameterGroupNotFoundFault)
+            .or_else(|| error.read(Self::InvalidCacheParameterGroupStateFault))
+            .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::CacheParameterGroupNotFoundFault(error) => error,
+            Self::InvalidCacheParameterGroupStateFault(error) => error,
+            Self::InvalidGlobalReplicationGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ResetCacheParameterGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ResetCacheParameterGroupError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ResetCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ResetCacheParameterGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ResetCacheParameterGroup` response into [`ResetCacheParameterGroupError`].
@@ -551,58 +396,27 @@ impl ResetCacheParameterGroupFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ResetCacheParameterGroupInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ResetCacheParameterGroupInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_reset_all_parameters = match node.child("ResetAllParameters") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_parameter_name_values = match node.child("ParameterNameValues") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("ParameterNameValue") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::ParameterNameValue::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
+        out.reset_all_parameters = node.member("ResetAllParameters")?;
+        out.parameter_name_values = node
+            .list("ParameterNameValues", "ParameterNameValue")?;
         ::std::result::Result::Ok(Self {
-            cache_parameter_group_name: member_cache_parameter_group_name,
-            reset_all_parameters: member_reset_all_parameters,
-            parameter_name_values: member_parameter_name_values,
+            cache_parameter_group_name: out.cache_parameter_group_name,
+            reset_all_parameters: out.reset_all_parameters,
+            parameter_name_values: out.parameter_name_values,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ResetCacheParameterGroupOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
-            writer.element("CacheParameterGroupName", value);
-        }
+impl ::querygen_runtime::server::WriteXml for ResetCacheParameterGroupOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer
+            .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
     }
 }
 /// Server side: parses the request body of `ResetCacheParameterGroup` (checking `Action` and `Version`) into the input.
@@ -613,9 +427,11 @@ pub fn deserialize_request(
     ResetCacheParameterGroupInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ResetCacheParameterGroup", "2015-02-02")?;
-    ResetCacheParameterGroupInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ResetCacheParameterGroup",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<ResetCacheParameterGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -623,29 +439,23 @@ pub fn serialize_response(
     output: &ResetCacheParameterGroupOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ResetCacheParameterGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("ResetCacheParameterGroupResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ResetCacheParameterGroupResult");
-    writer.response_metadata(request_id);
-    writer.end("ResetCacheParameterGroupResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ResetCacheParameterGroup",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ResetCacheParameterGroupInput`](super::ResetCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ResetCacheParameterGroupInputBuilder {
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        reset_all_parameters: ::std::option::Option<bool>,
-        parameter_name_values: ::std::option::Option<
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) reset_all_parameters: ::std::option::Option<bool>,
+        pub(crate) parameter_name_values: ::std::option::Option<
             ::std::vec::Vec<crate::types::ParameterNameValue>,
         >,
     }
@@ -738,7 +548,9 @@ pub mod builders {
     /// A builder for [`ResetCacheParameterGroupOutput`](super::ResetCacheParameterGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ResetCacheParameterGroupOutputBuilder {
-        cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl ResetCacheParameterGroupOutputBuilder {
         /// The name of the cache parameter group.

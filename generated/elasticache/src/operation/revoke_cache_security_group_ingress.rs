@@ -76,63 +76,42 @@ impl RevokeCacheSecurityGroupIngressOutput {
         ::std::default::Default::default()
     }
 }
-impl RevokeCacheSecurityGroupIngressInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
-            writer.push("CacheSecurityGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ec2_security_group_name {
-            writer.push("EC2SecurityGroupName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id {
-            writer.push("EC2SecurityGroupOwnerId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for RevokeCacheSecurityGroupIngressInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
+        writer.member("EC2SecurityGroupName", self.ec2_security_group_name.as_ref());
+        writer
+            .member(
+                "EC2SecurityGroupOwnerId",
+                self.ec2_security_group_owner_id.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RevokeCacheSecurityGroupIngress&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &RevokeCacheSecurityGroupIngressInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "RevokeCacheSecurityGroupIngress",
         "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl RevokeCacheSecurityGroupIngressOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for RevokeCacheSecurityGroupIngressOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_security_group: ::std::option::Option<
-            crate::types::CacheSecurityGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSecurityGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_cache_security_group,
-                            crate::types::CacheSecurityGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.cache_security_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            cache_security_group: member_cache_security_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RevokeCacheSecurityGroupIngress` response: `<RevokeCacheSecurityGroupIngressResponse><RevokeCacheSecurityGroupIngressResult>` into the output, and the request id.
@@ -146,9 +125,9 @@ pub fn deserialize_response(
         body,
         "RevokeCacheSecurityGroupIngress",
     )?;
-    let output = match document.result()? {
+    let output: RevokeCacheSecurityGroupIngressOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            RevokeCacheSecurityGroupIngressOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             RevokeCacheSecurityGroupIngressOutput::builder().build()
@@ -184,201 +163,75 @@ pub enum RevokeCacheSecurityGroupIngressError {
 impl RevokeCacheSecurityGroupIngressError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationNotFoundFault::CODE,
-            ) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::CacheSecurityGroupNotFoundFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidCacheSecurityGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterCombinationException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationNotFoundFault::CODE,
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl RevokeCacheSecurityGroupIngressError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for RevokeCacheSecurityGroupIngressError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationNotFoundFault)
+            .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
+            .or_else(|| error.read(Self::InvalidCacheSecurityGroupStateFault))
+            .or_else(|| error.read(Self::InvalidParameterCombinationException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationNotFoundFault(error) => {
-                (
-                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationNotFoundFault(error) => error,
+            Self::CacheSecurityGroupNotFoundFault(error) => error,
+            Self::InvalidCacheSecurityGroupStateFault(error) => error,
+            Self::InvalidParameterCombinationException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for RevokeCacheSecurityGroupIngressError {
     fn code(&self) -> ::std::option::Option<&str> {
-        RevokeCacheSecurityGroupIngressError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for RevokeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for RevokeCacheSecurityGroupIngressError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `RevokeCacheSecurityGroupIngress` response into [`RevokeCacheSecurityGroupIngressError`].
@@ -549,48 +402,25 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl RevokeCacheSecurityGroupIngressInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for RevokeCacheSecurityGroupIngressInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ec2_security_group_name = match node.child("EC2SecurityGroupName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_ec2_security_group_owner_id = match node
-            .child("EC2SecurityGroupOwnerId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
+        out.ec2_security_group_name = node.member("EC2SecurityGroupName")?;
+        out.ec2_security_group_owner_id = node.member("EC2SecurityGroupOwnerId")?;
         ::std::result::Result::Ok(Self {
-            cache_security_group_name: member_cache_security_group_name,
-            ec2_security_group_name: member_ec2_security_group_name,
-            ec2_security_group_owner_id: member_ec2_security_group_owner_id,
+            cache_security_group_name: out.cache_security_group_name,
+            ec2_security_group_name: out.ec2_security_group_name,
+            ec2_security_group_owner_id: out.ec2_security_group_owner_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl RevokeCacheSecurityGroupIngressOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.cache_security_group {
-            writer.start("CacheSecurityGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("CacheSecurityGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for RevokeCacheSecurityGroupIngressOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("CacheSecurityGroup", self.cache_security_group.as_ref());
     }
 }
 /// Server side: parses the request body of `RevokeCacheSecurityGroupIngress` (checking `Action` and `Version`) into the input.
@@ -601,9 +431,11 @@ pub fn deserialize_request(
     RevokeCacheSecurityGroupIngressInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("RevokeCacheSecurityGroupIngress", "2015-02-02")?;
-    RevokeCacheSecurityGroupIngressInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "RevokeCacheSecurityGroupIngress",
+        "2015-02-02",
+    )
 }
 /// Server side: the `<RevokeCacheSecurityGroupIngressResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -611,29 +443,25 @@ pub fn serialize_response(
     output: &RevokeCacheSecurityGroupIngressOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "RevokeCacheSecurityGroupIngressResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("RevokeCacheSecurityGroupIngressResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("RevokeCacheSecurityGroupIngressResult");
-    writer.response_metadata(request_id);
-    writer.end("RevokeCacheSecurityGroupIngressResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "RevokeCacheSecurityGroupIngress",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`RevokeCacheSecurityGroupIngressInput`](super::RevokeCacheSecurityGroupIngressInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RevokeCacheSecurityGroupIngressInputBuilder {
-        cache_security_group_name: ::std::option::Option<::std::string::String>,
-        ec2_security_group_name: ::std::option::Option<::std::string::String>,
-        ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_security_group_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) ec2_security_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) ec2_security_group_owner_id: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl RevokeCacheSecurityGroupIngressInputBuilder {
         /// The name of the cache security group to revoke ingress from.
@@ -721,7 +549,9 @@ pub mod builders {
     /// A builder for [`RevokeCacheSecurityGroupIngressOutput`](super::RevokeCacheSecurityGroupIngressOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RevokeCacheSecurityGroupIngressOutputBuilder {
-        cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
+        pub(crate) cache_security_group: ::std::option::Option<
+            crate::types::CacheSecurityGroup,
+        >,
     }
     impl RevokeCacheSecurityGroupIngressOutputBuilder {
         /// Represents the output of one of the following operations:

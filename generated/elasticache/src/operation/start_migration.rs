@@ -57,66 +57,36 @@ impl StartMigrationOutput {
         ::std::default::Default::default()
     }
 }
-impl StartMigrationInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.replication_group_id {
-            writer.push("ReplicationGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.customer_node_endpoint_list {
-            writer.push("CustomerNodeEndpointList");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for StartMigrationInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
+        writer
+            .list(
+                "CustomerNodeEndpointList",
+                "member",
+                self.customer_node_endpoint_list.as_deref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=StartMigration&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &StartMigrationInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "StartMigration",
-        "2015-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("StartMigration", "2015-02-02", input)
 }
-impl StartMigrationOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for StartMigrationOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_replication_group,
-                            crate::types::ReplicationGroup::read_xml,
-                        )
+                    reader.read_into(&child, &mut out.replication_group)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            replication_group: member_replication_group,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `StartMigration` response: `<StartMigrationResponse><StartMigrationResult>` into the output, and the request id.
@@ -130,9 +100,9 @@ pub fn deserialize_response(
         body,
         "StartMigration",
     )?;
-    let output = match document.result()? {
+    let output: StartMigrationOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            StartMigrationOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => StartMigrationOutput::builder().build(),
     };
@@ -162,179 +132,72 @@ pub enum StartMigrationError {
 impl StartMigrationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidReplicationGroupStateFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupAlreadyUnderMigrationFault)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplicationGroupNotFoundFault)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl StartMigrationError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for StartMigrationError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::InvalidParameterValueException)
+            .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
+            .or_else(|| error.read(Self::ReplicationGroupAlreadyUnderMigrationFault))
+            .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidReplicationGroupStateFault(error) => error,
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
+            Self::ReplicationGroupNotFoundFault(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for StartMigrationError {
     fn code(&self) -> ::std::option::Option<&str> {
-        StartMigrationError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for StartMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for StartMigrationError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `StartMigration` response into [`StartMigrationError`].
@@ -485,53 +348,24 @@ impl StartMigrationFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl StartMigrationInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for StartMigrationInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_replication_group_id = match node.child("ReplicationGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_customer_node_endpoint_list = match node
-            .child("CustomerNodeEndpointList")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::CustomerNodeEndpoint::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.replication_group_id = node.member("ReplicationGroupId")?;
+        out.customer_node_endpoint_list = node
+            .list("CustomerNodeEndpointList", "member")?;
         ::std::result::Result::Ok(Self {
-            replication_group_id: member_replication_group_id,
-            customer_node_endpoint_list: member_customer_node_endpoint_list,
+            replication_group_id: out.replication_group_id,
+            customer_node_endpoint_list: out.customer_node_endpoint_list,
         })
     }
 }
 #[cfg(feature = "server")]
-impl StartMigrationOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.replication_group {
-            writer.start("ReplicationGroup", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("ReplicationGroup");
-        }
+impl ::querygen_runtime::server::WriteXml for StartMigrationOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `StartMigration` (checking `Action` and `Version`) into the input.
@@ -539,9 +373,7 @@ impl StartMigrationOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<StartMigrationInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("StartMigration", "2015-02-02")?;
-    StartMigrationInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "StartMigration", "2015-02-02")
 }
 /// Server side: the `<StartMigrationResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -549,28 +381,20 @@ pub fn serialize_response(
     output: &StartMigrationOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "StartMigrationResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("StartMigrationResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("StartMigrationResult");
-    writer.response_metadata(request_id);
-    writer.end("StartMigrationResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "StartMigration",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`StartMigrationInput`](super::StartMigrationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct StartMigrationInputBuilder {
-        replication_group_id: ::std::option::Option<::std::string::String>,
-        customer_node_endpoint_list: ::std::option::Option<
+        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) customer_node_endpoint_list: ::std::option::Option<
             ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
         >,
     }
@@ -645,7 +469,9 @@ pub mod builders {
     /// A builder for [`StartMigrationOutput`](super::StartMigrationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct StartMigrationOutputBuilder {
-        replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+        pub(crate) replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        >,
     }
     impl StartMigrationOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.

@@ -40,8 +40,6 @@ mod error_value_items {
         pub const CODE: &'static str = "Error";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
-    }
-    impl ErrorValue {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -49,75 +47,52 @@ mod error_value_items {
     }
     impl ::std::fmt::Display for ErrorValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for ErrorValue {}
-    impl ErrorValue {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for ErrorValue {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => reader.read_string_into(&child, &mut member_message),
-                    "Secret" => reader.read_string_into(&child, &mut member_secret),
+                    "message" => reader.read_into(&child, &mut out.message),
+                    "Secret" => reader.read_into(&child, &mut out.secret),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-                secret: member_secret,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl ErrorValue {
-        /// Reads this error from an error body whose envelope was already read.
-        pub fn read_error_body(
-            body: &[u8],
-            envelope: &::querygen_runtime::query::ErrorEnvelope,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
-            let mut error = Self::read_xml(&mut reader, &node)?;
-            if error.message.is_none() {
-                error.message = envelope.message.clone();
-            }
-            ::std::result::Result::Ok(error)
+    impl ::querygen_runtime::query::ModeledError for ErrorValue {
+        const CODE: &'static str = ErrorValue::CODE;
+        fn message_mut(
+            &mut self,
+        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+            ::std::option::Option::Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ErrorValue {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.secret {
-                writer.element("Secret", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for ErrorValue {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Secret", self.secret.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ErrorValue {
-        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-            let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start("ErrorResponse", ::std::option::Option::None);
-            writer.start("Error", ::std::option::Option::None);
-            writer.element("Type", "Sender");
-            writer.element("Code", Self::CODE);
-            if let ::std::option::Option::Some(message) = &self.message {
-                writer.element("Message", message);
-            }
-            self.write_xml(&mut writer);
-            writer.end("Error");
-            writer.element("RequestId", request_id);
-            writer.end("ErrorResponse");
-            writer.finish()
+    impl ::querygen_runtime::server::ErrorResponse for ErrorValue {
+        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            let body = ::querygen_runtime::server::error_response(
+                ::std::option::Option::None,
+                "Sender",
+                Self::CODE,
+                self.message.as_deref(),
+                self,
+                request_id,
+            );
+            (Self::HTTP_STATUS, body)
         }
     }
 }
@@ -136,95 +111,68 @@ pub enum ServiceError {
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            #[cfg(feature = "login")]
-            ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope)
-                    .map(Self::ErrorValue)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            #[cfg(feature = "login")]
-            Self::ErrorValue(_) => {
-                ::std::option::Option::Some(crate::error::ErrorValue::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ServiceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            #[cfg(feature = "login")]
+            Self::ErrorValue(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ServiceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        #[cfg(feature = "login")]
+        if let ::std::option::Option::Some(read) = error.read(Self::ErrorValue) {
+            return ::std::option::Option::Some(read);
+        }
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
             #[cfg(feature = "login")]
-            Self::ErrorValue(error) => {
-                (
-                    crate::error::ErrorValue::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ErrorValue(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ServiceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ServiceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            #[cfg(feature = "login")]
-            Self::ErrorValue(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            #[cfg(feature = "login")]
-            Self::ErrorValue(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Builders for the errors of this module.
@@ -234,8 +182,8 @@ pub mod builders {
         /// A builder for [`ErrorValue`](crate::error::ErrorValue).
         #[derive(Clone, PartialEq, Default)]
         pub struct ErrorValueBuilder {
-            message: ::std::option::Option<::std::string::String>,
-            secret: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) secret: ::std::option::Option<::std::string::String>,
         }
         impl ErrorValueBuilder {
             /// The error message, as the service wrote it.

@@ -71,6 +71,7 @@ mod box_value_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for BoxValue {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(BoxValue);
 }
@@ -102,141 +103,50 @@ mod node_items {
             ::std::default::Default::default()
         }
     }
-    impl Node {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.push("Value");
-                writer.string(value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.next {
-                writer.push("Next");
-                value.write_query(writer);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.children {
-                writer.push("Children");
-                if value.is_empty() {
-                    writer.empty();
-                } else {
-                    writer.push("member");
-                    let items_mark0 = writer.mark();
-                    for (index0, item0) in value.iter().enumerate() {
-                        writer.push_index(index0 + 1);
-                        item0.write_query(writer);
-                        writer.truncate(items_mark0);
-                    }
-                }
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for Node {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Value", self.value.as_ref());
+            writer.member("Next", self.next.as_deref());
+            writer.list("Children", "member", self.children.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl Node {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for Node {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_value = match node.child("Value") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_next = match node.child("Next") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::Node::read_query(child)?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_children = match node.child("Children") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(
-                        match child.child("member") {
-                            ::std::option::Option::Some(items) => {
-                                let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()?.iter() {
-                                    list.push(crate::types::Node::read_query(item0)?);
-                                }
-                                list
-                            }
-                            ::std::option::Option::None => ::std::vec::Vec::new(),
-                        },
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                value: member_value,
-                next: member_next.map(::std::boxed::Box::new),
-                children: member_children,
-            })
+            let mut out = Self::builder();
+            out.value = node.member("Value")?;
+            out.next = node.member("Next")?;
+            out.children = node.list("Children", "member")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
-    impl Node {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Node {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_next: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
-            let mut member_children: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Node>,
-            > = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Value" => reader.read_string_into(&child, &mut member_value),
-                    "Next" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_next,
-                                crate::types::Node::read_xml,
-                            )
-                    }
+                    "Value" => reader.read_into(&child, &mut out.value),
+                    "Next" => reader.read_into(&child, &mut out.next),
                     "Children" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_children,
-                                crate::types::Node::read_xml,
-                            )
+                        reader.read_list_into(&child, "member", &mut out.children)
                     }
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                value: member_value,
-                next: member_next.map(::std::boxed::Box::new),
-                children: member_children,
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Node {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.element("Value", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.next {
-                writer.start("Next", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Next");
-            }
-            if let ::std::option::Option::Some(value) = &self.children {
-                writer.start("Children", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.start("member", ::std::option::Option::None);
-                    item0.write_xml(writer);
-                    writer.end("member");
-                }
-                writer.end("Children");
-            }
+    impl ::querygen_runtime::server::WriteXml for Node {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Value", self.value.as_ref());
+            writer.member("Next", self.next.as_deref());
+            writer.list("Children", "member", self.children.as_deref());
         }
     }
 }
@@ -356,6 +266,7 @@ mod odd_values_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for OddValues {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OddValues);
 }
@@ -381,30 +292,19 @@ mod option_value_items {
             ::std::default::Default::default()
         }
     }
-    impl OptionValue {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.push("Value");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for OptionValue {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Value", self.value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl OptionValue {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for OptionValue {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_value = match node.child("Value") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self { value: member_value })
+            let mut out = Self::builder();
+            out.value = node.member("Value")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -430,34 +330,25 @@ mod other_widget_items {
             ::std::default::Default::default()
         }
     }
-    impl OtherWidget {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for OtherWidget {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serial: ::std::option::Option<i64> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Serial" => {
-                        reader
-                            .read_parsed_into::<
-                                i64,
-                            >(&child, "a 64-bit integer", &mut member_serial)
-                    }
+                    "Serial" => reader.read_into(&child, &mut out.serial),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { serial: member_serial })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl OtherWidget {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.serial {
-                writer.integer("Serial", *value);
-            }
+    impl ::querygen_runtime::server::WriteXml for OtherWidget {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Serial", self.serial.as_ref());
         }
     }
 }
@@ -483,40 +374,25 @@ mod ping_pong_a_items {
             ::std::default::Default::default()
         }
     }
-    impl PingPongA {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PingPongA {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_pong: ::std::option::Option<crate::types::PingPongB> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Pong" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_pong,
-                                crate::types::PingPongB::read_xml,
-                            )
-                    }
+                    "Pong" => reader.read_into(&child, &mut out.pong),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                pong: member_pong.map(::std::boxed::Box::new),
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PingPongA {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.pong {
-                writer.start("Pong", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Pong");
-            }
+    impl ::querygen_runtime::server::WriteXml for PingPongA {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Pong", self.pong.as_deref());
         }
     }
 }
@@ -542,40 +418,25 @@ mod ping_pong_b_items {
             ::std::default::Default::default()
         }
     }
-    impl PingPongB {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for PingPongB {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Ping" => {
-                        reader
-                            .read_into(
-                                &child,
-                                &mut member_ping,
-                                crate::types::PingPongA::read_xml,
-                            )
-                    }
+                    "Ping" => reader.read_into(&child, &mut out.ping),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
-                ping: member_ping.map(::std::boxed::Box::new),
-            })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl PingPongB {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.ping {
-                writer.start("Ping", ::std::option::Option::None);
-                value.write_xml(writer);
-                writer.end("Ping");
-            }
+    impl ::querygen_runtime::server::WriteXml for PingPongB {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Ping", self.ping.as_deref());
         }
     }
 }
@@ -604,44 +465,21 @@ mod result_value_items {
             ::std::default::Default::default()
         }
     }
-    impl ResultValue {
-        /// Writes this value's awsQuery pairs under the writer's current key.
-        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            let mark = writer.mark();
-            if let ::std::option::Option::Some(value) = &self.ok {
-                writer.push("Ok");
-                writer.boolean(*value);
-                writer.truncate(mark);
-            }
-            if let ::std::option::Option::Some(value) = &self.err {
-                writer.push("Err");
-                writer.string(value);
-                writer.truncate(mark);
-            }
+    impl ::querygen_runtime::query::WriteQuery for ResultValue {
+        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            writer.member("Ok", self.ok.as_ref());
+            writer.member("Err", self.err.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ResultValue {
-        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-        pub fn read_query(
+    impl ::querygen_runtime::server::ReadQuery for ResultValue {
+        fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_ok = match node.child("Ok") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            let member_err = match node.child("Err") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            ::std::result::Result::Ok(Self {
-                ok: member_ok,
-                err: member_err,
-            })
+            let mut out = Self::builder();
+            out.ok = node.member("Ok")?;
+            out.err = node.member("Err")?;
+            ::std::result::Result::Ok(out.build())
         }
     }
 }
@@ -771,186 +609,89 @@ mod settings_items {
             ::std::string::String::from("a")
         }
     }
-    impl Settings {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Settings {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_retries: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_ratio: ::std::option::Option<f32> = ::std::option::Option::None;
-            let mut member_verbose: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_size: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
-            let mut member_count: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
-            let mut member_names: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            > = ::std::option::Option::None;
-            let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
-            let mut member_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_legacy: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut member_nullable: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_primitive: ::std::option::Option<i64> = ::std::option::Option::None;
-            let mut member_old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Retries" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_retries)
+                    "Retries" => reader.read_into(&child, &mut out.retries),
+                    "Ratio" => reader.read_into(&child, &mut out.ratio),
+                    "Verbose" => reader.read_into(&child, &mut out.verbose),
+                    "Label" => reader.read_into(&child, &mut out.label),
+                    "Size" => reader.read_into(&child, &mut out.size),
+                    "Count" => {
+                        out.count = ::std::option::Option::Some(
+                            crate::types::VecValue::from(
+                                reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                            ),
+                        );
+                        ::std::result::Result::Ok(())
                     }
-                    "Ratio" => {
-                        reader
-                            .read_parsed_into::<
-                                f32,
-                            >(&child, "a float", &mut member_ratio)
-                    }
-                    "Verbose" => {
-                        reader
-                            .read_parsed_into::<
-                                bool,
-                            >(&child, "a boolean", &mut member_verbose)
-                    }
-                    "Label" => reader.read_string_into(&child, &mut member_label),
-                    "Size" => reader.read_enum_into(&child, &mut member_size),
-                    "Count" => reader.read_int_enum_into(&child, &mut member_count),
-                    "Names" => {
-                        reader
-                            .read_list_into(
-                                &child,
-                                "member",
-                                &mut member_names,
-                                ::querygen_runtime::xml::XmlReader::read_string,
-                            )
-                    }
-                    "Since" => {
-                        reader
-                            .read_timestamp_into(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                                &mut member_since,
-                            )
-                    }
-                    "Region" => reader.read_string_into(&child, &mut member_region),
-                    "Zone" => reader.read_string_into(&child, &mut member_zone),
-                    "Legacy" => reader.read_string_into(&child, &mut member_legacy),
-                    "Nullable" => {
-                        reader
-                            .read_parsed_into::<
-                                i32,
-                            >(&child, "a 32-bit integer", &mut member_nullable)
-                    }
-                    "Primitive" => {
-                        reader
-                            .read_parsed_into::<
-                                i64,
-                            >(&child, "a 64-bit integer", &mut member_primitive)
-                    }
-                    "Old" => reader.read_string_into(&child, &mut member_old),
+                    "Names" => reader.read_list_into(&child, "member", &mut out.names),
+                    "Since" => reader.read_into(&child, &mut out.since),
+                    "Region" => reader.read_into(&child, &mut out.region),
+                    "Zone" => reader.read_into(&child, &mut out.zone),
+                    "Legacy" => reader.read_into(&child, &mut out.legacy),
+                    "Nullable" => reader.read_into(&child, &mut out.nullable),
+                    "Primitive" => reader.read_into(&child, &mut out.primitive),
+                    "Old" => reader.read_into(&child, &mut out.old),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_region) = member_region else {
-                let missing = ::querygen_runtime::BuildError::missing_members(
+            let ::std::option::Option::Some(member_region) = out.region else {
+                let problem = ::querygen_runtime::BuildError::missing_members(
                     "Settings",
                     ::std::vec!["region"],
                 );
-                return ::std::result::Result::Err(
-                    reader
-                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                            detail: missing.to_string(),
-                        }),
-                );
+                return ::std::result::Result::Err(reader.missing(problem));
             };
             ::std::result::Result::Ok(Self {
-                retries: member_retries.unwrap_or(3),
-                ratio: member_ratio.unwrap_or(0.5),
-                verbose: member_verbose.unwrap_or(true),
-                label: member_label
-                    .unwrap_or_else(|| ::std::string::String::from("none")),
-                size: member_size
-                    .unwrap_or_else(|| crate::types::BoxValue::from("small")),
-                count: member_count.unwrap_or_else(|| crate::types::VecValue::from(2)),
-                names: member_names.unwrap_or_default(),
-                since: member_since
-                    .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                retries: out.retries.unwrap_or(3),
+                ratio: out.ratio.unwrap_or(0.5),
+                verbose: out.verbose.unwrap_or(true),
+                label: out.label.unwrap_or_else(|| ::std::string::String::from("none")),
+                size: out.size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
+                count: out.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
+                names: out.names.unwrap_or_default(),
+                since: out.since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
                 region: member_region,
-                zone: member_zone.unwrap_or_else(|| ::std::string::String::from("a")),
-                legacy: member_legacy,
-                nullable: member_nullable,
-                primitive: member_primitive.unwrap_or(0),
-                old: member_old,
+                zone: out.zone.unwrap_or_else(|| ::std::string::String::from("a")),
+                legacy: out.legacy,
+                nullable: out.nullable,
+                primitive: out.primitive.unwrap_or(0),
+                old: out.old,
             })
         }
     }
     #[cfg(feature = "server")]
-    impl Settings {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            {
-                let value = &self.retries;
-                writer.integer("Retries", i64::from(*value));
-            }
-            {
-                let value = &self.ratio;
-                writer.float("Ratio", *value);
-            }
-            {
-                let value = &self.verbose;
-                writer.boolean("Verbose", *value);
-            }
-            {
-                let value = &self.label;
-                writer.element("Label", value);
-            }
-            {
-                let value = &self.size;
-                writer.element("Size", value.as_str());
-            }
-            {
-                let value = &self.count;
+    impl ::querygen_runtime::server::WriteXml for Settings {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Retries", ::std::option::Option::Some(&self.retries));
+            writer.member("Ratio", ::std::option::Option::Some(&self.ratio));
+            writer.member("Verbose", ::std::option::Option::Some(&self.verbose));
+            writer.member("Label", ::std::option::Option::Some(&self.label));
+            writer.member("Size", ::std::option::Option::Some(&self.size));
+            if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+                &self.count,
+            ) {
                 writer.integer("Count", i64::from(value.value()));
             }
-            {
-                let value = &self.names;
-                writer.start("Names", ::std::option::Option::None);
-                for item0 in value.iter() {
-                    writer.element("member", item0);
-                }
-                writer.end("Names");
-            }
-            {
-                let value = &self.since;
-                writer
-                    .timestamp(
-                        "Since",
-                        value,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    );
-            }
-            {
-                let value = &self.region;
-                writer.element("Region", value);
-            }
-            {
-                let value = &self.zone;
-                writer.element("Zone", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.legacy {
-                writer.element("Legacy", value);
-            }
-            if let ::std::option::Option::Some(value) = &self.nullable {
-                writer.integer("Nullable", i64::from(*value));
-            }
-            {
-                let value = &self.primitive;
-                writer.integer("Primitive", *value);
-            }
-            if let ::std::option::Option::Some(value) = &self.old {
-                writer.element("Old", value);
-            }
+            writer
+                .list(
+                    "Names",
+                    "member",
+                    ::std::option::Option::Some(self.names.as_slice()),
+                );
+            writer.member("Since", ::std::option::Option::Some(&self.since));
+            writer.member("Region", ::std::option::Option::Some(&self.region));
+            writer.member("Zone", ::std::option::Option::Some(&self.zone));
+            writer.member("Legacy", self.legacy.as_ref());
+            writer.member("Nullable", self.nullable.as_ref());
+            writer.member("Primitive", ::std::option::Option::Some(&self.primitive));
+            writer.member("Old", self.old.as_ref());
         }
     }
 }
@@ -976,29 +717,25 @@ mod string_value_items {
             ::std::default::Default::default()
         }
     }
-    impl StringValue {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for StringValue {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Chars" => reader.read_string_into(&child, &mut member_chars),
+                    "Chars" => reader.read_into(&child, &mut out.chars),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { chars: member_chars })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl StringValue {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.chars {
-                writer.element("Chars", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for StringValue {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Chars", self.chars.as_ref());
         }
     }
 }
@@ -1029,29 +766,25 @@ mod token_items {
             f.write_str(::querygen_runtime::REDACTED)
         }
     }
-    impl Token {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Token {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { value: member_value })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Token {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.value {
-                writer.element("Value", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Token {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Value", self.value.as_ref());
         }
     }
 }
@@ -1135,29 +868,25 @@ mod widget_items {
             ::std::default::Default::default()
         }
     }
-    impl Widget {
-        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-        pub fn read_xml(
+    impl ::querygen_runtime::xml::ReadXml for Widget {
+        fn read_xml(
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut out = Self::builder();
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Id" => reader.read_string_into(&child, &mut member_id),
+                    "Id" => reader.read_into(&child, &mut out.id),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self { id: member_id })
+            ::std::result::Result::Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl Widget {
-        /// Writes this structure's members as child elements (the server side of `read_xml`).
-        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.id {
-                writer.element("Id", value);
-            }
+    impl ::querygen_runtime::server::WriteXml for Widget {
+        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            writer.member("Id", self.id.as_ref());
         }
     }
 }
@@ -1170,9 +899,11 @@ pub mod builders {
         /// A builder for [`Node`](crate::types::Node).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeBuilder {
-            value: ::std::option::Option<::std::string::String>,
-            next: ::std::option::Option<crate::types::Node>,
-            children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) next: ::std::option::Option<crate::types::Node>,
+            pub(crate) children: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Node>,
+            >,
         }
         impl NodeBuilder {
             /// The `Value` member.
@@ -1242,7 +973,7 @@ pub mod builders {
         /// A builder for [`OptionValue`](crate::types::OptionValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OptionValueBuilder {
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl OptionValueBuilder {
             /// The `Value` member.
@@ -1276,7 +1007,7 @@ pub mod builders {
         /// A builder for [`OtherWidget`](crate::types::OtherWidget).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OtherWidgetBuilder {
-            serial: ::std::option::Option<i64>,
+            pub(crate) serial: ::std::option::Option<i64>,
         }
         impl OtherWidgetBuilder {
             /// The `Serial` member.
@@ -1304,7 +1035,7 @@ pub mod builders {
         /// A builder for [`PingPongA`](crate::types::PingPongA).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PingPongABuilder {
-            pong: ::std::option::Option<crate::types::PingPongB>,
+            pub(crate) pong: ::std::option::Option<crate::types::PingPongB>,
         }
         impl PingPongABuilder {
             /// The `Pong` member.
@@ -1338,7 +1069,7 @@ pub mod builders {
         /// A builder for [`PingPongB`](crate::types::PingPongB).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PingPongBBuilder {
-            ping: ::std::option::Option<crate::types::PingPongA>,
+            pub(crate) ping: ::std::option::Option<crate::types::PingPongA>,
         }
         impl PingPongBBuilder {
             /// The `Ping` member.
@@ -1372,8 +1103,8 @@ pub mod builders {
         /// A builder for [`ResultValue`](crate::types::ResultValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ResultValueBuilder {
-            ok: ::std::option::Option<bool>,
-            err: ::std::option::Option<::std::string::String>,
+            pub(crate) ok: ::std::option::Option<bool>,
+            pub(crate) err: ::std::option::Option<::std::string::String>,
         }
         impl ResultValueBuilder {
             /// The `Ok` member.
@@ -1418,20 +1149,22 @@ pub mod builders {
         /// A builder for [`Settings`](crate::types::Settings).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SettingsBuilder {
-            retries: ::std::option::Option<i32>,
-            ratio: ::std::option::Option<f32>,
-            verbose: ::std::option::Option<bool>,
-            label: ::std::option::Option<::std::string::String>,
-            size: ::std::option::Option<crate::types::BoxValue>,
-            count: ::std::option::Option<crate::types::VecValue>,
-            names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            since: ::std::option::Option<::querygen_runtime::DateTime>,
-            region: ::std::option::Option<::std::string::String>,
-            zone: ::std::option::Option<::std::string::String>,
-            legacy: ::std::option::Option<::std::string::String>,
-            nullable: ::std::option::Option<i32>,
-            primitive: ::std::option::Option<i64>,
-            old: ::std::option::Option<::std::string::String>,
+            pub(crate) retries: ::std::option::Option<i32>,
+            pub(crate) ratio: ::std::option::Option<f32>,
+            pub(crate) verbose: ::std::option::Option<bool>,
+            pub(crate) label: ::std::option::Option<::std::string::String>,
+            pub(crate) size: ::std::option::Option<crate::types::BoxValue>,
+            pub(crate) count: ::std::option::Option<crate::types::VecValue>,
+            pub(crate) names: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            pub(crate) since: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) region: ::std::option::Option<::std::string::String>,
+            pub(crate) zone: ::std::option::Option<::std::string::String>,
+            pub(crate) legacy: ::std::option::Option<::std::string::String>,
+            pub(crate) nullable: ::std::option::Option<i32>,
+            pub(crate) primitive: ::std::option::Option<i64>,
+            pub(crate) old: ::std::option::Option<::std::string::String>,
         }
         impl SettingsBuilder {
             /// The `Retries` member.
@@ -1694,7 +1427,7 @@ pub mod builders {
         /// A builder for [`StringValue`](crate::types::StringValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct StringValueBuilder {
-            chars: ::std::option::Option<::std::string::String>,
+            pub(crate) chars: ::std::option::Option<::std::string::String>,
         }
         impl StringValueBuilder {
             /// The `Chars` member.
@@ -1728,7 +1461,7 @@ pub mod builders {
         /// A builder for [`Token`](crate::types::Token).
         #[derive(Clone, PartialEq, Default)]
         pub struct TokenBuilder {
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl TokenBuilder {
             /// The `Value` member.
@@ -1767,7 +1500,7 @@ pub mod builders {
         /// A builder for [`Widget`](crate::types::Widget).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct WidgetBuilder {
-            id: ::std::option::Option<::std::string::String>,
+            pub(crate) id: ::std::option::Option<::std::string::String>,
         }
         impl WidgetBuilder {
             /// The `Id` member.

@@ -32,8 +32,6 @@ mod invalid_thing_items {
         pub const CODE: &'static str = "InvalidThing.Bad";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 422u16;
-    }
-    impl InvalidThing {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -41,11 +39,7 @@ mod invalid_thing_items {
     }
     impl ::std::fmt::Display for InvalidThing {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for InvalidThing {}
@@ -73,7 +67,7 @@ impl ServiceUnavailable {
 }
 impl ::std::fmt::Display for ServiceUnavailable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)
+        ::querygen_runtime::query::fmt_error(Self::CODE, ::std::option::Option::None, f)
     }
 }
 impl ::std::error::Error for ServiceUnavailable {}
@@ -102,8 +96,6 @@ mod throttled_items {
         pub const CODE: &'static str = "Throttled";
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 429u16;
-    }
-    impl Throttled {
         /// The error message, if the service sent one.
         pub fn message(&self) -> ::std::option::Option<&str> {
             self.message.as_deref()
@@ -111,11 +103,7 @@ mod throttled_items {
     }
     impl ::std::fmt::Display for Throttled {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(Self::CODE)?;
-            if let ::std::option::Option::Some(message) = self.message() {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            ::querygen_runtime::query::fmt_error(Self::CODE, self.message(), f)
         }
     }
     impl ::std::error::Error for Throttled {}
@@ -129,8 +117,8 @@ pub mod builders {
         /// A builder for [`InvalidThing`](crate::error::InvalidThing).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidThingBuilder {
-            message: ::std::option::Option<::std::string::String>,
-            field: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) field: ::std::option::Option<::std::string::String>,
         }
         impl InvalidThingBuilder {
             /// The error message, as the service wrote it.
@@ -191,7 +179,7 @@ pub mod builders {
         /// A builder for [`Throttled`](crate::error::Throttled).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThrottledBuilder {
-            message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: ::std::option::Option<::std::string::String>,
         }
         impl ThrottledBuilder {
             /// The error message, as the service wrote it.

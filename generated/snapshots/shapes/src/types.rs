@@ -216,6 +216,7 @@ mod color_items {
             f.write_str(self.as_str())
         }
     }
+    impl ::querygen_runtime::StringEnum for Color {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(Color);
 }
@@ -434,22 +435,28 @@ pub mod builders {
         /// A builder for [`Scalars`](crate::types::Scalars).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ScalarsBuilder {
-            blob: ::std::option::Option<::std::vec::Vec<u8>>,
-            boolean: ::std::option::Option<bool>,
-            string: ::std::option::Option<::std::string::String>,
-            byte: ::std::option::Option<i8>,
-            short: ::std::option::Option<i16>,
-            integer: ::std::option::Option<i32>,
-            long: ::std::option::Option<i64>,
-            float: ::std::option::Option<f32>,
-            double: ::std::option::Option<f64>,
-            big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
-            big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
-            timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-            epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-            http_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            document: ::std::option::Option<::querygen_runtime::Document>,
-            renamed: ::std::option::Option<::std::string::String>,
+            pub(crate) blob: ::std::option::Option<::std::vec::Vec<u8>>,
+            pub(crate) boolean: ::std::option::Option<bool>,
+            pub(crate) string: ::std::option::Option<::std::string::String>,
+            pub(crate) byte: ::std::option::Option<i8>,
+            pub(crate) short: ::std::option::Option<i16>,
+            pub(crate) integer: ::std::option::Option<i32>,
+            pub(crate) long: ::std::option::Option<i64>,
+            pub(crate) float: ::std::option::Option<f32>,
+            pub(crate) double: ::std::option::Option<f64>,
+            pub(crate) big_integer: ::std::option::Option<
+                ::querygen_runtime::BigInteger,
+            >,
+            pub(crate) big_decimal: ::std::option::Option<
+                ::querygen_runtime::BigDecimal,
+            >,
+            pub(crate) timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) epoch_timestamp: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            pub(crate) http_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) document: ::std::option::Option<::querygen_runtime::Document>,
+            pub(crate) renamed: ::std::option::Option<::std::string::String>,
         }
         impl ScalarsBuilder {
             /// The `Blob` member.
@@ -696,8 +703,8 @@ pub mod builders {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            key: ::std::option::Option<::std::string::String>,
-            value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: ::std::option::Option<::std::string::String>,
+            pub(crate) value: ::std::option::Option<::std::string::String>,
         }
         impl TagBuilder {
             /// The `Key` member.
@@ -767,8 +774,8 @@ pub mod builders {
         /// A builder for [`Thing`](crate::types::Thing).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThingBuilder {
-            id: ::std::option::Option<::std::string::String>,
-            color: ::std::option::Option<crate::types::Color>,
+            pub(crate) id: ::std::option::Option<::std::string::String>,
+            pub(crate) color: ::std::option::Option<crate::types::Color>,
         }
         impl ThingBuilder {
             /// The `Id` member.

@@ -70,49 +70,34 @@ impl ::std::default::Default for CheckIfPhoneNumberIsOptedOutOutput {
         Self::builder().build()
     }
 }
-impl CheckIfPhoneNumberIsOptedOutInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.phone_number {
-            writer.push("phoneNumber");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CheckIfPhoneNumberIsOptedOutInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("phoneNumber", self.phone_number.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CheckIfPhoneNumberIsOptedOut&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CheckIfPhoneNumberIsOptedOutInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CheckIfPhoneNumberIsOptedOut",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CheckIfPhoneNumberIsOptedOutOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CheckIfPhoneNumberIsOptedOutOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_is_opted_out: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "isOptedOut" => {
-                    reader
-                        .read_parsed_into::<
-                            bool,
-                        >(&child, "a boolean", &mut member_is_opted_out)
-                }
+                "isOptedOut" => reader.read_into(&child, &mut out.is_opted_out),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            is_opted_out: member_is_opted_out.unwrap_or(false),
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CheckIfPhoneNumberIsOptedOut` response: `<CheckIfPhoneNumberIsOptedOutResponse><CheckIfPhoneNumberIsOptedOutResult>` into the output, and the request id.
@@ -126,9 +111,9 @@ pub fn deserialize_response(
         body,
         "CheckIfPhoneNumberIsOptedOut",
     )?;
-    let output = match document.result()? {
+    let output: CheckIfPhoneNumberIsOptedOutOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CheckIfPhoneNumberIsOptedOutOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             CheckIfPhoneNumberIsOptedOutOutput::builder().build()
@@ -158,150 +143,72 @@ pub enum CheckIfPhoneNumberIsOptedOutError {
 impl CheckIfPhoneNumberIsOptedOutError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CheckIfPhoneNumberIsOptedOutError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CheckIfPhoneNumberIsOptedOutError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ThrottledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CheckIfPhoneNumberIsOptedOutError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CheckIfPhoneNumberIsOptedOutError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CheckIfPhoneNumberIsOptedOutError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CheckIfPhoneNumberIsOptedOutError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CheckIfPhoneNumberIsOptedOut` response into [`CheckIfPhoneNumberIsOptedOutError`].
@@ -433,30 +340,21 @@ impl CheckIfPhoneNumberIsOptedOutFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CheckIfPhoneNumberIsOptedOutInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CheckIfPhoneNumberIsOptedOutInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_phone_number = match node.child("phoneNumber") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.phone_number = node.member("phoneNumber")?;
         ::std::result::Result::Ok(Self {
-            phone_number: member_phone_number,
+            phone_number: out.phone_number,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CheckIfPhoneNumberIsOptedOutOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        {
-            let value = &self.is_opted_out;
-            writer.boolean("isOptedOut", *value);
-        }
+impl ::querygen_runtime::server::WriteXml for CheckIfPhoneNumberIsOptedOutOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("isOptedOut", ::std::option::Option::Some(&self.is_opted_out));
     }
 }
 /// Server side: parses the request body of `CheckIfPhoneNumberIsOptedOut` (checking `Action` and `Version`) into the input.
@@ -467,9 +365,11 @@ pub fn deserialize_request(
     CheckIfPhoneNumberIsOptedOutInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CheckIfPhoneNumberIsOptedOut", "2010-03-31")?;
-    CheckIfPhoneNumberIsOptedOutInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CheckIfPhoneNumberIsOptedOut",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<CheckIfPhoneNumberIsOptedOutResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -477,25 +377,19 @@ pub fn serialize_response(
     output: &CheckIfPhoneNumberIsOptedOutOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CheckIfPhoneNumberIsOptedOutResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("CheckIfPhoneNumberIsOptedOutResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CheckIfPhoneNumberIsOptedOutResult");
-    writer.response_metadata(request_id);
-    writer.end("CheckIfPhoneNumberIsOptedOutResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CheckIfPhoneNumberIsOptedOut",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CheckIfPhoneNumberIsOptedOutInput`](super::CheckIfPhoneNumberIsOptedOutInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct CheckIfPhoneNumberIsOptedOutInputBuilder {
-        phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
     }
     impl CheckIfPhoneNumberIsOptedOutInputBuilder {
         /// The phone number for which you want to check the opt out status.
@@ -548,7 +442,7 @@ pub mod builders {
     /// A builder for [`CheckIfPhoneNumberIsOptedOutOutput`](super::CheckIfPhoneNumberIsOptedOutOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CheckIfPhoneNumberIsOptedOutOutputBuilder {
-        is_opted_out: ::std::option::Option<bool>,
+        pub(crate) is_opted_out: ::std::option::Option<bool>,
     }
     impl CheckIfPhoneNumberIsOptedOutOutputBuilder {
         /// Indicates whether the phone number is opted out:

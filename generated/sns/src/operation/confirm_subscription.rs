@@ -66,54 +66,38 @@ impl ConfirmSubscriptionOutput {
         ::std::default::Default::default()
     }
 }
-impl ConfirmSubscriptionInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.token {
-            writer.push("Token");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.authenticate_on_unsubscribe {
-            writer.push("AuthenticateOnUnsubscribe");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ConfirmSubscriptionInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
+        writer.member("Token", self.token.as_ref());
+        writer
+            .member(
+                "AuthenticateOnUnsubscribe",
+                self.authenticate_on_unsubscribe.as_ref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ConfirmSubscription&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ConfirmSubscriptionInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ConfirmSubscription",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ConfirmSubscriptionOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ConfirmSubscriptionOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_subscription_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "SubscriptionArn" => {
-                    reader.read_string_into(&child, &mut member_subscription_arn)
-                }
+                "SubscriptionArn" => reader.read_into(&child, &mut out.subscription_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            subscription_arn: member_subscription_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ConfirmSubscription` response: `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult>` into the output, and the request id.
@@ -127,9 +111,9 @@ pub fn deserialize_response(
         body,
         "ConfirmSubscription",
     )?;
-    let output = match document.result()? {
+    let output: ConfirmSubscriptionOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ConfirmSubscriptionOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ConfirmSubscriptionOutput::builder().build(),
     };
@@ -163,228 +147,81 @@ pub enum ConfirmSubscriptionError {
 impl ConfirmSubscriptionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::FilterPolicyLimitExceededException::CODE,
-            ) => {
-                crate::error::FilterPolicyLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::FilterPolicyLimitExceededException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplayLimitExceededException::CODE,
-            ) => {
-                crate::error::ReplayLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplayLimitExceededException)
-            }
-            ::std::option::Option::Some(
-                crate::error::SubscriptionLimitExceededException::CODE,
-            ) => {
-                crate::error::SubscriptionLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SubscriptionLimitExceededException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::FilterPolicyLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::FilterPolicyLimitExceededException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::ReplayLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplayLimitExceededException::CODE,
-                )
-            }
-            Self::SubscriptionLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SubscriptionLimitExceededException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ConfirmSubscriptionError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::FilterPolicyLimitExceededException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::ReplayLimitExceededException(error) => error,
+            Self::SubscriptionLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ConfirmSubscriptionError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::FilterPolicyLimitExceededException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::NotFoundException))
+            .or_else(|| error.read(Self::ReplayLimitExceededException))
+            .or_else(|| error.read(Self::SubscriptionLimitExceededException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                (
-                    crate::error::FilterPolicyLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplayLimitExceededException(error) => {
-                (
-                    crate::error::ReplayLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                (
-                    crate::error::SubscriptionLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::FilterPolicyLimitExceededException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::ReplayLimitExceededException(error) => error,
+            Self::SubscriptionLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ConfirmSubscriptionError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ConfirmSubscriptionError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ConfirmSubscriptionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplayLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ConfirmSubscriptionError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::ReplayLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ConfirmSubscription` response into [`ConfirmSubscriptionError`].
@@ -551,45 +388,25 @@ impl ConfirmSubscriptionFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ConfirmSubscriptionInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ConfirmSubscriptionInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_token = match node.child("Token") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_authenticate_on_unsubscribe = match node
-            .child("AuthenticateOnUnsubscribe")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        out.token = node.member("Token")?;
+        out.authenticate_on_unsubscribe = node.member("AuthenticateOnUnsubscribe")?;
         ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-            token: member_token,
-            authenticate_on_unsubscribe: member_authenticate_on_unsubscribe,
+            topic_arn: out.topic_arn,
+            token: out.token,
+            authenticate_on_unsubscribe: out.authenticate_on_unsubscribe,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ConfirmSubscriptionOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.subscription_arn {
-            writer.element("SubscriptionArn", value);
-        }
+impl ::querygen_runtime::server::WriteXml for ConfirmSubscriptionOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `ConfirmSubscription` (checking `Action` and `Version`) into the input.
@@ -600,9 +417,7 @@ pub fn deserialize_request(
     ConfirmSubscriptionInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ConfirmSubscription", "2010-03-31")?;
-    ConfirmSubscriptionInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ConfirmSubscription", "2010-03-31")
 }
 /// Server side: the `<ConfirmSubscriptionResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -610,27 +425,23 @@ pub fn serialize_response(
     output: &ConfirmSubscriptionOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ConfirmSubscriptionResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("ConfirmSubscriptionResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ConfirmSubscriptionResult");
-    writer.response_metadata(request_id);
-    writer.end("ConfirmSubscriptionResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ConfirmSubscription",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ConfirmSubscriptionInput`](super::ConfirmSubscriptionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ConfirmSubscriptionInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
-        token: ::std::option::Option<::std::string::String>,
-        authenticate_on_unsubscribe: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) token: ::std::option::Option<::std::string::String>,
+        pub(crate) authenticate_on_unsubscribe: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl ConfirmSubscriptionInputBuilder {
         /// The ARN of the topic for which you wish to confirm a subscription.
@@ -716,7 +527,7 @@ pub mod builders {
     /// A builder for [`ConfirmSubscriptionOutput`](super::ConfirmSubscriptionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ConfirmSubscriptionOutputBuilder {
-        subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
     }
     impl ConfirmSubscriptionOutputBuilder {
         /// The ARN of the created subscription.

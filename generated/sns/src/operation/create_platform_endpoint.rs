@@ -80,74 +80,37 @@ impl CreatePlatformEndpointOutput {
         ::std::default::Default::default()
     }
 }
-impl CreatePlatformEndpointInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.platform_application_arn {
-            writer.push("PlatformApplicationArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.token {
-            writer.push("Token");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_user_data {
-            writer.push("CustomUserData");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            writer.push("Attributes");
-            if !value.is_empty() {
-                writer.push("entry");
-                let entries_mark0 = writer.mark();
-                for (index0, (key0, entry0)) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    let entry_mark0 = writer.mark();
-                    writer.push("key");
-                    writer.string(key0);
-                    writer.truncate(entry_mark0);
-                    writer.push("value");
-                    writer.string(entry0);
-                    writer.truncate(entries_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreatePlatformEndpointInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
+        writer.member("Token", self.token.as_ref());
+        writer.member("CustomUserData", self.custom_user_data.as_ref());
+        writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreatePlatformEndpoint&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &CreatePlatformEndpointInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "CreatePlatformEndpoint",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl CreatePlatformEndpointOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreatePlatformEndpointOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_endpoint_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "EndpointArn" => {
-                    reader.read_string_into(&child, &mut member_endpoint_arn)
-                }
+                "EndpointArn" => reader.read_into(&child, &mut out.endpoint_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            endpoint_arn: member_endpoint_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreatePlatformEndpoint` response: `<CreatePlatformEndpointResponse><CreatePlatformEndpointResult>` into the output, and the request id.
@@ -161,9 +124,9 @@ pub fn deserialize_response(
         body,
         "CreatePlatformEndpoint",
     )?;
-    let output = match document.result()? {
+    let output: CreatePlatformEndpointOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreatePlatformEndpointOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreatePlatformEndpointOutput::builder().build(),
     };
@@ -191,150 +154,72 @@ pub enum CreatePlatformEndpointError {
 impl CreatePlatformEndpointError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreatePlatformEndpointError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreatePlatformEndpointError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::NotFoundException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreatePlatformEndpointError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreatePlatformEndpointError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreatePlatformEndpointError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreatePlatformEndpointError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreatePlatformEndpoint` response into [`CreatePlatformEndpointError`].
@@ -525,79 +410,27 @@ impl CreatePlatformEndpointFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreatePlatformEndpointInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreatePlatformEndpointInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_platform_application_arn = match node.child("PlatformApplicationArn")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_token = match node.child("Token") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_custom_user_data = match node.child("CustomUserData") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_attributes = match node.child("Attributes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("entry") {
-                        ::std::option::Option::Some(entries) => {
-                            let mut map = ::querygen_runtime::IndexMap::new();
-                            for entry0 in entries.items()? {
-                                let key0 = entry0
-                                    .child("key")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a key",
-                                    ))?;
-                                let value0 = entry0
-                                    .child("value")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a value",
-                                    ))?;
-                                map.insert(
-                                    key0.text()?.to_owned(),
-                                    value0.text()?.to_owned(),
-                                );
-                            }
-                            map
-                        }
-                        ::std::option::Option::None => {
-                            ::querygen_runtime::IndexMap::new()
-                        }
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.platform_application_arn = node.member("PlatformApplicationArn")?;
+        out.token = node.member("Token")?;
+        out.custom_user_data = node.member("CustomUserData")?;
+        out.attributes = node.map("Attributes", "key", "value")?;
         ::std::result::Result::Ok(Self {
-            platform_application_arn: member_platform_application_arn,
-            token: member_token,
-            custom_user_data: member_custom_user_data,
-            attributes: member_attributes,
+            platform_application_arn: out.platform_application_arn,
+            token: out.token,
+            custom_user_data: out.custom_user_data,
+            attributes: out.attributes,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreatePlatformEndpointOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.endpoint_arn {
-            writer.element("EndpointArn", value);
-        }
+impl ::querygen_runtime::server::WriteXml for CreatePlatformEndpointOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("EndpointArn", self.endpoint_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `CreatePlatformEndpoint` (checking `Action` and `Version`) into the input.
@@ -608,9 +441,11 @@ pub fn deserialize_request(
     CreatePlatformEndpointInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreatePlatformEndpoint", "2010-03-31")?;
-    CreatePlatformEndpointInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "CreatePlatformEndpoint",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<CreatePlatformEndpointResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -618,28 +453,24 @@ pub fn serialize_response(
     output: &CreatePlatformEndpointOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreatePlatformEndpointResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("CreatePlatformEndpointResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreatePlatformEndpointResult");
-    writer.response_metadata(request_id);
-    writer.end("CreatePlatformEndpointResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreatePlatformEndpoint",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreatePlatformEndpointInput`](super::CreatePlatformEndpointInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformEndpointInputBuilder {
-        platform_application_arn: ::std::option::Option<::std::string::String>,
-        token: ::std::option::Option<::std::string::String>,
-        custom_user_data: ::std::option::Option<::std::string::String>,
-        attributes: ::std::option::Option<
+        pub(crate) platform_application_arn: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) token: ::std::option::Option<::std::string::String>,
+        pub(crate) custom_user_data: ::std::option::Option<::std::string::String>,
+        pub(crate) attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
     }
@@ -757,7 +588,7 @@ pub mod builders {
     /// A builder for [`CreatePlatformEndpointOutput`](super::CreatePlatformEndpointOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformEndpointOutputBuilder {
-        endpoint_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
     }
     impl CreatePlatformEndpointOutputBuilder {
         /// EndpointArn returned from CreateEndpoint action.

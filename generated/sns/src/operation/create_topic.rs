@@ -138,80 +138,31 @@ impl CreateTopicOutput {
         ::std::default::Default::default()
     }
 }
-impl CreateTopicInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.name {
-            writer.push("Name");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            writer.push("Attributes");
-            if !value.is_empty() {
-                writer.push("entry");
-                let entries_mark0 = writer.mark();
-                for (index0, (key0, entry0)) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    let entry_mark0 = writer.mark();
-                    writer.push("key");
-                    writer.string(key0);
-                    writer.truncate(entry_mark0);
-                    writer.push("value");
-                    writer.string(entry0);
-                    writer.truncate(entries_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.data_protection_policy {
-            writer.push("DataProtectionPolicy");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for CreateTopicInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Name", self.name.as_ref());
+        writer.map("Attributes", "key", "value", self.attributes.as_ref());
+        writer.list("Tags", "member", self.tags.as_deref());
+        writer.member("DataProtectionPolicy", self.data_protection_policy.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateTopic&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateTopicInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateTopic",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("CreateTopic", "2010-03-31", input)
 }
-impl CreateTopicOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for CreateTopicOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
+                "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateTopic` response: `<CreateTopicResponse><CreateTopicResult>` into the output, and the request id.
@@ -225,9 +176,9 @@ pub fn deserialize_response(
         body,
         "CreateTopic",
     )?;
-    let output = match document.result()? {
+    let output: CreateTopicOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            CreateTopicOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => CreateTopicOutput::builder().build(),
     };
@@ -265,244 +216,87 @@ pub enum CreateTopicError {
 impl CreateTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ConcurrentAccessException::CODE,
-            ) => {
-                crate::error::ConcurrentAccessException::read_error_body(body, &envelope)
-                    .map(Self::ConcurrentAccessException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            ::std::option::Option::Some(crate::error::StaleTagException::CODE) => {
-                crate::error::StaleTagException::read_error_body(body, &envelope)
-                    .map(Self::StaleTagException)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagLimitExceededException::CODE,
-            ) => {
-                crate::error::TagLimitExceededException::read_error_body(body, &envelope)
-                    .map(Self::TagLimitExceededException)
-            }
-            ::std::option::Option::Some(crate::error::TagPolicyException::CODE) => {
-                crate::error::TagPolicyException::read_error_body(body, &envelope)
-                    .map(Self::TagPolicyException)
-            }
-            ::std::option::Option::Some(
-                crate::error::TopicLimitExceededException::CODE,
-            ) => {
-                crate::error::TopicLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TopicLimitExceededException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::ConcurrentAccessException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ConcurrentAccessException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            Self::StaleTagException(_) => {
-                ::std::option::Option::Some(crate::error::StaleTagException::CODE)
-            }
-            Self::TagLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagLimitExceededException::CODE,
-                )
-            }
-            Self::TagPolicyException(_) => {
-                ::std::option::Option::Some(crate::error::TagPolicyException::CODE)
-            }
-            Self::TopicLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TopicLimitExceededException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl CreateTopicError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagLimitExceededException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::TopicLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for CreateTopicError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::ConcurrentAccessException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidSecurityException))
+            .or_else(|| error.read(Self::StaleTagException))
+            .or_else(|| error.read(Self::TagLimitExceededException))
+            .or_else(|| error.read(Self::TagPolicyException))
+            .or_else(|| error.read(Self::TopicLimitExceededException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ConcurrentAccessException(error) => {
-                (
-                    crate::error::ConcurrentAccessException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::StaleTagException(error) => {
-                (
-                    crate::error::StaleTagException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagLimitExceededException(error) => {
-                (
-                    crate::error::TagLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagPolicyException(error) => {
-                (
-                    crate::error::TagPolicyException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TopicLimitExceededException(error) => {
-                (
-                    crate::error::TopicLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagLimitExceededException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::TopicLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for CreateTopicError {
     fn code(&self) -> ::std::option::Option<&str> {
-        CreateTopicError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for CreateTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ConcurrentAccessException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::StaleTagException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagPolicyException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TopicLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for CreateTopicError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ConcurrentAccessException(error) => ::std::option::Option::Some(error),
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            Self::StaleTagException(error) => ::std::option::Option::Some(error),
-            Self::TagLimitExceededException(error) => ::std::option::Option::Some(error),
-            Self::TagPolicyException(error) => ::std::option::Option::Some(error),
-            Self::TopicLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `CreateTopic` response into [`CreateTopicError`].
@@ -755,89 +549,27 @@ impl CreateTopicFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl CreateTopicInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for CreateTopicInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_name = match node.child("Name") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_attributes = match node.child("Attributes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("entry") {
-                        ::std::option::Option::Some(entries) => {
-                            let mut map = ::querygen_runtime::IndexMap::new();
-                            for entry0 in entries.items()? {
-                                let key0 = entry0
-                                    .child("key")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a key",
-                                    ))?;
-                                let value0 = entry0
-                                    .child("value")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a value",
-                                    ))?;
-                                map.insert(
-                                    key0.text()?.to_owned(),
-                                    value0.text()?.to_owned(),
-                                );
-                            }
-                            map
-                        }
-                        ::std::option::Option::None => {
-                            ::querygen_runtime::IndexMap::new()
-                        }
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_data_protection_policy = match node.child("DataProtectionPolicy") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.name = node.member("Name")?;
+        out.attributes = node.map("Attributes", "key", "value")?;
+        out.tags = node.list("Tags", "member")?;
+        out.data_protection_policy = node.member("DataProtectionPolicy")?;
         ::std::result::Result::Ok(Self {
-            name: member_name,
-            attributes: member_attributes,
-            tags: member_tags,
-            data_protection_policy: member_data_protection_policy,
+            name: out.name,
+            attributes: out.attributes,
+            tags: out.tags,
+            data_protection_policy: out.data_protection_policy,
         })
     }
 }
 #[cfg(feature = "server")]
-impl CreateTopicOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.element("TopicArn", value);
-        }
+impl ::querygen_runtime::server::WriteXml for CreateTopicOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateTopic` (checking `Action` and `Version`) into the input.
@@ -845,9 +577,7 @@ impl CreateTopicOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CreateTopicInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("CreateTopic", "2010-03-31")?;
-    CreateTopicInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "CreateTopic", "2010-03-31")
 }
 /// Server side: the `<CreateTopicResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -855,30 +585,24 @@ pub fn serialize_response(
     output: &CreateTopicOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateTopicResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("CreateTopicResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("CreateTopicResult");
-    writer.response_metadata(request_id);
-    writer.end("CreateTopicResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "CreateTopic",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateTopicInput`](super::CreateTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateTopicInputBuilder {
-        name: ::std::option::Option<::std::string::String>,
-        attributes: ::std::option::Option<
+        pub(crate) name: ::std::option::Option<::std::string::String>,
+        pub(crate) attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        data_protection_policy: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) data_protection_policy: ::std::option::Option<::std::string::String>,
     }
     impl CreateTopicInputBuilder {
         /// The name of the topic you want to create.
@@ -1056,7 +780,7 @@ pub mod builders {
     /// A builder for [`CreateTopicOutput`](super::CreateTopicOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateTopicOutputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
     }
     impl CreateTopicOutputBuilder {
         /// The Amazon Resource Name (ARN) assigned to the created topic.

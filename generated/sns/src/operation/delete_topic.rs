@@ -50,29 +50,17 @@ impl DeleteTopicOutput {
         ::std::default::Default::default()
     }
 }
-impl DeleteTopicInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DeleteTopicInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteTopic&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteTopicInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DeleteTopic",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DeleteTopic", "2010-03-31", input)
 }
-impl DeleteTopicOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DeleteTopicOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
@@ -123,214 +111,84 @@ pub enum DeleteTopicError {
 impl DeleteTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ConcurrentAccessException::CODE,
-            ) => {
-                crate::error::ConcurrentAccessException::read_error_body(body, &envelope)
-                    .map(Self::ConcurrentAccessException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidStateException::CODE) => {
-                crate::error::InvalidStateException::read_error_body(body, &envelope)
-                    .map(Self::InvalidStateException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::StaleTagException::CODE) => {
-                crate::error::StaleTagException::read_error_body(body, &envelope)
-                    .map(Self::StaleTagException)
-            }
-            ::std::option::Option::Some(crate::error::TagPolicyException::CODE) => {
-                crate::error::TagPolicyException::read_error_body(body, &envelope)
-                    .map(Self::TagPolicyException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::ConcurrentAccessException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ConcurrentAccessException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidStateException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidStateException::CODE)
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::StaleTagException(_) => {
-                ::std::option::Option::Some(crate::error::StaleTagException::CODE)
-            }
-            Self::TagPolicyException(_) => {
-                ::std::option::Option::Some(crate::error::TagPolicyException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DeleteTopicError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidStateException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DeleteTopicError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::ConcurrentAccessException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidStateException))
+            .or_else(|| error.read(Self::NotFoundException))
+            .or_else(|| error.read(Self::StaleTagException))
+            .or_else(|| error.read(Self::TagPolicyException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ConcurrentAccessException(error) => {
-                (
-                    crate::error::ConcurrentAccessException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidStateException(error) => {
-                (
-                    crate::error::InvalidStateException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::StaleTagException(error) => {
-                (
-                    crate::error::StaleTagException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagPolicyException(error) => {
-                (
-                    crate::error::TagPolicyException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidStateException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DeleteTopicError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DeleteTopicError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DeleteTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ConcurrentAccessException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidStateException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::StaleTagException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagPolicyException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DeleteTopicError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ConcurrentAccessException(error) => ::std::option::Option::Some(error),
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidStateException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::StaleTagException(error) => ::std::option::Option::Some(error),
-            Self::TagPolicyException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DeleteTopic` response into [`DeleteTopicError`].
@@ -462,35 +320,25 @@ impl DeleteTopicFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl DeleteTopicInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DeleteTopicInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-        })
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        ::std::result::Result::Ok(Self { topic_arn: out.topic_arn })
     }
 }
 #[cfg(feature = "server")]
-impl DeleteTopicOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl ::querygen_runtime::server::WriteXml for DeleteTopicOutput {
+    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DeleteTopicInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DeleteTopic", "2010-03-31")?;
-    DeleteTopicInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DeleteTopic", "2010-03-31")
 }
 /// Server side: the `<DeleteTopicResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -498,25 +346,19 @@ pub fn serialize_response(
     output: &DeleteTopicOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteTopicResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("DeleteTopicResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DeleteTopicResult");
-    writer.response_metadata(request_id);
-    writer.end("DeleteTopicResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DeleteTopic",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteTopicInput`](super::DeleteTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteTopicInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
     }
     impl DeleteTopicInputBuilder {
         /// The ARN of the topic you want to delete.

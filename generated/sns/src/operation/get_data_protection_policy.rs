@@ -55,48 +55,36 @@ impl GetDataProtectionPolicyOutput {
         ::std::default::Default::default()
     }
 }
-impl GetDataProtectionPolicyInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.resource_arn {
-            writer.push("ResourceArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for GetDataProtectionPolicyInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ResourceArn", self.resource_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetDataProtectionPolicy&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &GetDataProtectionPolicyInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "GetDataProtectionPolicy",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl GetDataProtectionPolicyOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetDataProtectionPolicyOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_data_protection_policy: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "DataProtectionPolicy" => {
-                    reader.read_string_into(&child, &mut member_data_protection_policy)
+                    reader.read_into(&child, &mut out.data_protection_policy)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            data_protection_policy: member_data_protection_policy,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetDataProtectionPolicy` response: `<GetDataProtectionPolicyResponse><GetDataProtectionPolicyResult>` into the output, and the request id.
@@ -110,9 +98,9 @@ pub fn deserialize_response(
         body,
         "GetDataProtectionPolicy",
     )?;
-    let output = match document.result()? {
+    let output: GetDataProtectionPolicyOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetDataProtectionPolicyOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetDataProtectionPolicyOutput::builder().build(),
     };
@@ -142,165 +130,75 @@ pub enum GetDataProtectionPolicyError {
 impl GetDataProtectionPolicyError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetDataProtectionPolicyError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetDataProtectionPolicyError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidSecurityException))
+            .or_else(|| error.read(Self::NotFoundException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetDataProtectionPolicyError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetDataProtectionPolicyError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetDataProtectionPolicyError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetDataProtectionPolicyError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetDataProtectionPolicy` response into [`GetDataProtectionPolicyError`].
@@ -436,29 +334,21 @@ impl GetDataProtectionPolicyFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl GetDataProtectionPolicyInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetDataProtectionPolicyInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_resource_arn = match node.child("ResourceArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.resource_arn = node.member("ResourceArn")?;
         ::std::result::Result::Ok(Self {
-            resource_arn: member_resource_arn,
+            resource_arn: out.resource_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl GetDataProtectionPolicyOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.data_protection_policy {
-            writer.element("DataProtectionPolicy", value);
-        }
+impl ::querygen_runtime::server::WriteXml for GetDataProtectionPolicyOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("DataProtectionPolicy", self.data_protection_policy.as_ref());
     }
 }
 /// Server side: parses the request body of `GetDataProtectionPolicy` (checking `Action` and `Version`) into the input.
@@ -469,9 +359,11 @@ pub fn deserialize_request(
     GetDataProtectionPolicyInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetDataProtectionPolicy", "2010-03-31")?;
-    GetDataProtectionPolicyInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "GetDataProtectionPolicy",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<GetDataProtectionPolicyResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -479,25 +371,19 @@ pub fn serialize_response(
     output: &GetDataProtectionPolicyOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetDataProtectionPolicyResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("GetDataProtectionPolicyResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetDataProtectionPolicyResult");
-    writer.response_metadata(request_id);
-    writer.end("GetDataProtectionPolicyResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetDataProtectionPolicy",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetDataProtectionPolicyInput`](super::GetDataProtectionPolicyInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetDataProtectionPolicyInputBuilder {
-        resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
     }
     impl GetDataProtectionPolicyInputBuilder {
         /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
@@ -547,7 +433,7 @@ pub mod builders {
     /// A builder for [`GetDataProtectionPolicyOutput`](super::GetDataProtectionPolicyOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetDataProtectionPolicyOutputBuilder {
-        data_protection_policy: ::std::option::Option<::std::string::String>,
+        pub(crate) data_protection_policy: ::std::option::Option<::std::string::String>,
     }
     impl GetDataProtectionPolicyOutputBuilder {
         /// Retrieves the `DataProtectionPolicy` in JSON string format.

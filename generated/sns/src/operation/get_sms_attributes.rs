@@ -54,106 +54,30 @@ impl GetSmsAttributesOutput {
         ::std::default::Default::default()
     }
 }
-impl GetSmsAttributesInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            writer.push("attributes");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for GetSmsAttributesInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.list("attributes", "member", self.attributes.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSMSAttributes&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &GetSmsAttributesInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "GetSMSAttributes",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("GetSMSAttributes", "2010-03-31", input)
 }
-impl GetSmsAttributesOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetSmsAttributesOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "attributes" => {
-                    member_attributes = ::std::option::Option::Some({
-                        let mut entries0 = ::querygen_runtime::IndexMap::new();
-                        while let ::std::option::Option::Some(entry0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "entry" {
-                                let (key, value) = {
-                                    let mut key = ::std::option::Option::None;
-                                    let mut value = ::std::option::Option::None;
-                                    while let ::std::option::Option::Some(part1) = reader
-                                        .next_child(&entry0)?
-                                    {
-                                        match reader.name() {
-                                            "key" => {
-                                                key = ::std::option::Option::Some(
-                                                    reader.read_string(&part1)?,
-                                                );
-                                            }
-                                            "value" => {
-                                                value = ::std::option::Option::Some(
-                                                    reader.read_string(&part1)?,
-                                                );
-                                            }
-                                            _ => reader.skip(&part1)?,
-                                        }
-                                    }
-                                    match (key, value) {
-                                        (
-                                            ::std::option::Option::Some(key),
-                                            ::std::option::Option::Some(value),
-                                        ) => (key, value),
-                                        _ => {
-                                            return ::std::result::Result::Err(
-                                                reader
-                                                    .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                                                        detail: ::std::string::String::from(
-                                                            "a map entry without a key or a value",
-                                                        ),
-                                                    }),
-                                            );
-                                        }
-                                    }
-                                };
-                                entries0.insert(key, value);
-                            } else {
-                                reader.skip(&entry0)?;
-                            }
-                        }
-                        entries0
-                    });
-                    ::std::result::Result::Ok(())
+                    reader.read_map_into(&child, "key", "value", &mut out.attributes)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            attributes: member_attributes,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSMSAttributes` response: `<GetSMSAttributesResponse><GetSMSAttributesResult>` into the output, and the request id.
@@ -167,9 +91,9 @@ pub fn deserialize_response(
         body,
         "GetSMSAttributes",
     )?;
-    let output = match document.result()? {
+    let output: GetSmsAttributesOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetSmsAttributesOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetSmsAttributesOutput::builder().build(),
     };
@@ -197,150 +121,72 @@ pub enum GetSmsAttributesError {
 impl GetSmsAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetSmsAttributesError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetSmsAttributesError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ThrottledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetSmsAttributesError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetSmsAttributesError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetSmsAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetSmsAttributesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetSMSAttributes` response into [`GetSmsAttributesError`].
@@ -470,47 +316,19 @@ impl GetSmsAttributesFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl GetSmsAttributesInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetSmsAttributesInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_attributes = match node.child("attributes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            attributes: member_attributes,
-        })
+        let mut out = Self::builder();
+        out.attributes = node.list("attributes", "member")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl GetSmsAttributesOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            writer.start("attributes", ::std::option::Option::None);
-            for (key0, entry0) in value.iter() {
-                writer.start("entry", ::std::option::Option::None);
-                writer.element("key", key0);
-                writer.element("value", entry0);
-                writer.end("entry");
-            }
-            writer.end("attributes");
-        }
+impl ::querygen_runtime::server::WriteXml for GetSmsAttributesOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.map("attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Server side: parses the request body of `GetSMSAttributes` (checking `Action` and `Version`) into the input.
@@ -521,9 +339,7 @@ pub fn deserialize_request(
     GetSmsAttributesInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetSMSAttributes", "2010-03-31")?;
-    GetSmsAttributesInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "GetSMSAttributes", "2010-03-31")
 }
 /// Server side: the `<GetSMSAttributesResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -531,25 +347,21 @@ pub fn serialize_response(
     output: &GetSmsAttributesOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetSMSAttributesResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("GetSMSAttributesResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetSMSAttributesResult");
-    writer.response_metadata(request_id);
-    writer.end("GetSMSAttributesResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetSMSAttributes",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetSmsAttributesInput`](super::GetSmsAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsAttributesInputBuilder {
-        attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) attributes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl GetSmsAttributesInputBuilder {
         /// Appends one item to the `attributes` member.
@@ -587,7 +399,7 @@ pub mod builders {
     /// A builder for [`GetSmsAttributesOutput`](super::GetSmsAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsAttributesOutputBuilder {
-        attributes: ::std::option::Option<
+        pub(crate) attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
     }

@@ -58,42 +58,32 @@ impl ::std::default::Default for GetSmsSandboxAccountStatusOutput {
         Self::builder().build()
     }
 }
-impl GetSmsSandboxAccountStatusInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
+impl ::querygen_runtime::query::WriteQuery for GetSmsSandboxAccountStatusInput {
+    fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSMSSandboxAccountStatus&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &GetSmsSandboxAccountStatusInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "GetSMSSandboxAccountStatus",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl GetSmsSandboxAccountStatusOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetSmsSandboxAccountStatusOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_is_in_sandbox: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "IsInSandbox" => {
-                    reader
-                        .read_parsed_into::<
-                            bool,
-                        >(&child, "a boolean", &mut member_is_in_sandbox)
-                }
+                "IsInSandbox" => reader.read_into(&child, &mut out.is_in_sandbox),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            is_in_sandbox: member_is_in_sandbox.unwrap_or(false),
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSMSSandboxAccountStatus` response: `<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>` into the output, and the request id.
@@ -107,9 +97,9 @@ pub fn deserialize_response(
         body,
         "GetSMSSandboxAccountStatus",
     )?;
-    let output = match document.result()? {
+    let output: GetSmsSandboxAccountStatusOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetSmsSandboxAccountStatusOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             GetSmsSandboxAccountStatusOutput::builder().build()
@@ -137,131 +127,69 @@ pub enum GetSmsSandboxAccountStatusError {
 impl GetSmsSandboxAccountStatusError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetSmsSandboxAccountStatusError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetSmsSandboxAccountStatusError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::ThrottledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetSmsSandboxAccountStatusError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetSmsSandboxAccountStatusError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetSmsSandboxAccountStatusError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetSmsSandboxAccountStatusError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetSMSSandboxAccountStatus` response into [`GetSmsSandboxAccountStatusError`].
@@ -368,22 +296,17 @@ impl GetSmsSandboxAccountStatusFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl GetSmsSandboxAccountStatusInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetSmsSandboxAccountStatusInput {
+    fn read_query(
         _node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
         ::std::result::Result::Ok(Self {})
     }
 }
 #[cfg(feature = "server")]
-impl GetSmsSandboxAccountStatusOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        {
-            let value = &self.is_in_sandbox;
-            writer.boolean("IsInSandbox", *value);
-        }
+impl ::querygen_runtime::server::WriteXml for GetSmsSandboxAccountStatusOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("IsInSandbox", ::std::option::Option::Some(&self.is_in_sandbox));
     }
 }
 /// Server side: parses the request body of `GetSMSSandboxAccountStatus` (checking `Action` and `Version`) into the input.
@@ -394,9 +317,11 @@ pub fn deserialize_request(
     GetSmsSandboxAccountStatusInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetSMSSandboxAccountStatus", "2010-03-31")?;
-    GetSmsSandboxAccountStatusInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "GetSMSSandboxAccountStatus",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<GetSMSSandboxAccountStatusResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -404,18 +329,12 @@ pub fn serialize_response(
     output: &GetSmsSandboxAccountStatusOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetSMSSandboxAccountStatusResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("GetSMSSandboxAccountStatusResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetSMSSandboxAccountStatusResult");
-    writer.response_metadata(request_id);
-    writer.end("GetSMSSandboxAccountStatusResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetSMSSandboxAccountStatus",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
@@ -433,7 +352,7 @@ pub mod builders {
     /// A builder for [`GetSmsSandboxAccountStatusOutput`](super::GetSmsSandboxAccountStatusOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsSandboxAccountStatusOutputBuilder {
-        is_in_sandbox: ::std::option::Option<bool>,
+        pub(crate) is_in_sandbox: ::std::option::Option<bool>,
     }
     impl GetSmsSandboxAccountStatusOutputBuilder {
         /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.

@@ -92,62 +92,38 @@ impl ListEndpointsByPlatformApplicationOutput {
         self.endpoints.unwrap_or_default()
     }
 }
-impl ListEndpointsByPlatformApplicationInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.platform_application_arn {
-            writer.push("PlatformApplicationArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.push("NextToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListEndpointsByPlatformApplicationInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
+        writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListEndpointsByPlatformApplication&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ListEndpointsByPlatformApplicationInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListEndpointsByPlatformApplication",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListEndpointsByPlatformApplicationOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListEndpointsByPlatformApplicationOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_endpoints: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Endpoint>,
-        > = ::std::option::Option::None;
-        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Endpoints" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_endpoints,
-                            crate::types::Endpoint::read_xml,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.endpoints)
                 }
-                "NextToken" => reader.read_string_into(&child, &mut member_next_token),
+                "NextToken" => reader.read_into(&child, &mut out.next_token),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            endpoints: member_endpoints,
-            next_token: member_next_token,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListEndpointsByPlatformApplication` response: `<ListEndpointsByPlatformApplicationResponse><ListEndpointsByPlatformApplicationResult>` into the output, and the request id.
@@ -161,9 +137,9 @@ pub fn deserialize_response(
         body,
         "ListEndpointsByPlatformApplication",
     )?;
-    let output = match document.result()? {
+    let output: ListEndpointsByPlatformApplicationOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListEndpointsByPlatformApplicationOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             ListEndpointsByPlatformApplicationOutput::builder().build()
@@ -193,150 +169,73 @@ pub enum ListEndpointsByPlatformApplicationError {
 impl ListEndpointsByPlatformApplicationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListEndpointsByPlatformApplicationError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError
+for ListEndpointsByPlatformApplicationError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::NotFoundException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListEndpointsByPlatformApplicationError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListEndpointsByPlatformApplicationError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListEndpointsByPlatformApplicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListEndpointsByPlatformApplicationError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListEndpointsByPlatformApplication` response into [`ListEndpointsByPlatformApplicationError`].
@@ -522,46 +421,24 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListEndpointsByPlatformApplicationInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListEndpointsByPlatformApplicationInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_platform_application_arn = match node.child("PlatformApplicationArn")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_next_token = match node.child("NextToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.platform_application_arn = node.member("PlatformApplicationArn")?;
+        out.next_token = node.member("NextToken")?;
         ::std::result::Result::Ok(Self {
-            platform_application_arn: member_platform_application_arn,
-            next_token: member_next_token,
+            platform_application_arn: out.platform_application_arn,
+            next_token: out.next_token,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ListEndpointsByPlatformApplicationOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.endpoints {
-            writer.start("Endpoints", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Endpoints");
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.element("NextToken", value);
-        }
+impl ::querygen_runtime::server::WriteXml for ListEndpointsByPlatformApplicationOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("Endpoints", "member", self.endpoints.as_deref());
+        writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Server side: parses the request body of `ListEndpointsByPlatformApplication` (checking `Action` and `Version`) into the input.
@@ -572,9 +449,11 @@ pub fn deserialize_request(
     ListEndpointsByPlatformApplicationInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListEndpointsByPlatformApplication", "2010-03-31")?;
-    ListEndpointsByPlatformApplicationInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ListEndpointsByPlatformApplication",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<ListEndpointsByPlatformApplicationResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -582,27 +461,22 @@ pub fn serialize_response(
     output: &ListEndpointsByPlatformApplicationOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListEndpointsByPlatformApplicationResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer
-        .start("ListEndpointsByPlatformApplicationResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListEndpointsByPlatformApplicationResult");
-    writer.response_metadata(request_id);
-    writer.end("ListEndpointsByPlatformApplicationResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListEndpointsByPlatformApplication",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListEndpointsByPlatformApplicationInput`](super::ListEndpointsByPlatformApplicationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListEndpointsByPlatformApplicationInputBuilder {
-        platform_application_arn: ::std::option::Option<::std::string::String>,
-        next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) platform_application_arn: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
     }
     impl ListEndpointsByPlatformApplicationInputBuilder {
         /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
@@ -666,8 +540,10 @@ pub mod builders {
     /// A builder for [`ListEndpointsByPlatformApplicationOutput`](super::ListEndpointsByPlatformApplicationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListEndpointsByPlatformApplicationOutputBuilder {
-        endpoints: ::std::option::Option<::std::vec::Vec<crate::types::Endpoint>>,
-        next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoints: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Endpoint>,
+        >,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
     }
     impl ListEndpointsByPlatformApplicationOutputBuilder {
         /// Appends one item to the `Endpoints` member.

@@ -88,62 +88,38 @@ impl ListOriginationNumbersOutput {
         self.phone_numbers.unwrap_or_default()
     }
 }
-impl ListOriginationNumbersInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.push("NextToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            writer.push("MaxResults");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListOriginationNumbersInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("NextToken", self.next_token.as_ref());
+        writer.member("MaxResults", self.max_results.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListOriginationNumbers&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ListOriginationNumbersInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListOriginationNumbers",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListOriginationNumbersOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListOriginationNumbersOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_phone_numbers: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PhoneNumberInformation>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "NextToken" => reader.read_string_into(&child, &mut member_next_token),
+                "NextToken" => reader.read_into(&child, &mut out.next_token),
                 "PhoneNumbers" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_phone_numbers,
-                            crate::types::PhoneNumberInformation::read_xml,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.phone_numbers)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            next_token: member_next_token,
-            phone_numbers: member_phone_numbers,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListOriginationNumbers` response: `<ListOriginationNumbersResponse><ListOriginationNumbersResult>` into the output, and the request id.
@@ -157,9 +133,9 @@ pub fn deserialize_response(
         body,
         "ListOriginationNumbers",
     )?;
-    let output = match document.result()? {
+    let output: ListOriginationNumbersOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListOriginationNumbersOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ListOriginationNumbersOutput::builder().build(),
     };
@@ -189,165 +165,75 @@ pub enum ListOriginationNumbersError {
 impl ListOriginationNumbersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            ::std::option::Option::Some(crate::error::ValidationException::CODE) => {
-                crate::error::ValidationException::read_error_body(body, &envelope)
-                    .map(Self::ValidationException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            Self::ValidationException(_) => {
-                ::std::option::Option::Some(crate::error::ValidationException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListOriginationNumbersError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ListOriginationNumbersError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ThrottledException))
+            .or_else(|| error.read(Self::ValidationException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ValidationException(error) => {
-                (
-                    crate::error::ValidationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListOriginationNumbersError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListOriginationNumbersError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListOriginationNumbersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListOriginationNumbersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            Self::ValidationException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListOriginationNumbers` response into [`ListOriginationNumbersError`].
@@ -508,45 +394,21 @@ impl ListOriginationNumbersFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListOriginationNumbersInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListOriginationNumbersInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_next_token = match node.child("NextToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_max_results = match node.child("MaxResults") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            next_token: member_next_token,
-            max_results: member_max_results,
-        })
+        let mut out = Self::builder();
+        out.next_token = node.member("NextToken")?;
+        out.max_results = node.member("MaxResults")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ListOriginationNumbersOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.element("NextToken", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.phone_numbers {
-            writer.start("PhoneNumbers", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("PhoneNumbers");
-        }
+impl ::querygen_runtime::server::WriteXml for ListOriginationNumbersOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("NextToken", self.next_token.as_ref());
+        writer.list("PhoneNumbers", "member", self.phone_numbers.as_deref());
     }
 }
 /// Server side: parses the request body of `ListOriginationNumbers` (checking `Action` and `Version`) into the input.
@@ -557,9 +419,11 @@ pub fn deserialize_request(
     ListOriginationNumbersInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListOriginationNumbers", "2010-03-31")?;
-    ListOriginationNumbersInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ListOriginationNumbers",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<ListOriginationNumbersResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -567,26 +431,20 @@ pub fn serialize_response(
     output: &ListOriginationNumbersOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListOriginationNumbersResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("ListOriginationNumbersResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListOriginationNumbersResult");
-    writer.response_metadata(request_id);
-    writer.end("ListOriginationNumbersResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListOriginationNumbers",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListOriginationNumbersInput`](super::ListOriginationNumbersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListOriginationNumbersInputBuilder {
-        next_token: ::std::option::Option<::std::string::String>,
-        max_results: ::std::option::Option<i32>,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) max_results: ::std::option::Option<i32>,
     }
     impl ListOriginationNumbersInputBuilder {
         /// Token that the previous `ListOriginationNumbers` request returns.
@@ -628,8 +486,8 @@ pub mod builders {
     /// A builder for [`ListOriginationNumbersOutput`](super::ListOriginationNumbersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListOriginationNumbersOutputBuilder {
-        next_token: ::std::option::Option<::std::string::String>,
-        phone_numbers: ::std::option::Option<
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_numbers: ::std::option::Option<
             ::std::vec::Vec<crate::types::PhoneNumberInformation>,
         >,
     }

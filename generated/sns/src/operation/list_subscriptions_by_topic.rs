@@ -88,62 +88,38 @@ impl ListSubscriptionsByTopicOutput {
         self.subscriptions.unwrap_or_default()
     }
 }
-impl ListSubscriptionsByTopicInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.push("NextToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListSubscriptionsByTopicInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
+        writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListSubscriptionsByTopic&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ListSubscriptionsByTopicInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListSubscriptionsByTopic",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListSubscriptionsByTopicOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListSubscriptionsByTopicOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_subscriptions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Subscription>,
-        > = ::std::option::Option::None;
-        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Subscriptions" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_subscriptions,
-                            crate::types::Subscription::read_xml,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.subscriptions)
                 }
-                "NextToken" => reader.read_string_into(&child, &mut member_next_token),
+                "NextToken" => reader.read_into(&child, &mut out.next_token),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            subscriptions: member_subscriptions,
-            next_token: member_next_token,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListSubscriptionsByTopic` response: `<ListSubscriptionsByTopicResponse><ListSubscriptionsByTopicResult>` into the output, and the request id.
@@ -157,9 +133,9 @@ pub fn deserialize_response(
         body,
         "ListSubscriptionsByTopic",
     )?;
-    let output = match document.result()? {
+    let output: ListSubscriptionsByTopicOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListSubscriptionsByTopicOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ListSubscriptionsByTopicOutput::builder().build(),
     };
@@ -187,150 +163,72 @@ pub enum ListSubscriptionsByTopicError {
 impl ListSubscriptionsByTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListSubscriptionsByTopicError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ListSubscriptionsByTopicError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::NotFoundException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListSubscriptionsByTopicError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListSubscriptionsByTopicError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListSubscriptionsByTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListSubscriptionsByTopicError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListSubscriptionsByTopic` response into [`ListSubscriptionsByTopicError`].
@@ -508,45 +406,24 @@ impl ListSubscriptionsByTopicFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListSubscriptionsByTopicInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListSubscriptionsByTopicInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_next_token = match node.child("NextToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        out.next_token = node.member("NextToken")?;
         ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-            next_token: member_next_token,
+            topic_arn: out.topic_arn,
+            next_token: out.next_token,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ListSubscriptionsByTopicOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.subscriptions {
-            writer.start("Subscriptions", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Subscriptions");
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            writer.element("NextToken", value);
-        }
+impl ::querygen_runtime::server::WriteXml for ListSubscriptionsByTopicOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("Subscriptions", "member", self.subscriptions.as_deref());
+        writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Server side: parses the request body of `ListSubscriptionsByTopic` (checking `Action` and `Version`) into the input.
@@ -557,9 +434,11 @@ pub fn deserialize_request(
     ListSubscriptionsByTopicInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListSubscriptionsByTopic", "2010-03-31")?;
-    ListSubscriptionsByTopicInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "ListSubscriptionsByTopic",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<ListSubscriptionsByTopicResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -567,26 +446,20 @@ pub fn serialize_response(
     output: &ListSubscriptionsByTopicOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListSubscriptionsByTopicResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("ListSubscriptionsByTopicResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListSubscriptionsByTopicResult");
-    writer.response_metadata(request_id);
-    writer.end("ListSubscriptionsByTopicResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListSubscriptionsByTopic",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListSubscriptionsByTopicInput`](super::ListSubscriptionsByTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsByTopicInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
-        next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
     }
     impl ListSubscriptionsByTopicInputBuilder {
         /// The ARN of the topic for which you wish to find subscriptions.
@@ -649,10 +522,10 @@ pub mod builders {
     /// A builder for [`ListSubscriptionsByTopicOutput`](super::ListSubscriptionsByTopicOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsByTopicOutputBuilder {
-        subscriptions: ::std::option::Option<
+        pub(crate) subscriptions: ::std::option::Option<
             ::std::vec::Vec<crate::types::Subscription>,
         >,
-        next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
     }
     impl ListSubscriptionsByTopicOutputBuilder {
         /// Appends one item to the `Subscriptions` member.

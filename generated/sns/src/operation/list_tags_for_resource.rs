@@ -52,48 +52,32 @@ impl ListTagsForResourceOutput {
         ::std::default::Default::default()
     }
 }
-impl ListTagsForResourceInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.resource_arn {
-            writer.push("ResourceArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for ListTagsForResourceInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ResourceArn", self.resource_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListTagsForResource&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ListTagsForResourceInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "ListTagsForResource",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl ListTagsForResourceOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for ListTagsForResourceOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Tags" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_tags,
-                            crate::types::Tag::read_xml,
-                        )
-                }
+                "Tags" => reader.read_list_into(&child, "member", &mut out.tags),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { tags: member_tags })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListTagsForResource` response: `<ListTagsForResourceResponse><ListTagsForResourceResult>` into the output, and the request id.
@@ -107,9 +91,9 @@ pub fn deserialize_response(
         body,
         "ListTagsForResource",
     )?;
-    let output = match document.result()? {
+    let output: ListTagsForResourceOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            ListTagsForResourceOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => ListTagsForResourceOutput::builder().build(),
     };
@@ -139,173 +123,75 @@ pub enum ListTagsForResourceError {
 impl ListTagsForResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ConcurrentAccessException::CODE,
-            ) => {
-                crate::error::ConcurrentAccessException::read_error_body(body, &envelope)
-                    .map(Self::ConcurrentAccessException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ResourceNotFoundException::CODE,
-            ) => {
-                crate::error::ResourceNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::ResourceNotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::TagPolicyException::CODE) => {
-                crate::error::TagPolicyException::read_error_body(body, &envelope)
-                    .map(Self::TagPolicyException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::ConcurrentAccessException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ConcurrentAccessException::CODE,
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ResourceNotFoundException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ResourceNotFoundException::CODE,
-                )
-            }
-            Self::TagPolicyException(_) => {
-                ::std::option::Option::Some(crate::error::TagPolicyException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl ListTagsForResourceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for ListTagsForResourceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::ConcurrentAccessException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ResourceNotFoundException))
+            .or_else(|| error.read(Self::TagPolicyException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ConcurrentAccessException(error) => {
-                (
-                    crate::error::ConcurrentAccessException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ResourceNotFoundException(error) => {
-                (
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagPolicyException(error) => {
-                (
-                    crate::error::TagPolicyException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for ListTagsForResourceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        ListTagsForResourceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for ListTagsForResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ConcurrentAccessException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagPolicyException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for ListTagsForResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ConcurrentAccessException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ResourceNotFoundException(error) => ::std::option::Option::Some(error),
-            Self::TagPolicyException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `ListTagsForResource` response into [`ListTagsForResourceError`].
@@ -437,35 +323,21 @@ impl ListTagsForResourceFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl ListTagsForResourceInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for ListTagsForResourceInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_resource_arn = match node.child("ResourceArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.resource_arn = node.member("ResourceArn")?;
         ::std::result::Result::Ok(Self {
-            resource_arn: member_resource_arn,
+            resource_arn: out.resource_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ListTagsForResourceOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.start("Tags", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Tags");
-        }
+impl ::querygen_runtime::server::WriteXml for ListTagsForResourceOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("Tags", "member", self.tags.as_deref());
     }
 }
 /// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
@@ -476,9 +348,7 @@ pub fn deserialize_request(
     ListTagsForResourceInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("ListTagsForResource", "2010-03-31")?;
-    ListTagsForResourceInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "ListTagsForResource", "2010-03-31")
 }
 /// Server side: the `<ListTagsForResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -486,25 +356,19 @@ pub fn serialize_response(
     output: &ListTagsForResourceOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ListTagsForResourceResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("ListTagsForResourceResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("ListTagsForResourceResult");
-    writer.response_metadata(request_id);
-    writer.end("ListTagsForResourceResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "ListTagsForResource",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListTagsForResourceInput`](super::ListTagsForResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceInputBuilder {
-        resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
     }
     impl ListTagsForResourceInputBuilder {
         /// The ARN of the topic for which to list tags.
@@ -550,7 +414,7 @@ pub mod builders {
     /// A builder for [`ListTagsForResourceOutput`](super::ListTagsForResourceOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceOutputBuilder {
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl ListTagsForResourceOutputBuilder {
         /// Appends one item to the `Tags` member.

@@ -223,100 +223,38 @@ impl PublishOutput {
         ::std::default::Default::default()
     }
 }
-impl PublishInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.target_arn {
-            writer.push("TargetArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.phone_number {
-            writer.push("PhoneNumber");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.message {
-            writer.push("Message");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            writer.push("Subject");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_structure {
-            writer.push("MessageStructure");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_attributes {
-            writer.push("MessageAttributes");
-            if !value.is_empty() {
-                writer.push("entry");
-                let entries_mark0 = writer.mark();
-                for (index0, (key0, entry0)) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    let entry_mark0 = writer.mark();
-                    writer.push("Name");
-                    writer.string(key0);
-                    writer.truncate(entry_mark0);
-                    writer.push("Value");
-                    entry0.write_query(writer);
-                    writer.truncate(entries_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_deduplication_id {
-            writer.push("MessageDeduplicationId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.message_group_id {
-            writer.push("MessageGroupId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for PublishInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
+        writer.member("TargetArn", self.target_arn.as_ref());
+        writer.member("PhoneNumber", self.phone_number.as_ref());
+        writer.member("Message", self.message.as_ref());
+        writer.member("Subject", self.subject.as_ref());
+        writer.member("MessageStructure", self.message_structure.as_ref());
+        writer
+            .map("MessageAttributes", "Name", "Value", self.message_attributes.as_ref());
+        writer.member("MessageDeduplicationId", self.message_deduplication_id.as_ref());
+        writer.member("MessageGroupId", self.message_group_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Publish&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &PublishInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "Publish",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("Publish", "2010-03-31", input)
 }
-impl PublishOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for PublishOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_sequence_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "MessageId" => reader.read_string_into(&child, &mut member_message_id),
-                "SequenceNumber" => {
-                    reader.read_string_into(&child, &mut member_sequence_number)
-                }
+                "MessageId" => reader.read_into(&child, &mut out.message_id),
+                "SequenceNumber" => reader.read_into(&child, &mut out.sequence_number),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            message_id: member_message_id,
-            sequence_number: member_sequence_number,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Publish` response: `<PublishResponse><PublishResult>` into the output, and the request id.
@@ -330,9 +268,9 @@ pub fn deserialize_response(
         body,
         "Publish",
     )?;
-    let output = match document.result()? {
+    let output: PublishOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            PublishOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => PublishOutput::builder().build(),
     };
@@ -384,341 +322,105 @@ pub enum PublishError {
 impl PublishError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::EndpointDisabledException::CODE,
-            ) => {
-                crate::error::EndpointDisabledException::read_error_body(body, &envelope)
-                    .map(Self::EndpointDisabledException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE) => {
-                crate::error::KmsAccessDeniedException::read_error_body(body, &envelope)
-                    .map(Self::KmsAccessDeniedException)
-            }
-            ::std::option::Option::Some(crate::error::KmsDisabledException::CODE) => {
-                crate::error::KmsDisabledException::read_error_body(body, &envelope)
-                    .map(Self::KmsDisabledException)
-            }
-            ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE) => {
-                crate::error::KmsInvalidStateException::read_error_body(body, &envelope)
-                    .map(Self::KmsInvalidStateException)
-            }
-            ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE) => {
-                crate::error::KmsNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::KmsNotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE) => {
-                crate::error::KmsOptInRequired::read_error_body(body, &envelope)
-                    .map(Self::KmsOptInRequired)
-            }
-            ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE) => {
-                crate::error::KmsThrottlingException::read_error_body(body, &envelope)
-                    .map(Self::KmsThrottlingException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PlatformApplicationDisabledException::CODE,
-            ) => {
-                crate::error::PlatformApplicationDisabledException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PlatformApplicationDisabledException)
-            }
-            ::std::option::Option::Some(crate::error::ValidationException::CODE) => {
-                crate::error::ValidationException::read_error_body(body, &envelope)
-                    .map(Self::ValidationException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::EndpointDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::EndpointDisabledException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            Self::KmsAccessDeniedException(_) => {
-                ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE)
-            }
-            Self::KmsDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::KmsDisabledException::CODE)
-            }
-            Self::KmsInvalidStateException(_) => {
-                ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE)
-            }
-            Self::KmsNotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE)
-            }
-            Self::KmsOptInRequired(_) => {
-                ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE)
-            }
-            Self::KmsThrottlingException(_) => {
-                ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE)
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::PlatformApplicationDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PlatformApplicationDisabledException::CODE,
-                )
-            }
-            Self::ValidationException(_) => {
-                ::std::option::Option::Some(crate::error::ValidationException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl PublishError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::EndpointDisabledException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::KmsAccessDeniedException(error) => error,
+            Self::KmsDisabledException(error) => error,
+            Self::KmsInvalidStateException(error) => error,
+            Self::KmsNotFoundException(error) => error,
+            Self::KmsOptInRequired(error) => error,
+            Self::KmsThrottlingException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::PlatformApplicationDisabledException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for PublishError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::EndpointDisabledException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidSecurityException))
+            .or_else(|| error.read(Self::KmsAccessDeniedException))
+            .or_else(|| error.read(Self::KmsDisabledException))
+            .or_else(|| error.read(Self::KmsInvalidStateException))
+            .or_else(|| error.read(Self::KmsNotFoundException))
+            .or_else(|| error.read(Self::KmsOptInRequired))
+            .or_else(|| error.read(Self::KmsThrottlingException))
+            .or_else(|| error.read(Self::NotFoundException))
+            .or_else(|| error.read(Self::PlatformApplicationDisabledException))
+            .or_else(|| error.read(Self::ValidationException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::EndpointDisabledException(error) => {
-                (
-                    crate::error::EndpointDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsAccessDeniedException(error) => {
-                (
-                    crate::error::KmsAccessDeniedException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsDisabledException(error) => {
-                (
-                    crate::error::KmsDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsInvalidStateException(error) => {
-                (
-                    crate::error::KmsInvalidStateException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsNotFoundException(error) => {
-                (
-                    crate::error::KmsNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsOptInRequired(error) => {
-                (
-                    crate::error::KmsOptInRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsThrottlingException(error) => {
-                (
-                    crate::error::KmsThrottlingException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PlatformApplicationDisabledException(error) => {
-                (
-                    crate::error::PlatformApplicationDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ValidationException(error) => {
-                (
-                    crate::error::ValidationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::EndpointDisabledException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::KmsAccessDeniedException(error) => error,
+            Self::KmsDisabledException(error) => error,
+            Self::KmsInvalidStateException(error) => error,
+            Self::KmsNotFoundException(error) => error,
+            Self::KmsOptInRequired(error) => error,
+            Self::KmsThrottlingException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::PlatformApplicationDisabledException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for PublishError {
     fn code(&self) -> ::std::option::Option<&str> {
-        PublishError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for PublishError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::EndpointDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsAccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsInvalidStateException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsOptInRequired(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for PublishError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::EndpointDisabledException(error) => ::std::option::Option::Some(error),
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            Self::KmsAccessDeniedException(error) => ::std::option::Option::Some(error),
-            Self::KmsDisabledException(error) => ::std::option::Option::Some(error),
-            Self::KmsInvalidStateException(error) => ::std::option::Option::Some(error),
-            Self::KmsNotFoundException(error) => ::std::option::Option::Some(error),
-            Self::KmsOptInRequired(error) => ::std::option::Option::Some(error),
-            Self::KmsThrottlingException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ValidationException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `Publish` response into [`PublishError`].
@@ -1077,117 +779,38 @@ impl PublishFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl PublishInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for PublishInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_target_arn = match node.child("TargetArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_phone_number = match node.child("PhoneNumber") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_message = match node.child("Message") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_subject = match node.child("Subject") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_message_structure = match node.child("MessageStructure") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_message_attributes = match node.child("MessageAttributes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("entry") {
-                        ::std::option::Option::Some(entries) => {
-                            let mut map = ::querygen_runtime::IndexMap::new();
-                            for entry0 in entries.items()? {
-                                let key0 = entry0
-                                    .child("Name")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a key",
-                                    ))?;
-                                let value0 = entry0
-                                    .child("Value")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a value",
-                                    ))?;
-                                map.insert(
-                                    key0.text()?.to_owned(),
-                                    crate::types::MessageAttributeValue::read_query(value0)?,
-                                );
-                            }
-                            map
-                        }
-                        ::std::option::Option::None => {
-                            ::querygen_runtime::IndexMap::new()
-                        }
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_message_deduplication_id = match node.child("MessageDeduplicationId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_message_group_id = match node.child("MessageGroupId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        out.target_arn = node.member("TargetArn")?;
+        out.phone_number = node.member("PhoneNumber")?;
+        out.message = node.member("Message")?;
+        out.subject = node.member("Subject")?;
+        out.message_structure = node.member("MessageStructure")?;
+        out.message_attributes = node.map("MessageAttributes", "Name", "Value")?;
+        out.message_deduplication_id = node.member("MessageDeduplicationId")?;
+        out.message_group_id = node.member("MessageGroupId")?;
         ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-            target_arn: member_target_arn,
-            phone_number: member_phone_number,
-            message: member_message,
-            subject: member_subject,
-            message_structure: member_message_structure,
-            message_attributes: member_message_attributes,
-            message_deduplication_id: member_message_deduplication_id,
-            message_group_id: member_message_group_id,
+            topic_arn: out.topic_arn,
+            target_arn: out.target_arn,
+            phone_number: out.phone_number,
+            message: out.message,
+            subject: out.subject,
+            message_structure: out.message_structure,
+            message_attributes: out.message_attributes,
+            message_deduplication_id: out.message_deduplication_id,
+            message_group_id: out.message_group_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl PublishOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.message_id {
-            writer.element("MessageId", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sequence_number {
-            writer.element("SequenceNumber", value);
-        }
+impl ::querygen_runtime::server::WriteXml for PublishOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("MessageId", self.message_id.as_ref());
+        writer.member("SequenceNumber", self.sequence_number.as_ref());
     }
 }
 /// Server side: parses the request body of `Publish` (checking `Action` and `Version`) into the input.
@@ -1195,9 +818,7 @@ impl PublishOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<PublishInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("Publish", "2010-03-31")?;
-    PublishInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "Publish", "2010-03-31")
 }
 /// Server side: the `<PublishResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -1205,38 +826,34 @@ pub fn serialize_response(
     output: &PublishOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "PublishResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("PublishResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("PublishResult");
-    writer.response_metadata(request_id);
-    writer.end("PublishResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "Publish",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PublishInput`](super::PublishInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct PublishInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
-        target_arn: ::std::option::Option<::std::string::String>,
-        phone_number: ::std::option::Option<::std::string::String>,
-        message: ::std::option::Option<::std::string::String>,
-        subject: ::std::option::Option<::std::string::String>,
-        message_structure: ::std::option::Option<::std::string::String>,
-        message_attributes: ::std::option::Option<
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) target_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) subject: ::std::option::Option<::std::string::String>,
+        pub(crate) message_structure: ::std::option::Option<::std::string::String>,
+        pub(crate) message_attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<
                 ::std::string::String,
                 crate::types::MessageAttributeValue,
             >,
         >,
-        message_deduplication_id: ::std::option::Option<::std::string::String>,
-        message_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) message_deduplication_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) message_group_id: ::std::option::Option<::std::string::String>,
     }
     impl PublishInputBuilder {
         /// The topic you want to publish to.
@@ -1534,8 +1151,8 @@ pub mod builders {
     /// A builder for [`PublishOutput`](super::PublishOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishOutputBuilder {
-        message_id: ::std::option::Option<::std::string::String>,
-        sequence_number: ::std::option::Option<::std::string::String>,
+        pub(crate) message_id: ::std::option::Option<::std::string::String>,
+        pub(crate) sequence_number: ::std::option::Option<::std::string::String>,
     }
     impl PublishOutputBuilder {
         /// Unique identifier assigned to the published message.

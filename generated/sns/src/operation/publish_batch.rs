@@ -103,80 +103,37 @@ impl PublishBatchOutput {
         ::std::default::Default::default()
     }
 }
-impl PublishBatchInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.publish_batch_request_entries {
-            writer.push("PublishBatchRequestEntries");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for PublishBatchInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
+        writer
+            .list(
+                "PublishBatchRequestEntries",
+                "member",
+                self.publish_batch_request_entries.as_deref(),
+            );
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=PublishBatch&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &PublishBatchInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "PublishBatch",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("PublishBatch", "2010-03-31", input)
 }
-impl PublishBatchOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for PublishBatchOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_successful: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
-        > = ::std::option::Option::None;
-        let mut member_failed: ::std::option::Option<
-            ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
-        > = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Successful" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_successful,
-                            crate::types::PublishBatchResultEntry::read_xml,
-                        )
+                    reader.read_list_into(&child, "member", &mut out.successful)
                 }
-                "Failed" => {
-                    reader
-                        .read_list_into(
-                            &child,
-                            "member",
-                            &mut member_failed,
-                            crate::types::BatchResultErrorEntry::read_xml,
-                        )
-                }
+                "Failed" => reader.read_list_into(&child, "member", &mut out.failed),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            successful: member_successful,
-            failed: member_failed,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `PublishBatch` response: `<PublishBatchResponse><PublishBatchResult>` into the output, and the request id.
@@ -190,9 +147,9 @@ pub fn deserialize_response(
         body,
         "PublishBatch",
     )?;
-    let output = match document.result()? {
+    let output: PublishBatchOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            PublishBatchOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => PublishBatchOutput::builder().build(),
     };
@@ -256,467 +213,120 @@ pub enum PublishBatchError {
 impl PublishBatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::BatchEntryIdsNotDistinctException::CODE,
-            ) => {
-                crate::error::BatchEntryIdsNotDistinctException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::BatchEntryIdsNotDistinctException)
-            }
-            ::std::option::Option::Some(
-                crate::error::BatchRequestTooLongException::CODE,
-            ) => {
-                crate::error::BatchRequestTooLongException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::BatchRequestTooLongException)
-            }
-            ::std::option::Option::Some(
-                crate::error::EmptyBatchRequestException::CODE,
-            ) => {
-                crate::error::EmptyBatchRequestException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::EmptyBatchRequestException)
-            }
-            ::std::option::Option::Some(
-                crate::error::EndpointDisabledException::CODE,
-            ) => {
-                crate::error::EndpointDisabledException::read_error_body(body, &envelope)
-                    .map(Self::EndpointDisabledException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidBatchEntryIdException::CODE,
-            ) => {
-                crate::error::InvalidBatchEntryIdException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidBatchEntryIdException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidParameterValueException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE) => {
-                crate::error::KmsAccessDeniedException::read_error_body(body, &envelope)
-                    .map(Self::KmsAccessDeniedException)
-            }
-            ::std::option::Option::Some(crate::error::KmsDisabledException::CODE) => {
-                crate::error::KmsDisabledException::read_error_body(body, &envelope)
-                    .map(Self::KmsDisabledException)
-            }
-            ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE) => {
-                crate::error::KmsInvalidStateException::read_error_body(body, &envelope)
-                    .map(Self::KmsInvalidStateException)
-            }
-            ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE) => {
-                crate::error::KmsNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::KmsNotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE) => {
-                crate::error::KmsOptInRequired::read_error_body(body, &envelope)
-                    .map(Self::KmsOptInRequired)
-            }
-            ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE) => {
-                crate::error::KmsThrottlingException::read_error_body(body, &envelope)
-                    .map(Self::KmsThrottlingException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PlatformApplicationDisabledException::CODE,
-            ) => {
-                crate::error::PlatformApplicationDisabledException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PlatformApplicationDisabledException)
-            }
-            ::std::option::Option::Some(
-                crate::error::TooManyEntriesInBatchRequestException::CODE,
-            ) => {
-                crate::error::TooManyEntriesInBatchRequestException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::TooManyEntriesInBatchRequestException)
-            }
-            ::std::option::Option::Some(crate::error::ValidationException::CODE) => {
-                crate::error::ValidationException::read_error_body(body, &envelope)
-                    .map(Self::ValidationException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::BatchEntryIdsNotDistinctException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::BatchEntryIdsNotDistinctException::CODE,
-                )
-            }
-            Self::BatchRequestTooLongException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::BatchRequestTooLongException::CODE,
-                )
-            }
-            Self::EmptyBatchRequestException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::EmptyBatchRequestException::CODE,
-                )
-            }
-            Self::EndpointDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::EndpointDisabledException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidBatchEntryIdException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidBatchEntryIdException::CODE,
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
-            }
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            Self::KmsAccessDeniedException(_) => {
-                ::std::option::Option::Some(crate::error::KmsAccessDeniedException::CODE)
-            }
-            Self::KmsDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::KmsDisabledException::CODE)
-            }
-            Self::KmsInvalidStateException(_) => {
-                ::std::option::Option::Some(crate::error::KmsInvalidStateException::CODE)
-            }
-            Self::KmsNotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::KmsNotFoundException::CODE)
-            }
-            Self::KmsOptInRequired(_) => {
-                ::std::option::Option::Some(crate::error::KmsOptInRequired::CODE)
-            }
-            Self::KmsThrottlingException(_) => {
-                ::std::option::Option::Some(crate::error::KmsThrottlingException::CODE)
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::PlatformApplicationDisabledException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PlatformApplicationDisabledException::CODE,
-                )
-            }
-            Self::TooManyEntriesInBatchRequestException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TooManyEntriesInBatchRequestException::CODE,
-                )
-            }
-            Self::ValidationException(_) => {
-                ::std::option::Option::Some(crate::error::ValidationException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl PublishBatchError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::BatchEntryIdsNotDistinctException(error) => error,
+            Self::BatchRequestTooLongException(error) => error,
+            Self::EmptyBatchRequestException(error) => error,
+            Self::EndpointDisabledException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidBatchEntryIdException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::KmsAccessDeniedException(error) => error,
+            Self::KmsDisabledException(error) => error,
+            Self::KmsInvalidStateException(error) => error,
+            Self::KmsNotFoundException(error) => error,
+            Self::KmsOptInRequired(error) => error,
+            Self::KmsThrottlingException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::PlatformApplicationDisabledException(error) => error,
+            Self::TooManyEntriesInBatchRequestException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for PublishBatchError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::BatchEntryIdsNotDistinctException))
+            .or_else(|| error.read(Self::BatchRequestTooLongException))
+            .or_else(|| error.read(Self::EmptyBatchRequestException))
+            .or_else(|| error.read(Self::EndpointDisabledException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidBatchEntryIdException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidParameterValueException))
+            .or_else(|| error.read(Self::InvalidSecurityException))
+            .or_else(|| error.read(Self::KmsAccessDeniedException))
+            .or_else(|| error.read(Self::KmsDisabledException))
+            .or_else(|| error.read(Self::KmsInvalidStateException))
+            .or_else(|| error.read(Self::KmsNotFoundException))
+            .or_else(|| error.read(Self::KmsOptInRequired))
+            .or_else(|| error.read(Self::KmsThrottlingException))
+            .or_else(|| error.read(Self::NotFoundException))
+            .or_else(|| error.read(Self::PlatformApplicationDisabledException))
+            .or_else(|| error.read(Self::TooManyEntriesInBatchRequestException))
+            .or_else(|| error.read(Self::ValidationException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                (
-                    crate::error::BatchEntryIdsNotDistinctException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::BatchRequestTooLongException(error) => {
-                (
-                    crate::error::BatchRequestTooLongException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::EmptyBatchRequestException(error) => {
-                (
-                    crate::error::EmptyBatchRequestException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::EndpointDisabledException(error) => {
-                (
-                    crate::error::EndpointDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidBatchEntryIdException(error) => {
-                (
-                    crate::error::InvalidBatchEntryIdException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsAccessDeniedException(error) => {
-                (
-                    crate::error::KmsAccessDeniedException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsDisabledException(error) => {
-                (
-                    crate::error::KmsDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsInvalidStateException(error) => {
-                (
-                    crate::error::KmsInvalidStateException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsNotFoundException(error) => {
-                (
-                    crate::error::KmsNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsOptInRequired(error) => {
-                (
-                    crate::error::KmsOptInRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::KmsThrottlingException(error) => {
-                (
-                    crate::error::KmsThrottlingException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PlatformApplicationDisabledException(error) => {
-                (
-                    crate::error::PlatformApplicationDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                (
-                    crate::error::TooManyEntriesInBatchRequestException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ValidationException(error) => {
-                (
-                    crate::error::ValidationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::BatchEntryIdsNotDistinctException(error) => error,
+            Self::BatchRequestTooLongException(error) => error,
+            Self::EmptyBatchRequestException(error) => error,
+            Self::EndpointDisabledException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidBatchEntryIdException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidParameterValueException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::KmsAccessDeniedException(error) => error,
+            Self::KmsDisabledException(error) => error,
+            Self::KmsInvalidStateException(error) => error,
+            Self::KmsNotFoundException(error) => error,
+            Self::KmsOptInRequired(error) => error,
+            Self::KmsThrottlingException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::PlatformApplicationDisabledException(error) => error,
+            Self::TooManyEntriesInBatchRequestException(error) => error,
+            Self::ValidationException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for PublishBatchError {
     fn code(&self) -> ::std::option::Option<&str> {
-        PublishBatchError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for PublishBatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::BatchRequestTooLongException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::EmptyBatchRequestException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::EndpointDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidBatchEntryIdException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsAccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsInvalidStateException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsOptInRequired(error) => ::std::fmt::Display::fmt(error, f),
-            Self::KmsThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for PublishBatchError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::BatchEntryIdsNotDistinctException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::BatchRequestTooLongException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::EmptyBatchRequestException(error) => ::std::option::Option::Some(error),
-            Self::EndpointDisabledException(error) => ::std::option::Option::Some(error),
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidBatchEntryIdException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            Self::KmsAccessDeniedException(error) => ::std::option::Option::Some(error),
-            Self::KmsDisabledException(error) => ::std::option::Option::Some(error),
-            Self::KmsInvalidStateException(error) => ::std::option::Option::Some(error),
-            Self::KmsNotFoundException(error) => ::std::option::Option::Some(error),
-            Self::KmsOptInRequired(error) => ::std::option::Option::Some(error),
-            Self::KmsThrottlingException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::PlatformApplicationDisabledException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TooManyEntriesInBatchRequestException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ValidationException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `PublishBatch` response into [`PublishBatchError`].
@@ -868,66 +478,25 @@ impl PublishBatchFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl PublishBatchInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for PublishBatchInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_publish_batch_request_entries = match node
-            .child("PublishBatchRequestEntries")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::PublishBatchRequestEntry::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        out.publish_batch_request_entries = node
+            .list("PublishBatchRequestEntries", "member")?;
         ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-            publish_batch_request_entries: member_publish_batch_request_entries,
+            topic_arn: out.topic_arn,
+            publish_batch_request_entries: out.publish_batch_request_entries,
         })
     }
 }
 #[cfg(feature = "server")]
-impl PublishBatchOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.successful {
-            writer.start("Successful", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Successful");
-        }
-        if let ::std::option::Option::Some(value) = &self.failed {
-            writer.start("Failed", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Failed");
-        }
+impl ::querygen_runtime::server::WriteXml for PublishBatchOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.list("Successful", "member", self.successful.as_deref());
+        writer.list("Failed", "member", self.failed.as_deref());
     }
 }
 /// Server side: parses the request body of `PublishBatch` (checking `Action` and `Version`) into the input.
@@ -935,9 +504,7 @@ impl PublishBatchOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<PublishBatchInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("PublishBatch", "2010-03-31")?;
-    PublishBatchInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "PublishBatch", "2010-03-31")
 }
 /// Server side: the `<PublishBatchResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -945,26 +512,20 @@ pub fn serialize_response(
     output: &PublishBatchOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "PublishBatchResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("PublishBatchResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("PublishBatchResult");
-    writer.response_metadata(request_id);
-    writer.end("PublishBatchResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "PublishBatch",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PublishBatchInput`](super::PublishBatchInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishBatchInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
-        publish_batch_request_entries: ::std::option::Option<
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) publish_batch_request_entries: ::std::option::Option<
             ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
         >,
     }
@@ -1038,10 +599,10 @@ pub mod builders {
     /// A builder for [`PublishBatchOutput`](super::PublishBatchOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishBatchOutputBuilder {
-        successful: ::std::option::Option<
+        pub(crate) successful: ::std::option::Option<
             ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
         >,
-        failed: ::std::option::Option<
+        pub(crate) failed: ::std::option::Option<
             ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
         >,
     }

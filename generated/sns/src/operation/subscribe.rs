@@ -153,77 +153,32 @@ impl SubscribeOutput {
         ::std::default::Default::default()
     }
 }
-impl SubscribeInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.topic_arn {
-            writer.push("TopicArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.protocol {
-            writer.push("Protocol");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.endpoint {
-            writer.push("Endpoint");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            writer.push("Attributes");
-            if !value.is_empty() {
-                writer.push("entry");
-                let entries_mark0 = writer.mark();
-                for (index0, (key0, entry0)) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    let entry_mark0 = writer.mark();
-                    writer.push("key");
-                    writer.string(key0);
-                    writer.truncate(entry_mark0);
-                    writer.push("value");
-                    writer.string(entry0);
-                    writer.truncate(entries_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.return_subscription_arn {
-            writer.push("ReturnSubscriptionArn");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for SubscribeInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TopicArn", self.topic_arn.as_ref());
+        writer.member("Protocol", self.protocol.as_ref());
+        writer.member("Endpoint", self.endpoint.as_ref());
+        writer.map("Attributes", "key", "value", self.attributes.as_ref());
+        writer.member("ReturnSubscriptionArn", self.return_subscription_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Subscribe&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &SubscribeInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "Subscribe",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("Subscribe", "2010-03-31", input)
 }
-impl SubscribeOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for SubscribeOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_subscription_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "SubscriptionArn" => {
-                    reader.read_string_into(&child, &mut member_subscription_arn)
-                }
+                "SubscriptionArn" => reader.read_into(&child, &mut out.subscription_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            subscription_arn: member_subscription_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Subscribe` response: `<SubscribeResponse><SubscribeResult>` into the output, and the request id.
@@ -237,9 +192,9 @@ pub fn deserialize_response(
         body,
         "Subscribe",
     )?;
-    let output = match document.result()? {
+    let output: SubscribeOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            SubscribeOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => SubscribeOutput::builder().build(),
     };
@@ -275,243 +230,84 @@ pub enum SubscribeError {
 impl SubscribeError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::FilterPolicyLimitExceededException::CODE,
-            ) => {
-                crate::error::FilterPolicyLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::FilterPolicyLimitExceededException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE) => {
-                crate::error::InvalidSecurityException::read_error_body(body, &envelope)
-                    .map(Self::InvalidSecurityException)
-            }
-            ::std::option::Option::Some(crate::error::NotFoundException::CODE) => {
-                crate::error::NotFoundException::read_error_body(body, &envelope)
-                    .map(Self::NotFoundException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplayLimitExceededException::CODE,
-            ) => {
-                crate::error::ReplayLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::ReplayLimitExceededException)
-            }
-            ::std::option::Option::Some(
-                crate::error::SubscriptionLimitExceededException::CODE,
-            ) => {
-                crate::error::SubscriptionLimitExceededException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::SubscriptionLimitExceededException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::FilterPolicyLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::FilterPolicyLimitExceededException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::InvalidSecurityException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSecurityException::CODE)
-            }
-            Self::NotFoundException(_) => {
-                ::std::option::Option::Some(crate::error::NotFoundException::CODE)
-            }
-            Self::ReplayLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplayLimitExceededException::CODE,
-                )
-            }
-            Self::SubscriptionLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SubscriptionLimitExceededException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl SubscribeError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::FilterPolicyLimitExceededException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::ReplayLimitExceededException(error) => error,
+            Self::SubscriptionLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for SubscribeError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::FilterPolicyLimitExceededException))
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::InvalidSecurityException))
+            .or_else(|| error.read(Self::NotFoundException))
+            .or_else(|| error.read(Self::ReplayLimitExceededException))
+            .or_else(|| error.read(Self::SubscriptionLimitExceededException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                (
-                    crate::error::FilterPolicyLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSecurityException(error) => {
-                (
-                    crate::error::InvalidSecurityException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NotFoundException(error) => {
-                (
-                    crate::error::NotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplayLimitExceededException(error) => {
-                (
-                    crate::error::ReplayLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                (
-                    crate::error::SubscriptionLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::FilterPolicyLimitExceededException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::InvalidSecurityException(error) => error,
+            Self::NotFoundException(error) => error,
+            Self::ReplayLimitExceededException(error) => error,
+            Self::SubscriptionLimitExceededException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for SubscribeError {
     fn code(&self) -> ::std::option::Option<&str> {
-        SubscribeError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for SubscribeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidSecurityException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplayLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for SubscribeError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::FilterPolicyLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::InvalidSecurityException(error) => ::std::option::Option::Some(error),
-            Self::NotFoundException(error) => ::std::option::Option::Some(error),
-            Self::ReplayLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::SubscriptionLimitExceededException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `Subscribe` response into [`SubscribeError`].
@@ -787,85 +583,29 @@ impl SubscribeFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl SubscribeInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for SubscribeInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_topic_arn = match node.child("TopicArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_protocol = match node.child("Protocol") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_endpoint = match node.child("Endpoint") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_attributes = match node.child("Attributes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("entry") {
-                        ::std::option::Option::Some(entries) => {
-                            let mut map = ::querygen_runtime::IndexMap::new();
-                            for entry0 in entries.items()? {
-                                let key0 = entry0
-                                    .child("key")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a key",
-                                    ))?;
-                                let value0 = entry0
-                                    .child("value")
-                                    .ok_or_else(|| ::querygen_runtime::server::QueryError::new(
-                                        entry0.key(),
-                                        "map entry without a value",
-                                    ))?;
-                                map.insert(
-                                    key0.text()?.to_owned(),
-                                    value0.text()?.to_owned(),
-                                );
-                            }
-                            map
-                        }
-                        ::std::option::Option::None => {
-                            ::querygen_runtime::IndexMap::new()
-                        }
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_return_subscription_arn = match node.child("ReturnSubscriptionArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.topic_arn = node.member("TopicArn")?;
+        out.protocol = node.member("Protocol")?;
+        out.endpoint = node.member("Endpoint")?;
+        out.attributes = node.map("Attributes", "key", "value")?;
+        out.return_subscription_arn = node.member("ReturnSubscriptionArn")?;
         ::std::result::Result::Ok(Self {
-            topic_arn: member_topic_arn,
-            protocol: member_protocol,
-            endpoint: member_endpoint,
-            attributes: member_attributes,
-            return_subscription_arn: member_return_subscription_arn,
+            topic_arn: out.topic_arn,
+            protocol: out.protocol,
+            endpoint: out.endpoint,
+            attributes: out.attributes,
+            return_subscription_arn: out.return_subscription_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl SubscribeOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.subscription_arn {
-            writer.element("SubscriptionArn", value);
-        }
+impl ::querygen_runtime::server::WriteXml for SubscribeOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `Subscribe` (checking `Action` and `Version`) into the input.
@@ -873,9 +613,7 @@ impl SubscribeOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<SubscribeInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("Subscribe", "2010-03-31")?;
-    SubscribeInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "Subscribe", "2010-03-31")
 }
 /// Server side: the `<SubscribeResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -883,31 +621,25 @@ pub fn serialize_response(
     output: &SubscribeOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "SubscribeResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("SubscribeResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("SubscribeResult");
-    writer.response_metadata(request_id);
-    writer.end("SubscribeResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "Subscribe",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`SubscribeInput`](super::SubscribeInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SubscribeInputBuilder {
-        topic_arn: ::std::option::Option<::std::string::String>,
-        protocol: ::std::option::Option<::std::string::String>,
-        endpoint: ::std::option::Option<::std::string::String>,
-        attributes: ::std::option::Option<
+        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) protocol: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoint: ::std::option::Option<::std::string::String>,
+        pub(crate) attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
         >,
-        return_subscription_arn: ::std::option::Option<bool>,
+        pub(crate) return_subscription_arn: ::std::option::Option<bool>,
     }
     impl SubscribeInputBuilder {
         /// The ARN of the topic you want to subscribe to.
@@ -1109,7 +841,7 @@ pub mod builders {
     /// A builder for [`SubscribeOutput`](super::SubscribeOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SubscribeOutputBuilder {
-        subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
     }
     impl SubscribeOutputBuilder {
         /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the

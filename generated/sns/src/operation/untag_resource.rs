@@ -53,44 +53,18 @@ impl UntagResourceOutput {
         ::std::default::Default::default()
     }
 }
-impl UntagResourceInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.resource_arn {
-            writer.push("ResourceArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tag_keys {
-            writer.push("TagKeys");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for UntagResourceInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("ResourceArn", self.resource_arn.as_ref());
+        writer.list("TagKeys", "member", self.tag_keys.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=UntagResource&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &UntagResourceInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "UntagResource",
-        "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("UntagResource", "2010-03-31", input)
 }
-impl UntagResourceOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for UntagResourceOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
@@ -140,207 +114,81 @@ pub enum UntagResourceError {
 impl UntagResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ConcurrentAccessException::CODE,
-            ) => {
-                crate::error::ConcurrentAccessException::read_error_body(body, &envelope)
-                    .map(Self::ConcurrentAccessException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ResourceNotFoundException::CODE,
-            ) => {
-                crate::error::ResourceNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::ResourceNotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::StaleTagException::CODE) => {
-                crate::error::StaleTagException::read_error_body(body, &envelope)
-                    .map(Self::StaleTagException)
-            }
-            ::std::option::Option::Some(
-                crate::error::TagLimitExceededException::CODE,
-            ) => {
-                crate::error::TagLimitExceededException::read_error_body(body, &envelope)
-                    .map(Self::TagLimitExceededException)
-            }
-            ::std::option::Option::Some(crate::error::TagPolicyException::CODE) => {
-                crate::error::TagPolicyException::read_error_body(body, &envelope)
-                    .map(Self::TagPolicyException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::ConcurrentAccessException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ConcurrentAccessException::CODE,
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ResourceNotFoundException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ResourceNotFoundException::CODE,
-                )
-            }
-            Self::StaleTagException(_) => {
-                ::std::option::Option::Some(crate::error::StaleTagException::CODE)
-            }
-            Self::TagLimitExceededException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagLimitExceededException::CODE,
-                )
-            }
-            Self::TagPolicyException(_) => {
-                ::std::option::Option::Some(crate::error::TagPolicyException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl UntagResourceError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagLimitExceededException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for UntagResourceError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::ConcurrentAccessException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ResourceNotFoundException))
+            .or_else(|| error.read(Self::StaleTagException))
+            .or_else(|| error.read(Self::TagLimitExceededException))
+            .or_else(|| error.read(Self::TagPolicyException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ConcurrentAccessException(error) => {
-                (
-                    crate::error::ConcurrentAccessException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ResourceNotFoundException(error) => {
-                (
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::StaleTagException(error) => {
-                (
-                    crate::error::StaleTagException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagLimitExceededException(error) => {
-                (
-                    crate::error::TagLimitExceededException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagPolicyException(error) => {
-                (
-                    crate::error::TagPolicyException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::ConcurrentAccessException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::StaleTagException(error) => error,
+            Self::TagLimitExceededException(error) => error,
+            Self::TagPolicyException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for UntagResourceError {
     fn code(&self) -> ::std::option::Option<&str> {
-        UntagResourceError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for UntagResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ConcurrentAccessException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::StaleTagException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagLimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagPolicyException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for UntagResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ConcurrentAccessException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ResourceNotFoundException(error) => ::std::option::Option::Some(error),
-            Self::StaleTagException(error) => ::std::option::Option::Some(error),
-            Self::TagLimitExceededException(error) => ::std::option::Option::Some(error),
-            Self::TagPolicyException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `UntagResource` response into [`UntagResourceError`].
@@ -490,53 +338,29 @@ impl UntagResourceFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl UntagResourceInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for UntagResourceInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_resource_arn = match node.child("ResourceArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tag_keys = match node.child("TagKeys") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.resource_arn = node.member("ResourceArn")?;
+        out.tag_keys = node.list("TagKeys", "member")?;
         ::std::result::Result::Ok(Self {
-            resource_arn: member_resource_arn,
-            tag_keys: member_tag_keys,
+            resource_arn: out.resource_arn,
+            tag_keys: out.tag_keys,
         })
     }
 }
 #[cfg(feature = "server")]
-impl UntagResourceOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl ::querygen_runtime::server::WriteXml for UntagResourceOutput {
+    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses the request body of `UntagResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<UntagResourceInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("UntagResource", "2010-03-31")?;
-    UntagResourceInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "UntagResource", "2010-03-31")
 }
 /// Server side: the `<UntagResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -544,26 +368,22 @@ pub fn serialize_response(
     output: &UntagResourceOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "UntagResourceResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("UntagResourceResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("UntagResourceResult");
-    writer.response_metadata(request_id);
-    writer.end("UntagResourceResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "UntagResource",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`UntagResourceInput`](super::UntagResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct UntagResourceInputBuilder {
-        resource_arn: ::std::option::Option<::std::string::String>,
-        tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) tag_keys: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl UntagResourceInputBuilder {
         /// The ARN of the topic from which to remove tags.

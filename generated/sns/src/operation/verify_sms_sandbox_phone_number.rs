@@ -69,36 +69,24 @@ impl VerifySmsSandboxPhoneNumberOutput {
         ::std::default::Default::default()
     }
 }
-impl VerifySmsSandboxPhoneNumberInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.phone_number {
-            writer.push("PhoneNumber");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.one_time_password {
-            writer.push("OneTimePassword");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for VerifySmsSandboxPhoneNumberInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("PhoneNumber", self.phone_number.as_ref());
+        writer.member("OneTimePassword", self.one_time_password.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=VerifySMSSandboxPhoneNumber&Version=2010-03-31` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &VerifySmsSandboxPhoneNumberInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "VerifySMSSandboxPhoneNumber",
         "2010-03-31",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl VerifySmsSandboxPhoneNumberOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for VerifySmsSandboxPhoneNumberOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
@@ -149,184 +137,78 @@ pub enum VerifySmsSandboxPhoneNumberError {
 impl VerifySmsSandboxPhoneNumberError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::AuthorizationErrorException::CODE,
-            ) => {
-                crate::error::AuthorizationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::AuthorizationErrorException)
-            }
-            ::std::option::Option::Some(crate::error::InternalErrorException::CODE) => {
-                crate::error::InternalErrorException::read_error_body(body, &envelope)
-                    .map(Self::InternalErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterException::CODE,
-            ) => {
-                crate::error::InvalidParameterException::read_error_body(body, &envelope)
-                    .map(Self::InvalidParameterException)
-            }
-            ::std::option::Option::Some(
-                crate::error::ResourceNotFoundException::CODE,
-            ) => {
-                crate::error::ResourceNotFoundException::read_error_body(body, &envelope)
-                    .map(Self::ResourceNotFoundException)
-            }
-            ::std::option::Option::Some(crate::error::ThrottledException::CODE) => {
-                crate::error::ThrottledException::read_error_body(body, &envelope)
-                    .map(Self::ThrottledException)
-            }
-            ::std::option::Option::Some(crate::error::VerificationException::CODE) => {
-                crate::error::VerificationException::read_error_body(body, &envelope)
-                    .map(Self::VerificationException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::AuthorizationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationErrorException::CODE,
-                )
-            }
-            Self::InternalErrorException(_) => {
-                ::std::option::Option::Some(crate::error::InternalErrorException::CODE)
-            }
-            Self::InvalidParameterException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterException::CODE,
-                )
-            }
-            Self::ResourceNotFoundException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ResourceNotFoundException::CODE,
-                )
-            }
-            Self::ThrottledException(_) => {
-                ::std::option::Option::Some(crate::error::ThrottledException::CODE)
-            }
-            Self::VerificationException(_) => {
-                ::std::option::Option::Some(crate::error::VerificationException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl VerifySmsSandboxPhoneNumberError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::VerificationException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for VerifySmsSandboxPhoneNumberError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::AuthorizationErrorException)
+            .or_else(|| error.read(Self::InternalErrorException))
+            .or_else(|| error.read(Self::InvalidParameterException))
+            .or_else(|| error.read(Self::ResourceNotFoundException))
+            .or_else(|| error.read(Self::ThrottledException))
+            .or_else(|| error.read(Self::VerificationException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::AuthorizationErrorException(error) => {
-                (
-                    crate::error::AuthorizationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InternalErrorException(error) => {
-                (
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterException(error) => {
-                (
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ResourceNotFoundException(error) => {
-                (
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ThrottledException(error) => {
-                (
-                    crate::error::ThrottledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::VerificationException(error) => {
-                (
-                    crate::error::VerificationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::AuthorizationErrorException(error) => error,
+            Self::InternalErrorException(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ResourceNotFoundException(error) => error,
+            Self::ThrottledException(error) => error,
+            Self::VerificationException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for VerifySmsSandboxPhoneNumberError {
     fn code(&self) -> ::std::option::Option<&str> {
-        VerifySmsSandboxPhoneNumberError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for VerifySmsSandboxPhoneNumberError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InternalErrorException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ResourceNotFoundException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ThrottledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::VerificationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for VerifySmsSandboxPhoneNumberError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AuthorizationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InternalErrorException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterException(error) => ::std::option::Option::Some(error),
-            Self::ResourceNotFoundException(error) => ::std::option::Option::Some(error),
-            Self::ThrottledException(error) => ::std::option::Option::Some(error),
-            Self::VerificationException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `VerifySMSSandboxPhoneNumber` response into [`VerifySmsSandboxPhoneNumberError`].
@@ -474,33 +356,22 @@ impl VerifySmsSandboxPhoneNumberFluentBuilder {
     }
 }
 #[cfg(feature = "server")]
-impl VerifySmsSandboxPhoneNumberInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for VerifySmsSandboxPhoneNumberInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_phone_number = match node.child("PhoneNumber") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_one_time_password = match node.child("OneTimePassword") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.phone_number = node.member("PhoneNumber")?;
+        out.one_time_password = node.member("OneTimePassword")?;
         ::std::result::Result::Ok(Self {
-            phone_number: member_phone_number,
-            one_time_password: member_one_time_password,
+            phone_number: out.phone_number,
+            one_time_password: out.one_time_password,
         })
     }
 }
 #[cfg(feature = "server")]
-impl VerifySmsSandboxPhoneNumberOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl ::querygen_runtime::server::WriteXml for VerifySmsSandboxPhoneNumberOutput {
+    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses the request body of `VerifySMSSandboxPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
@@ -510,9 +381,11 @@ pub fn deserialize_request(
     VerifySmsSandboxPhoneNumberInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("VerifySMSSandboxPhoneNumber", "2010-03-31")?;
-    VerifySmsSandboxPhoneNumberInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "VerifySMSSandboxPhoneNumber",
+        "2010-03-31",
+    )
 }
 /// Server side: the `<VerifySMSSandboxPhoneNumberResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -520,26 +393,20 @@ pub fn serialize_response(
     output: &VerifySmsSandboxPhoneNumberOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "VerifySMSSandboxPhoneNumberResponse",
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-        );
-    writer.start("VerifySMSSandboxPhoneNumberResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("VerifySMSSandboxPhoneNumberResult");
-    writer.response_metadata(request_id);
-    writer.end("VerifySMSSandboxPhoneNumberResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "VerifySMSSandboxPhoneNumber",
+        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`VerifySmsSandboxPhoneNumberInput`](super::VerifySmsSandboxPhoneNumberInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct VerifySmsSandboxPhoneNumberInputBuilder {
-        phone_number: ::std::option::Option<::std::string::String>,
-        one_time_password: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) one_time_password: ::std::option::Option<::std::string::String>,
     }
     impl VerifySmsSandboxPhoneNumberInputBuilder {
         /// The destination phone number to verify.

@@ -388,169 +388,44 @@ impl AssumeRoleOutput {
         ::std::default::Default::default()
     }
 }
-impl AssumeRoleInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            writer.push("RoleArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.role_session_name {
-            writer.push("RoleSessionName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy_arns {
-            writer.push("PolicyArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy {
-            writer.push("Policy");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.transitive_tag_keys {
-            writer.push("TransitiveTagKeys");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.external_id {
-            writer.push("ExternalId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.serial_number {
-            writer.push("SerialNumber");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.token_code {
-            writer.push("TokenCode");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_identity {
-            writer.push("SourceIdentity");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.provided_contexts {
-            writer.push("ProvidedContexts");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for AssumeRoleInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("RoleArn", self.role_arn.as_ref());
+        writer.member("RoleSessionName", self.role_session_name.as_ref());
+        writer.list("PolicyArns", "member", self.policy_arns.as_deref());
+        writer.member("Policy", self.policy.as_ref());
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
+        writer.list("Tags", "member", self.tags.as_deref());
+        writer.list("TransitiveTagKeys", "member", self.transitive_tag_keys.as_deref());
+        writer.member("ExternalId", self.external_id.as_ref());
+        writer.member("SerialNumber", self.serial_number.as_ref());
+        writer.member("TokenCode", self.token_code.as_ref());
+        writer.member("SourceIdentity", self.source_identity.as_ref());
+        writer.list("ProvidedContexts", "member", self.provided_contexts.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRole&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &AssumeRoleInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "AssumeRole",
-        "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("AssumeRole", "2011-06-15", input)
 }
-impl AssumeRoleOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for AssumeRoleOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
-        let mut member_assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        > = ::std::option::Option::None;
-        let mut member_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut member_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
-                "AssumedRoleUser" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_assumed_role_user,
-                            crate::types::AssumedRoleUser::read_xml,
-                        )
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
+                "AssumedRoleUser" => reader.read_into(&child, &mut out.assumed_role_user),
                 "PackedPolicySize" => {
-                    reader
-                        .read_parsed_into::<
-                            i32,
-                        >(&child, "a 32-bit integer", &mut member_packed_policy_size)
+                    reader.read_into(&child, &mut out.packed_policy_size)
                 }
-                "SourceIdentity" => {
-                    reader.read_string_into(&child, &mut member_source_identity)
-                }
+                "SourceIdentity" => reader.read_into(&child, &mut out.source_identity),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-            assumed_role_user: member_assumed_role_user,
-            packed_policy_size: member_packed_policy_size,
-            source_identity: member_source_identity,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRole` response: `<AssumeRoleResponse><AssumeRoleResult>` into the output, and the request id.
@@ -564,9 +439,9 @@ pub fn deserialize_response(
         body,
         "AssumeRole",
     )?;
-    let output = match document.result()? {
+    let output: AssumeRoleOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            AssumeRoleOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => AssumeRoleOutput::builder().build(),
     };
@@ -594,157 +469,72 @@ pub enum AssumeRoleError {
 impl AssumeRoleError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE) => {
-                crate::error::ExpiredTokenException::read_error_body(body, &envelope)
-                    .map(Self::ExpiredTokenException)
-            }
-            ::std::option::Option::Some(
-                crate::error::MalformedPolicyDocumentException::CODE,
-            ) => {
-                crate::error::MalformedPolicyDocumentException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::MalformedPolicyDocumentException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PackedPolicyTooLargeException::CODE,
-            ) => {
-                crate::error::PackedPolicyTooLargeException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PackedPolicyTooLargeException)
-            }
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExpiredTokenException(_) => {
-                ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE)
-            }
-            Self::MalformedPolicyDocumentException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::MalformedPolicyDocumentException::CODE,
-                )
-            }
-            Self::PackedPolicyTooLargeException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PackedPolicyTooLargeException::CODE,
-                )
-            }
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl AssumeRoleError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ExpiredTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for AssumeRoleError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::ExpiredTokenException)
+            .or_else(|| error.read(Self::MalformedPolicyDocumentException))
+            .or_else(|| error.read(Self::PackedPolicyTooLargeException))
+            .or_else(|| error.read(Self::RegionDisabledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ExpiredTokenException(error) => {
-                (
-                    crate::error::ExpiredTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                (
-                    crate::error::MalformedPolicyDocumentException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                (
-                    crate::error::PackedPolicyTooLargeException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ExpiredTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for AssumeRoleError {
     fn code(&self) -> ::std::option::Option<&str> {
-        AssumeRoleError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for AssumeRoleError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for AssumeRoleError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::option::Option::Some(error),
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `AssumeRole` response into [`AssumeRoleError`].
@@ -791,167 +581,46 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for AssumeRoleInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_role_arn = match node.child("RoleArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_role_session_name = match node.child("RoleSessionName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy_arns = match node.child("PolicyArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::PolicyDescriptorType::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy = match node.child("Policy") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_transitive_tag_keys = match node.child("TransitiveTagKeys") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_external_id = match node.child("ExternalId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_serial_number = match node.child("SerialNumber") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_token_code = match node.child("TokenCode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_source_identity = match node.child("SourceIdentity") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_provided_contexts = match node.child("ProvidedContexts") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::ProvidedContext::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.role_arn = node.member("RoleArn")?;
+        out.role_session_name = node.member("RoleSessionName")?;
+        out.policy_arns = node.list("PolicyArns", "member")?;
+        out.policy = node.member("Policy")?;
+        out.duration_seconds = node.member("DurationSeconds")?;
+        out.tags = node.list("Tags", "member")?;
+        out.transitive_tag_keys = node.list("TransitiveTagKeys", "member")?;
+        out.external_id = node.member("ExternalId")?;
+        out.serial_number = node.member("SerialNumber")?;
+        out.token_code = node.member("TokenCode")?;
+        out.source_identity = node.member("SourceIdentity")?;
+        out.provided_contexts = node.list("ProvidedContexts", "member")?;
         ::std::result::Result::Ok(Self {
-            role_arn: member_role_arn,
-            role_session_name: member_role_session_name,
-            policy_arns: member_policy_arns,
-            policy: member_policy,
-            duration_seconds: member_duration_seconds,
-            tags: member_tags,
-            transitive_tag_keys: member_transitive_tag_keys,
-            external_id: member_external_id,
-            serial_number: member_serial_number,
-            token_code: member_token_code,
-            source_identity: member_source_identity,
-            provided_contexts: member_provided_contexts,
+            role_arn: out.role_arn,
+            role_session_name: out.role_session_name,
+            policy_arns: out.policy_arns,
+            policy: out.policy,
+            duration_seconds: out.duration_seconds,
+            tags: out.tags,
+            transitive_tag_keys: out.transitive_tag_keys,
+            external_id: out.external_id,
+            serial_number: out.serial_number,
+            token_code: out.token_code,
+            source_identity: out.source_identity,
+            provided_contexts: out.provided_contexts,
         })
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
-        if let ::std::option::Option::Some(value) = &self.assumed_role_user {
-            writer.start("AssumedRoleUser", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("AssumedRoleUser");
-        }
-        if let ::std::option::Option::Some(value) = &self.packed_policy_size {
-            writer.integer("PackedPolicySize", i64::from(*value));
-        }
-        if let ::std::option::Option::Some(value) = &self.source_identity {
-            writer.element("SourceIdentity", value);
-        }
+impl ::querygen_runtime::server::WriteXml for AssumeRoleOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
+        writer.member("AssumedRoleUser", self.assumed_role_user.as_ref());
+        writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
+        writer.member("SourceIdentity", self.source_identity.as_ref());
     }
 }
 /// Server side: parses the request body of `AssumeRole` (checking `Action` and `Version`) into the input.
@@ -959,9 +628,7 @@ impl AssumeRoleOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<AssumeRoleInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("AssumeRole", "2011-06-15")?;
-    AssumeRoleInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "AssumeRole", "2011-06-15")
 }
 /// Server side: the `<AssumeRoleResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -969,40 +636,34 @@ pub fn serialize_response(
     output: &AssumeRoleOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "AssumeRoleResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("AssumeRoleResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("AssumeRoleResult");
-    writer.response_metadata(request_id);
-    writer.end("AssumeRoleResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "AssumeRole",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`AssumeRoleInput`](super::AssumeRoleInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleInputBuilder {
-        role_arn: ::std::option::Option<::std::string::String>,
-        role_session_name: ::std::option::Option<::std::string::String>,
-        policy_arns: ::std::option::Option<
+        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
+        pub(crate) policy_arns: ::std::option::Option<
             ::std::vec::Vec<crate::types::PolicyDescriptorType>,
         >,
-        policy: ::std::option::Option<::std::string::String>,
-        duration_seconds: ::std::option::Option<i32>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        transitive_tag_keys: ::std::option::Option<
+        pub(crate) policy: ::std::option::Option<::std::string::String>,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) transitive_tag_keys: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        external_id: ::std::option::Option<::std::string::String>,
-        serial_number: ::std::option::Option<::std::string::String>,
-        token_code: ::std::option::Option<::std::string::String>,
-        source_identity: ::std::option::Option<::std::string::String>,
-        provided_contexts: ::std::option::Option<
+        pub(crate) external_id: ::std::option::Option<::std::string::String>,
+        pub(crate) serial_number: ::std::option::Option<::std::string::String>,
+        pub(crate) token_code: ::std::option::Option<::std::string::String>,
+        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) provided_contexts: ::std::option::Option<
             ::std::vec::Vec<crate::types::ProvidedContext>,
         >,
     }
@@ -1434,10 +1095,12 @@ pub mod builders {
     /// A builder for [`AssumeRoleOutput`](super::AssumeRoleOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
-        assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
-        packed_policy_size: ::std::option::Option<i32>,
-        source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
+        pub(crate) packed_policy_size: ::std::option::Option<i32>,
+        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -343,128 +343,47 @@ impl AssumeRoleWithSamlOutput {
         ::std::default::Default::default()
     }
 }
-impl AssumeRoleWithSamlInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            writer.push("RoleArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.principal_arn {
-            writer.push("PrincipalArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.saml_assertion {
-            writer.push("SAMLAssertion");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy_arns {
-            writer.push("PolicyArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy {
-            writer.push("Policy");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithSamlInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("RoleArn", self.role_arn.as_ref());
+        writer.member("PrincipalArn", self.principal_arn.as_ref());
+        writer.member("SAMLAssertion", self.saml_assertion.as_ref());
+        writer.list("PolicyArns", "member", self.policy_arns.as_deref());
+        writer.member("Policy", self.policy.as_ref());
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoleWithSAML&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "AssumeRoleWithSAML",
         "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl AssumeRoleWithSamlOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithSamlOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
-        let mut member_assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        > = ::std::option::Option::None;
-        let mut member_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut member_subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_subject_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_issuer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_audience: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_name_qualifier: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
-                "AssumedRoleUser" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_assumed_role_user,
-                            crate::types::AssumedRoleUser::read_xml,
-                        )
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
+                "AssumedRoleUser" => reader.read_into(&child, &mut out.assumed_role_user),
                 "PackedPolicySize" => {
-                    reader
-                        .read_parsed_into::<
-                            i32,
-                        >(&child, "a 32-bit integer", &mut member_packed_policy_size)
+                    reader.read_into(&child, &mut out.packed_policy_size)
                 }
-                "Subject" => reader.read_string_into(&child, &mut member_subject),
-                "SubjectType" => {
-                    reader.read_string_into(&child, &mut member_subject_type)
-                }
-                "Issuer" => reader.read_string_into(&child, &mut member_issuer),
-                "Audience" => reader.read_string_into(&child, &mut member_audience),
-                "NameQualifier" => {
-                    reader.read_string_into(&child, &mut member_name_qualifier)
-                }
-                "SourceIdentity" => {
-                    reader.read_string_into(&child, &mut member_source_identity)
-                }
+                "Subject" => reader.read_into(&child, &mut out.subject),
+                "SubjectType" => reader.read_into(&child, &mut out.subject_type),
+                "Issuer" => reader.read_into(&child, &mut out.issuer),
+                "Audience" => reader.read_into(&child, &mut out.audience),
+                "NameQualifier" => reader.read_into(&child, &mut out.name_qualifier),
+                "SourceIdentity" => reader.read_into(&child, &mut out.source_identity),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-            assumed_role_user: member_assumed_role_user,
-            packed_policy_size: member_packed_policy_size,
-            subject: member_subject,
-            subject_type: member_subject_type,
-            issuer: member_issuer,
-            audience: member_audience,
-            name_qualifier: member_name_qualifier,
-            source_identity: member_source_identity,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoleWithSAML` response: `<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult>` into the output, and the request id.
@@ -478,9 +397,9 @@ pub fn deserialize_response(
         body,
         "AssumeRoleWithSAML",
     )?;
-    let output = match document.result()? {
+    let output: AssumeRoleWithSamlOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            AssumeRoleWithSamlOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => AssumeRoleWithSamlOutput::builder().build(),
     };
@@ -512,202 +431,78 @@ pub enum AssumeRoleWithSamlError {
 impl AssumeRoleWithSamlError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE) => {
-                crate::error::ExpiredTokenException::read_error_body(body, &envelope)
-                    .map(Self::ExpiredTokenException)
-            }
-            ::std::option::Option::Some(
-                crate::error::IdpRejectedClaimException::CODE,
-            ) => {
-                crate::error::IdpRejectedClaimException::read_error_body(body, &envelope)
-                    .map(Self::IdpRejectedClaimException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidIdentityTokenException::CODE,
-            ) => {
-                crate::error::InvalidIdentityTokenException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidIdentityTokenException)
-            }
-            ::std::option::Option::Some(
-                crate::error::MalformedPolicyDocumentException::CODE,
-            ) => {
-                crate::error::MalformedPolicyDocumentException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::MalformedPolicyDocumentException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PackedPolicyTooLargeException::CODE,
-            ) => {
-                crate::error::PackedPolicyTooLargeException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PackedPolicyTooLargeException)
-            }
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExpiredTokenException(_) => {
-                ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE)
-            }
-            Self::IdpRejectedClaimException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::IdpRejectedClaimException::CODE,
-                )
-            }
-            Self::InvalidIdentityTokenException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidIdentityTokenException::CODE,
-                )
-            }
-            Self::MalformedPolicyDocumentException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::MalformedPolicyDocumentException::CODE,
-                )
-            }
-            Self::PackedPolicyTooLargeException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PackedPolicyTooLargeException::CODE,
-                )
-            }
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl AssumeRoleWithSamlError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ExpiredTokenException(error) => error,
+            Self::IdpRejectedClaimException(error) => error,
+            Self::InvalidIdentityTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for AssumeRoleWithSamlError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::ExpiredTokenException)
+            .or_else(|| error.read(Self::IdpRejectedClaimException))
+            .or_else(|| error.read(Self::InvalidIdentityTokenException))
+            .or_else(|| error.read(Self::MalformedPolicyDocumentException))
+            .or_else(|| error.read(Self::PackedPolicyTooLargeException))
+            .or_else(|| error.read(Self::RegionDisabledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ExpiredTokenException(error) => {
-                (
-                    crate::error::ExpiredTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::IdpRejectedClaimException(error) => {
-                (
-                    crate::error::IdpRejectedClaimException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidIdentityTokenException(error) => {
-                (
-                    crate::error::InvalidIdentityTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                (
-                    crate::error::MalformedPolicyDocumentException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                (
-                    crate::error::PackedPolicyTooLargeException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ExpiredTokenException(error) => error,
+            Self::IdpRejectedClaimException(error) => error,
+            Self::InvalidIdentityTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for AssumeRoleWithSamlError {
     fn code(&self) -> ::std::option::Option<&str> {
-        AssumeRoleWithSamlError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for AssumeRoleWithSamlError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::IdpRejectedClaimException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for AssumeRoleWithSamlError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::option::Option::Some(error),
-            Self::IdpRejectedClaimException(error) => ::std::option::Option::Some(error),
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `AssumeRoleWithSAML` response into [`AssumeRoleWithSamlError`].
@@ -754,105 +549,39 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleWithSamlInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithSamlInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_role_arn = match node.child("RoleArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_principal_arn = match node.child("PrincipalArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_saml_assertion = match node.child("SAMLAssertion") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy_arns = match node.child("PolicyArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::PolicyDescriptorType::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy = match node.child("Policy") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.role_arn = node.member("RoleArn")?;
+        out.principal_arn = node.member("PrincipalArn")?;
+        out.saml_assertion = node.member("SAMLAssertion")?;
+        out.policy_arns = node.list("PolicyArns", "member")?;
+        out.policy = node.member("Policy")?;
+        out.duration_seconds = node.member("DurationSeconds")?;
         ::std::result::Result::Ok(Self {
-            role_arn: member_role_arn,
-            principal_arn: member_principal_arn,
-            saml_assertion: member_saml_assertion,
-            policy_arns: member_policy_arns,
-            policy: member_policy,
-            duration_seconds: member_duration_seconds,
+            role_arn: out.role_arn,
+            principal_arn: out.principal_arn,
+            saml_assertion: out.saml_assertion,
+            policy_arns: out.policy_arns,
+            policy: out.policy,
+            duration_seconds: out.duration_seconds,
         })
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleWithSamlOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
-        if let ::std::option::Option::Some(value) = &self.assumed_role_user {
-            writer.start("AssumedRoleUser", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("AssumedRoleUser");
-        }
-        if let ::std::option::Option::Some(value) = &self.packed_policy_size {
-            writer.integer("PackedPolicySize", i64::from(*value));
-        }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            writer.element("Subject", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.subject_type {
-            writer.element("SubjectType", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.issuer {
-            writer.element("Issuer", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.audience {
-            writer.element("Audience", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.name_qualifier {
-            writer.element("NameQualifier", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_identity {
-            writer.element("SourceIdentity", value);
-        }
+impl ::querygen_runtime::server::WriteXml for AssumeRoleWithSamlOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
+        writer.member("AssumedRoleUser", self.assumed_role_user.as_ref());
+        writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
+        writer.member("Subject", self.subject.as_ref());
+        writer.member("SubjectType", self.subject_type.as_ref());
+        writer.member("Issuer", self.issuer.as_ref());
+        writer.member("Audience", self.audience.as_ref());
+        writer.member("NameQualifier", self.name_qualifier.as_ref());
+        writer.member("SourceIdentity", self.source_identity.as_ref());
     }
 }
 /// Server side: parses the request body of `AssumeRoleWithSAML` (checking `Action` and `Version`) into the input.
@@ -863,9 +592,7 @@ pub fn deserialize_request(
     AssumeRoleWithSamlInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("AssumeRoleWithSAML", "2011-06-15")?;
-    AssumeRoleWithSamlInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "AssumeRoleWithSAML", "2011-06-15")
 }
 /// Server side: the `<AssumeRoleWithSAMLResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -873,32 +600,26 @@ pub fn serialize_response(
     output: &AssumeRoleWithSamlOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "AssumeRoleWithSAMLResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("AssumeRoleWithSAMLResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("AssumeRoleWithSAMLResult");
-    writer.response_metadata(request_id);
-    writer.end("AssumeRoleWithSAMLResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "AssumeRoleWithSAML",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`AssumeRoleWithSamlInput`](super::AssumeRoleWithSamlInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct AssumeRoleWithSamlInputBuilder {
-        role_arn: ::std::option::Option<::std::string::String>,
-        principal_arn: ::std::option::Option<::std::string::String>,
-        saml_assertion: ::std::option::Option<::std::string::String>,
-        policy_arns: ::std::option::Option<
+        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) principal_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) saml_assertion: ::std::option::Option<::std::string::String>,
+        pub(crate) policy_arns: ::std::option::Option<
             ::std::vec::Vec<crate::types::PolicyDescriptorType>,
         >,
-        policy: ::std::option::Option<::std::string::String>,
-        duration_seconds: ::std::option::Option<i32>,
+        pub(crate) policy: ::std::option::Option<::std::string::String>,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
     }
     impl AssumeRoleWithSamlInputBuilder {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
@@ -1119,15 +840,17 @@ pub mod builders {
     /// A builder for [`AssumeRoleWithSamlOutput`](super::AssumeRoleWithSamlOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleWithSamlOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
-        assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
-        packed_policy_size: ::std::option::Option<i32>,
-        subject: ::std::option::Option<::std::string::String>,
-        subject_type: ::std::option::Option<::std::string::String>,
-        issuer: ::std::option::Option<::std::string::String>,
-        audience: ::std::option::Option<::std::string::String>,
-        name_qualifier: ::std::option::Option<::std::string::String>,
-        source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
+        pub(crate) packed_policy_size: ::std::option::Option<i32>,
+        pub(crate) subject: ::std::option::Option<::std::string::String>,
+        pub(crate) subject_type: ::std::option::Option<::std::string::String>,
+        pub(crate) issuer: ::std::option::Option<::std::string::String>,
+        pub(crate) audience: ::std::option::Option<::std::string::String>,
+        pub(crate) name_qualifier: ::std::option::Option<::std::string::String>,
+        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleWithSamlOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -365,133 +365,50 @@ impl AssumeRoleWithWebIdentityOutput {
         ::std::default::Default::default()
     }
 }
-impl AssumeRoleWithWebIdentityInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            writer.push("RoleArn");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.role_session_name {
-            writer.push("RoleSessionName");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.web_identity_token {
-            writer.push("WebIdentityToken");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_id {
-            writer.push("ProviderId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy_arns {
-            writer.push("PolicyArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy {
-            writer.push("Policy");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithWebIdentityInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("RoleArn", self.role_arn.as_ref());
+        writer.member("RoleSessionName", self.role_session_name.as_ref());
+        writer.member("WebIdentityToken", self.web_identity_token.as_ref());
+        writer.member("ProviderId", self.provider_id.as_ref());
+        writer.list("PolicyArns", "member", self.policy_arns.as_deref());
+        writer.member("Policy", self.policy.as_ref());
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoleWithWebIdentity&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &AssumeRoleWithWebIdentityInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "AssumeRoleWithWebIdentity",
         "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl AssumeRoleWithWebIdentityOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithWebIdentityOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
-        let mut member_subject_from_web_identity_token: ::std::option::Option<
-            ::std::string::String,
-        > = ::std::option::Option::None;
-        let mut member_assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        > = ::std::option::Option::None;
-        let mut member_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut member_provider: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_audience: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "SubjectFromWebIdentityToken" => {
-                    reader
-                        .read_string_into(
-                            &child,
-                            &mut member_subject_from_web_identity_token,
-                        )
+                    reader.read_into(&child, &mut out.subject_from_web_identity_token)
                 }
-                "AssumedRoleUser" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_assumed_role_user,
-                            crate::types::AssumedRoleUser::read_xml,
-                        )
-                }
+                "AssumedRoleUser" => reader.read_into(&child, &mut out.assumed_role_user),
                 "PackedPolicySize" => {
-                    reader
-                        .read_parsed_into::<
-                            i32,
-                        >(&child, "a 32-bit integer", &mut member_packed_policy_size)
+                    reader.read_into(&child, &mut out.packed_policy_size)
                 }
-                "Provider" => reader.read_string_into(&child, &mut member_provider),
-                "Audience" => reader.read_string_into(&child, &mut member_audience),
-                "SourceIdentity" => {
-                    reader.read_string_into(&child, &mut member_source_identity)
-                }
+                "Provider" => reader.read_into(&child, &mut out.provider),
+                "Audience" => reader.read_into(&child, &mut out.audience),
+                "SourceIdentity" => reader.read_into(&child, &mut out.source_identity),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-            subject_from_web_identity_token: member_subject_from_web_identity_token,
-            assumed_role_user: member_assumed_role_user,
-            packed_policy_size: member_packed_policy_size,
-            provider: member_provider,
-            audience: member_audience,
-            source_identity: member_source_identity,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoleWithWebIdentity` response: `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>` into the output, and the request id.
@@ -505,9 +422,9 @@ pub fn deserialize_response(
         body,
         "AssumeRoleWithWebIdentity",
     )?;
-    let output = match document.result()? {
+    let output: AssumeRoleWithWebIdentityOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            AssumeRoleWithWebIdentityOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => AssumeRoleWithWebIdentityOutput::builder().build(),
     };
@@ -541,228 +458,81 @@ pub enum AssumeRoleWithWebIdentityError {
 impl AssumeRoleWithWebIdentityError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE) => {
-                crate::error::ExpiredTokenException::read_error_body(body, &envelope)
-                    .map(Self::ExpiredTokenException)
-            }
-            ::std::option::Option::Some(
-                crate::error::IdpCommunicationErrorException::CODE,
-            ) => {
-                crate::error::IdpCommunicationErrorException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::IdpCommunicationErrorException)
-            }
-            ::std::option::Option::Some(
-                crate::error::IdpRejectedClaimException::CODE,
-            ) => {
-                crate::error::IdpRejectedClaimException::read_error_body(body, &envelope)
-                    .map(Self::IdpRejectedClaimException)
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidIdentityTokenException::CODE,
-            ) => {
-                crate::error::InvalidIdentityTokenException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidIdentityTokenException)
-            }
-            ::std::option::Option::Some(
-                crate::error::MalformedPolicyDocumentException::CODE,
-            ) => {
-                crate::error::MalformedPolicyDocumentException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::MalformedPolicyDocumentException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PackedPolicyTooLargeException::CODE,
-            ) => {
-                crate::error::PackedPolicyTooLargeException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PackedPolicyTooLargeException)
-            }
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExpiredTokenException(_) => {
-                ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE)
-            }
-            Self::IdpCommunicationErrorException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::IdpCommunicationErrorException::CODE,
-                )
-            }
-            Self::IdpRejectedClaimException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::IdpRejectedClaimException::CODE,
-                )
-            }
-            Self::InvalidIdentityTokenException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidIdentityTokenException::CODE,
-                )
-            }
-            Self::MalformedPolicyDocumentException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::MalformedPolicyDocumentException::CODE,
-                )
-            }
-            Self::PackedPolicyTooLargeException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PackedPolicyTooLargeException::CODE,
-                )
-            }
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl AssumeRoleWithWebIdentityError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ExpiredTokenException(error) => error,
+            Self::IdpCommunicationErrorException(error) => error,
+            Self::IdpRejectedClaimException(error) => error,
+            Self::InvalidIdentityTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for AssumeRoleWithWebIdentityError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::ExpiredTokenException)
+            .or_else(|| error.read(Self::IdpCommunicationErrorException))
+            .or_else(|| error.read(Self::IdpRejectedClaimException))
+            .or_else(|| error.read(Self::InvalidIdentityTokenException))
+            .or_else(|| error.read(Self::MalformedPolicyDocumentException))
+            .or_else(|| error.read(Self::PackedPolicyTooLargeException))
+            .or_else(|| error.read(Self::RegionDisabledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ExpiredTokenException(error) => {
-                (
-                    crate::error::ExpiredTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::IdpCommunicationErrorException(error) => {
-                (
-                    crate::error::IdpCommunicationErrorException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::IdpRejectedClaimException(error) => {
-                (
-                    crate::error::IdpRejectedClaimException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidIdentityTokenException(error) => {
-                (
-                    crate::error::InvalidIdentityTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                (
-                    crate::error::MalformedPolicyDocumentException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                (
-                    crate::error::PackedPolicyTooLargeException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ExpiredTokenException(error) => error,
+            Self::IdpCommunicationErrorException(error) => error,
+            Self::IdpRejectedClaimException(error) => error,
+            Self::InvalidIdentityTokenException(error) => error,
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for AssumeRoleWithWebIdentityError {
     fn code(&self) -> ::std::option::Option<&str> {
-        AssumeRoleWithWebIdentityError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::IdpCommunicationErrorException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::IdpRejectedClaimException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for AssumeRoleWithWebIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::option::Option::Some(error),
-            Self::IdpCommunicationErrorException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::IdpRejectedClaimException(error) => ::std::option::Option::Some(error),
-            Self::InvalidIdentityTokenException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `AssumeRoleWithWebIdentity` response into [`AssumeRoleWithWebIdentityError`].
@@ -809,107 +579,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleWithWebIdentityInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithWebIdentityInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_role_arn = match node.child("RoleArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_role_session_name = match node.child("RoleSessionName") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_web_identity_token = match node.child("WebIdentityToken") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_provider_id = match node.child("ProviderId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy_arns = match node.child("PolicyArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::PolicyDescriptorType::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy = match node.child("Policy") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.role_arn = node.member("RoleArn")?;
+        out.role_session_name = node.member("RoleSessionName")?;
+        out.web_identity_token = node.member("WebIdentityToken")?;
+        out.provider_id = node.member("ProviderId")?;
+        out.policy_arns = node.list("PolicyArns", "member")?;
+        out.policy = node.member("Policy")?;
+        out.duration_seconds = node.member("DurationSeconds")?;
         ::std::result::Result::Ok(Self {
-            role_arn: member_role_arn,
-            role_session_name: member_role_session_name,
-            web_identity_token: member_web_identity_token,
-            provider_id: member_provider_id,
-            policy_arns: member_policy_arns,
-            policy: member_policy,
-            duration_seconds: member_duration_seconds,
+            role_arn: out.role_arn,
+            role_session_name: out.role_session_name,
+            web_identity_token: out.web_identity_token,
+            provider_id: out.provider_id,
+            policy_arns: out.policy_arns,
+            policy: out.policy,
+            duration_seconds: out.duration_seconds,
         })
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRoleWithWebIdentityOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
-        if let ::std::option::Option::Some(value) = &self.subject_from_web_identity_token
-        {
-            writer.element("SubjectFromWebIdentityToken", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.assumed_role_user {
-            writer.start("AssumedRoleUser", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("AssumedRoleUser");
-        }
-        if let ::std::option::Option::Some(value) = &self.packed_policy_size {
-            writer.integer("PackedPolicySize", i64::from(*value));
-        }
-        if let ::std::option::Option::Some(value) = &self.provider {
-            writer.element("Provider", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.audience {
-            writer.element("Audience", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.source_identity {
-            writer.element("SourceIdentity", value);
-        }
+impl ::querygen_runtime::server::WriteXml for AssumeRoleWithWebIdentityOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
+        writer
+            .member(
+                "SubjectFromWebIdentityToken",
+                self.subject_from_web_identity_token.as_ref(),
+            );
+        writer.member("AssumedRoleUser", self.assumed_role_user.as_ref());
+        writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
+        writer.member("Provider", self.provider.as_ref());
+        writer.member("Audience", self.audience.as_ref());
+        writer.member("SourceIdentity", self.source_identity.as_ref());
     }
 }
 /// Server side: parses the request body of `AssumeRoleWithWebIdentity` (checking `Action` and `Version`) into the input.
@@ -920,9 +626,11 @@ pub fn deserialize_request(
     AssumeRoleWithWebIdentityInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("AssumeRoleWithWebIdentity", "2011-06-15")?;
-    AssumeRoleWithWebIdentityInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "AssumeRoleWithWebIdentity",
+        "2011-06-15",
+    )
 }
 /// Server side: the `<AssumeRoleWithWebIdentityResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -930,33 +638,27 @@ pub fn serialize_response(
     output: &AssumeRoleWithWebIdentityOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "AssumeRoleWithWebIdentityResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("AssumeRoleWithWebIdentityResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("AssumeRoleWithWebIdentityResult");
-    writer.response_metadata(request_id);
-    writer.end("AssumeRoleWithWebIdentityResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "AssumeRoleWithWebIdentity",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`AssumeRoleWithWebIdentityInput`](super::AssumeRoleWithWebIdentityInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct AssumeRoleWithWebIdentityInputBuilder {
-        role_arn: ::std::option::Option<::std::string::String>,
-        role_session_name: ::std::option::Option<::std::string::String>,
-        web_identity_token: ::std::option::Option<::std::string::String>,
-        provider_id: ::std::option::Option<::std::string::String>,
-        policy_arns: ::std::option::Option<
+        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
+        pub(crate) web_identity_token: ::std::option::Option<::std::string::String>,
+        pub(crate) provider_id: ::std::option::Option<::std::string::String>,
+        pub(crate) policy_arns: ::std::option::Option<
             ::std::vec::Vec<crate::types::PolicyDescriptorType>,
         >,
-        policy: ::std::option::Option<::std::string::String>,
-        duration_seconds: ::std::option::Option<i32>,
+        pub(crate) policy: ::std::option::Option<::std::string::String>,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
     }
     impl AssumeRoleWithWebIdentityInputBuilder {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
@@ -1225,13 +927,17 @@ pub mod builders {
     /// A builder for [`AssumeRoleWithWebIdentityOutput`](super::AssumeRoleWithWebIdentityOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleWithWebIdentityOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
-        subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
-        assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
-        packed_policy_size: ::std::option::Option<i32>,
-        provider: ::std::option::Option<::std::string::String>,
-        audience: ::std::option::Option<::std::string::String>,
-        source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) subject_from_web_identity_token: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
+        pub(crate) packed_policy_size: ::std::option::Option<i32>,
+        pub(crate) provider: ::std::option::Option<::std::string::String>,
+        pub(crate) audience: ::std::option::Option<::std::string::String>,
+        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleWithWebIdentityOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -98,64 +98,31 @@ impl AssumeRootOutput {
         ::std::default::Default::default()
     }
 }
-impl AssumeRootInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.target_principal {
-            writer.push("TargetPrincipal");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.task_policy_arn {
-            writer.push("TaskPolicyArn");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for AssumeRootInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("TargetPrincipal", self.target_principal.as_ref());
+        writer.member("TaskPolicyArn", self.task_policy_arn.as_ref());
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoot&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &AssumeRootInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "AssumeRoot",
-        "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("AssumeRoot", "2011-06-15", input)
 }
-impl AssumeRootOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for AssumeRootOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
-        let mut member_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
-                "SourceIdentity" => {
-                    reader.read_string_into(&child, &mut member_source_identity)
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
+                "SourceIdentity" => reader.read_into(&child, &mut out.source_identity),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-            source_identity: member_source_identity,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoot` response: `<AssumeRootResponse><AssumeRootResult>` into the output, and the request id.
@@ -169,9 +136,9 @@ pub fn deserialize_response(
         body,
         "AssumeRoot",
     )?;
-    let output = match document.result()? {
+    let output: AssumeRootOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            AssumeRootOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => AssumeRootOutput::builder().build(),
     };
@@ -195,105 +162,66 @@ pub enum AssumeRootError {
 impl AssumeRootError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE) => {
-                crate::error::ExpiredTokenException::read_error_body(body, &envelope)
-                    .map(Self::ExpiredTokenException)
-            }
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExpiredTokenException(_) => {
-                ::std::option::Option::Some(crate::error::ExpiredTokenException::CODE)
-            }
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl AssumeRootError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ExpiredTokenException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for AssumeRootError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::ExpiredTokenException)
+            .or_else(|| error.read(Self::RegionDisabledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ExpiredTokenException(error) => {
-                (
-                    crate::error::ExpiredTokenException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ExpiredTokenException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for AssumeRootError {
     fn code(&self) -> ::std::option::Option<&str> {
-        AssumeRootError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for AssumeRootError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for AssumeRootError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExpiredTokenException(error) => ::std::option::Option::Some(error),
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `AssumeRoot` response into [`AssumeRootError`].
@@ -340,50 +268,26 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRootInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for AssumeRootInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_target_principal = match node.child("TargetPrincipal") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_task_policy_arn = match node.child("TaskPolicyArn") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::PolicyDescriptorType::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.target_principal = node.member("TargetPrincipal")?;
+        out.task_policy_arn = node.member("TaskPolicyArn")?;
+        out.duration_seconds = node.member("DurationSeconds")?;
         ::std::result::Result::Ok(Self {
-            target_principal: member_target_principal,
-            task_policy_arn: member_task_policy_arn,
-            duration_seconds: member_duration_seconds,
+            target_principal: out.target_principal,
+            task_policy_arn: out.task_policy_arn,
+            duration_seconds: out.duration_seconds,
         })
     }
 }
 #[cfg(feature = "server")]
-impl AssumeRootOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
-        if let ::std::option::Option::Some(value) = &self.source_identity {
-            writer.element("SourceIdentity", value);
-        }
+impl ::querygen_runtime::server::WriteXml for AssumeRootOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
+        writer.member("SourceIdentity", self.source_identity.as_ref());
     }
 }
 /// Server side: parses the request body of `AssumeRoot` (checking `Action` and `Version`) into the input.
@@ -391,9 +295,7 @@ impl AssumeRootOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<AssumeRootInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("AssumeRoot", "2011-06-15")?;
-    AssumeRootInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "AssumeRoot", "2011-06-15")
 }
 /// Server side: the `<AssumeRootResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -401,27 +303,23 @@ pub fn serialize_response(
     output: &AssumeRootOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "AssumeRootResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("AssumeRootResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("AssumeRootResult");
-    writer.response_metadata(request_id);
-    writer.end("AssumeRootResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "AssumeRoot",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`AssumeRootInput`](super::AssumeRootInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRootInputBuilder {
-        target_principal: ::std::option::Option<::std::string::String>,
-        task_policy_arn: ::std::option::Option<crate::types::PolicyDescriptorType>,
-        duration_seconds: ::std::option::Option<i32>,
+        pub(crate) target_principal: ::std::option::Option<::std::string::String>,
+        pub(crate) task_policy_arn: ::std::option::Option<
+            crate::types::PolicyDescriptorType,
+        >,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
     }
     impl AssumeRootInputBuilder {
         /// The member account principal ARN or account ID.
@@ -515,8 +413,8 @@ pub mod builders {
     /// A builder for [`AssumeRootOutput`](super::AssumeRootOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRootOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
-        source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRootOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -74,46 +74,34 @@ impl DecodeAuthorizationMessageOutput {
         ::std::default::Default::default()
     }
 }
-impl DecodeAuthorizationMessageInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.encoded_message {
-            writer.push("EncodedMessage");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DecodeAuthorizationMessageInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("EncodedMessage", self.encoded_message.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DecodeAuthorizationMessage&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DecodeAuthorizationMessageInput,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "DecodeAuthorizationMessage",
         "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl DecodeAuthorizationMessageOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DecodeAuthorizationMessageOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_decoded_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "DecodedMessage" => {
-                    reader.read_string_into(&child, &mut member_decoded_message)
-                }
+                "DecodedMessage" => reader.read_into(&child, &mut out.decoded_message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            decoded_message: member_decoded_message,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DecodeAuthorizationMessage` response: `<DecodeAuthorizationMessageResponse><DecodeAuthorizationMessageResult>` into the output, and the request id.
@@ -127,9 +115,9 @@ pub fn deserialize_response(
         body,
         "DecodeAuthorizationMessage",
     )?;
-    let output = match document.result()? {
+    let output: DecodeAuthorizationMessageOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DecodeAuthorizationMessageOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => {
             DecodeAuthorizationMessageOutput::builder().build()
@@ -155,101 +143,62 @@ pub enum DecodeAuthorizationMessageError {
 impl DecodeAuthorizationMessageError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::InvalidAuthorizationMessageException::CODE,
-            ) => {
-                crate::error::InvalidAuthorizationMessageException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::InvalidAuthorizationMessageException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidAuthorizationMessageException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidAuthorizationMessageException::CODE,
-                )
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DecodeAuthorizationMessageError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::InvalidAuthorizationMessageException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DecodeAuthorizationMessageError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error.read(Self::InvalidAuthorizationMessageException)
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::InvalidAuthorizationMessageException(error) => {
-                (
-                    crate::error::InvalidAuthorizationMessageException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::InvalidAuthorizationMessageException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DecodeAuthorizationMessageError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DecodeAuthorizationMessageError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DecodeAuthorizationMessageError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidAuthorizationMessageException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DecodeAuthorizationMessageError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidAuthorizationMessageException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DecodeAuthorizationMessage` response into [`DecodeAuthorizationMessageError`].
@@ -296,29 +245,21 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl DecodeAuthorizationMessageInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DecodeAuthorizationMessageInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_encoded_message = match node.child("EncodedMessage") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.encoded_message = node.member("EncodedMessage")?;
         ::std::result::Result::Ok(Self {
-            encoded_message: member_encoded_message,
+            encoded_message: out.encoded_message,
         })
     }
 }
 #[cfg(feature = "server")]
-impl DecodeAuthorizationMessageOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.decoded_message {
-            writer.element("DecodedMessage", value);
-        }
+impl ::querygen_runtime::server::WriteXml for DecodeAuthorizationMessageOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("DecodedMessage", self.decoded_message.as_ref());
     }
 }
 /// Server side: parses the request body of `DecodeAuthorizationMessage` (checking `Action` and `Version`) into the input.
@@ -329,9 +270,11 @@ pub fn deserialize_request(
     DecodeAuthorizationMessageInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DecodeAuthorizationMessage", "2011-06-15")?;
-    DecodeAuthorizationMessageInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(
+        body,
+        "DecodeAuthorizationMessage",
+        "2011-06-15",
+    )
 }
 /// Server side: the `<DecodeAuthorizationMessageResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -339,25 +282,19 @@ pub fn serialize_response(
     output: &DecodeAuthorizationMessageOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DecodeAuthorizationMessageResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("DecodeAuthorizationMessageResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DecodeAuthorizationMessageResult");
-    writer.response_metadata(request_id);
-    writer.end("DecodeAuthorizationMessageResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DecodeAuthorizationMessage",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DecodeAuthorizationMessageInput`](super::DecodeAuthorizationMessageInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecodeAuthorizationMessageInputBuilder {
-        encoded_message: ::std::option::Option<::std::string::String>,
+        pub(crate) encoded_message: ::std::option::Option<::std::string::String>,
     }
     impl DecodeAuthorizationMessageInputBuilder {
         /// The encoded message that was returned with the response.
@@ -403,7 +340,7 @@ pub mod builders {
     /// A builder for [`DecodeAuthorizationMessageOutput`](super::DecodeAuthorizationMessageOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecodeAuthorizationMessageOutputBuilder {
-        decoded_message: ::std::option::Option<::std::string::String>,
+        pub(crate) decoded_message: ::std::option::Option<::std::string::String>,
     }
     impl DecodeAuthorizationMessageOutputBuilder {
         /// The API returns a response with the decoded message.

@@ -67,40 +67,28 @@ impl GetAccessKeyInfoOutput {
         ::std::default::Default::default()
     }
 }
-impl GetAccessKeyInfoInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.access_key_id {
-            writer.push("AccessKeyId");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for GetAccessKeyInfoInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("AccessKeyId", self.access_key_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetAccessKeyInfo&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &GetAccessKeyInfoInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "GetAccessKeyInfo",
-        "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("GetAccessKeyInfo", "2011-06-15", input)
 }
-impl GetAccessKeyInfoOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetAccessKeyInfoOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_account: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Account" => reader.read_string_into(&child, &mut member_account),
+                "Account" => reader.read_into(&child, &mut out.account),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { account: member_account })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetAccessKeyInfo` response: `<GetAccessKeyInfoResponse><GetAccessKeyInfoResult>` into the output, and the request id.
@@ -114,9 +102,9 @@ pub fn deserialize_response(
         body,
         "GetAccessKeyInfo",
     )?;
-    let output = match document.result()? {
+    let output: GetAccessKeyInfoOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetAccessKeyInfoOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetAccessKeyInfoOutput::builder().build(),
     };
@@ -136,47 +124,60 @@ pub enum GetAccessKeyInfoError {
 impl GetAccessKeyInfoError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetAccessKeyInfoError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetAccessKeyInfoError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetAccessKeyInfoError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetAccessKeyInfoError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetAccessKeyInfoError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetAccessKeyInfoError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetAccessKeyInfo` response into [`GetAccessKeyInfoError`].
@@ -223,29 +224,21 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl GetAccessKeyInfoInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetAccessKeyInfoInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_access_key_id = match node.child("AccessKeyId") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.access_key_id = node.member("AccessKeyId")?;
         ::std::result::Result::Ok(Self {
-            access_key_id: member_access_key_id,
+            access_key_id: out.access_key_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl GetAccessKeyInfoOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.account {
-            writer.element("Account", value);
-        }
+impl ::querygen_runtime::server::WriteXml for GetAccessKeyInfoOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Account", self.account.as_ref());
     }
 }
 /// Server side: parses the request body of `GetAccessKeyInfo` (checking `Action` and `Version`) into the input.
@@ -256,9 +249,7 @@ pub fn deserialize_request(
     GetAccessKeyInfoInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetAccessKeyInfo", "2011-06-15")?;
-    GetAccessKeyInfoInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "GetAccessKeyInfo", "2011-06-15")
 }
 /// Server side: the `<GetAccessKeyInfoResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -266,25 +257,19 @@ pub fn serialize_response(
     output: &GetAccessKeyInfoOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetAccessKeyInfoResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("GetAccessKeyInfoResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetAccessKeyInfoResult");
-    writer.response_metadata(request_id);
-    writer.end("GetAccessKeyInfoResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetAccessKeyInfo",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetAccessKeyInfoInput`](super::GetAccessKeyInfoInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetAccessKeyInfoInputBuilder {
-        access_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) access_key_id: ::std::option::Option<::std::string::String>,
     }
     impl GetAccessKeyInfoInputBuilder {
         /// The identifier of an access key.
@@ -333,7 +318,7 @@ pub mod builders {
     /// A builder for [`GetAccessKeyInfoOutput`](super::GetAccessKeyInfoOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetAccessKeyInfoOutputBuilder {
-        account: ::std::option::Option<::std::string::String>,
+        pub(crate) account: ::std::option::Option<::std::string::String>,
     }
     impl GetAccessKeyInfoOutputBuilder {
         /// The number used to identify the Amazon Web Services account.

@@ -52,41 +52,32 @@ impl GetCallerIdentityOutput {
         ::std::default::Default::default()
     }
 }
-impl GetCallerIdentityInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
+impl ::querygen_runtime::query::WriteQuery for GetCallerIdentityInput {
+    fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
 }
 /// Serializes the input as the awsQuery request body: `Action=GetCallerIdentity&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &GetCallerIdentityInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "GetCallerIdentity",
         "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl GetCallerIdentityOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetCallerIdentityOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_account: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "UserId" => reader.read_string_into(&child, &mut member_user_id),
-                "Account" => reader.read_string_into(&child, &mut member_account),
-                "Arn" => reader.read_string_into(&child, &mut member_arn),
+                "UserId" => reader.read_into(&child, &mut out.user_id),
+                "Account" => reader.read_into(&child, &mut out.account),
+                "Arn" => reader.read_into(&child, &mut out.arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            user_id: member_user_id,
-            account: member_account,
-            arn: member_arn,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetCallerIdentity` response: `<GetCallerIdentityResponse><GetCallerIdentityResult>` into the output, and the request id.
@@ -100,9 +91,9 @@ pub fn deserialize_response(
         body,
         "GetCallerIdentity",
     )?;
-    let output = match document.result()? {
+    let output: GetCallerIdentityOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetCallerIdentityOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetCallerIdentityOutput::builder().build(),
     };
@@ -122,47 +113,60 @@ pub enum GetCallerIdentityError {
 impl GetCallerIdentityError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetCallerIdentityError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetCallerIdentityError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetCallerIdentityError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetCallerIdentityError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetCallerIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetCallerIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetCallerIdentity` response into [`GetCallerIdentityError`].
@@ -209,27 +213,19 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl GetCallerIdentityInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetCallerIdentityInput {
+    fn read_query(
         _node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
         ::std::result::Result::Ok(Self {})
     }
 }
 #[cfg(feature = "server")]
-impl GetCallerIdentityOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.user_id {
-            writer.element("UserId", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.account {
-            writer.element("Account", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.arn {
-            writer.element("Arn", value);
-        }
+impl ::querygen_runtime::server::WriteXml for GetCallerIdentityOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("UserId", self.user_id.as_ref());
+        writer.member("Account", self.account.as_ref());
+        writer.member("Arn", self.arn.as_ref());
     }
 }
 /// Server side: parses the request body of `GetCallerIdentity` (checking `Action` and `Version`) into the input.
@@ -240,9 +236,7 @@ pub fn deserialize_request(
     GetCallerIdentityInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetCallerIdentity", "2011-06-15")?;
-    GetCallerIdentityInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "GetCallerIdentity", "2011-06-15")
 }
 /// Server side: the `<GetCallerIdentityResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -250,18 +244,12 @@ pub fn serialize_response(
     output: &GetCallerIdentityOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetCallerIdentityResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("GetCallerIdentityResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetCallerIdentityResult");
-    writer.response_metadata(request_id);
-    writer.end("GetCallerIdentityResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetCallerIdentity",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
@@ -280,9 +268,9 @@ pub mod builders {
     /// A builder for [`GetCallerIdentityOutput`](super::GetCallerIdentityOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetCallerIdentityOutputBuilder {
-        user_id: ::std::option::Option<::std::string::String>,
-        account: ::std::option::Option<::std::string::String>,
-        arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: ::std::option::Option<::std::string::String>,
+        pub(crate) account: ::std::option::Option<::std::string::String>,
+        pub(crate) arn: ::std::option::Option<::std::string::String>,
     }
     impl GetCallerIdentityOutputBuilder {
         /// The unique identifier of the calling entity. The exact value depends on the type of entity that is

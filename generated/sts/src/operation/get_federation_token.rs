@@ -266,109 +266,40 @@ impl GetFederationTokenOutput {
         ::std::default::Default::default()
     }
 }
-impl GetFederationTokenInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.name {
-            writer.push("Name");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy {
-            writer.push("Policy");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.policy_arns {
-            writer.push("PolicyArns");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            writer.push("Tags");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for GetFederationTokenInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Name", self.name.as_ref());
+        writer.member("Policy", self.policy.as_ref());
+        writer.list("PolicyArns", "member", self.policy_arns.as_deref());
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
+        writer.list("Tags", "member", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetFederationToken&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &GetFederationTokenInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+    ::querygen_runtime::query::QueryWriter::body(
         "GetFederationToken",
         "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+        input,
+    )
 }
-impl GetFederationTokenOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetFederationTokenOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
-        let mut member_federated_user: ::std::option::Option<
-            crate::types::FederatedUser,
-        > = ::std::option::Option::None;
-        let mut member_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
-                "FederatedUser" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_federated_user,
-                            crate::types::FederatedUser::read_xml,
-                        )
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
+                "FederatedUser" => reader.read_into(&child, &mut out.federated_user),
                 "PackedPolicySize" => {
-                    reader
-                        .read_parsed_into::<
-                            i32,
-                        >(&child, "a 32-bit integer", &mut member_packed_policy_size)
+                    reader.read_into(&child, &mut out.packed_policy_size)
                 }
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-            federated_user: member_federated_user,
-            packed_policy_size: member_packed_policy_size,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetFederationToken` response: `<GetFederationTokenResponse><GetFederationTokenResult>` into the output, and the request id.
@@ -382,9 +313,9 @@ pub fn deserialize_response(
         body,
         "GetFederationToken",
     )?;
-    let output = match document.result()? {
+    let output: GetFederationTokenOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetFederationTokenOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetFederationTokenOutput::builder().build(),
     };
@@ -410,142 +341,69 @@ pub enum GetFederationTokenError {
 impl GetFederationTokenError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(
-                crate::error::MalformedPolicyDocumentException::CODE,
-            ) => {
-                crate::error::MalformedPolicyDocumentException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::MalformedPolicyDocumentException)
-            }
-            ::std::option::Option::Some(
-                crate::error::PackedPolicyTooLargeException::CODE,
-            ) => {
-                crate::error::PackedPolicyTooLargeException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map(Self::PackedPolicyTooLargeException)
-            }
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::MalformedPolicyDocumentException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::MalformedPolicyDocumentException::CODE,
-                )
-            }
-            Self::PackedPolicyTooLargeException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::PackedPolicyTooLargeException::CODE,
-                )
-            }
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetFederationTokenError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetFederationTokenError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error
+            .read(Self::MalformedPolicyDocumentException)
+            .or_else(|| error.read(Self::PackedPolicyTooLargeException))
+            .or_else(|| error.read(Self::RegionDisabledException))
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::MalformedPolicyDocumentException(error) => {
-                (
-                    crate::error::MalformedPolicyDocumentException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                (
-                    crate::error::PackedPolicyTooLargeException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::MalformedPolicyDocumentException(error) => error,
+            Self::PackedPolicyTooLargeException(error) => error,
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetFederationTokenError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetFederationTokenError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetFederationTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetFederationTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::MalformedPolicyDocumentException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::PackedPolicyTooLargeException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetFederationToken` response into [`GetFederationTokenError`].
@@ -592,91 +450,31 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl GetFederationTokenInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetFederationTokenInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_name = match node.child("Name") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy = match node.child("Policy") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_policy_arns = match node.child("PolicyArns") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(
-                                    crate::types::PolicyDescriptorType::read_query(item0)?,
-                                );
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_tags = match node.child("Tags") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.name = node.member("Name")?;
+        out.policy = node.member("Policy")?;
+        out.policy_arns = node.list("PolicyArns", "member")?;
+        out.duration_seconds = node.member("DurationSeconds")?;
+        out.tags = node.list("Tags", "member")?;
         ::std::result::Result::Ok(Self {
-            name: member_name,
-            policy: member_policy,
-            policy_arns: member_policy_arns,
-            duration_seconds: member_duration_seconds,
-            tags: member_tags,
+            name: out.name,
+            policy: out.policy,
+            policy_arns: out.policy_arns,
+            duration_seconds: out.duration_seconds,
+            tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl GetFederationTokenOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
-        if let ::std::option::Option::Some(value) = &self.federated_user {
-            writer.start("FederatedUser", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("FederatedUser");
-        }
-        if let ::std::option::Option::Some(value) = &self.packed_policy_size {
-            writer.integer("PackedPolicySize", i64::from(*value));
-        }
+impl ::querygen_runtime::server::WriteXml for GetFederationTokenOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
+        writer.member("FederatedUser", self.federated_user.as_ref());
+        writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
     }
 }
 /// Server side: parses the request body of `GetFederationToken` (checking `Action` and `Version`) into the input.
@@ -687,9 +485,7 @@ pub fn deserialize_request(
     GetFederationTokenInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetFederationToken", "2011-06-15")?;
-    GetFederationTokenInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "GetFederationToken", "2011-06-15")
 }
 /// Server side: the `<GetFederationTokenResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -697,31 +493,25 @@ pub fn serialize_response(
     output: &GetFederationTokenOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetFederationTokenResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("GetFederationTokenResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetFederationTokenResult");
-    writer.response_metadata(request_id);
-    writer.end("GetFederationTokenResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetFederationToken",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetFederationTokenInput`](super::GetFederationTokenInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetFederationTokenInputBuilder {
-        name: ::std::option::Option<::std::string::String>,
-        policy: ::std::option::Option<::std::string::String>,
-        policy_arns: ::std::option::Option<
+        pub(crate) name: ::std::option::Option<::std::string::String>,
+        pub(crate) policy: ::std::option::Option<::std::string::String>,
+        pub(crate) policy_arns: ::std::option::Option<
             ::std::vec::Vec<crate::types::PolicyDescriptorType>,
         >,
-        duration_seconds: ::std::option::Option<i32>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl GetFederationTokenInputBuilder {
         /// The name of the federated user. The name is used as an identifier for the temporary security
@@ -939,9 +729,9 @@ pub mod builders {
     /// A builder for [`GetFederationTokenOutput`](super::GetFederationTokenOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetFederationTokenOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
-        federated_user: ::std::option::Option<crate::types::FederatedUser>,
-        packed_policy_size: ::std::option::Option<i32>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) federated_user: ::std::option::Option<crate::types::FederatedUser>,
+        pub(crate) packed_policy_size: ::std::option::Option<i32>,
     }
     impl GetFederationTokenOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -128,59 +128,30 @@ impl GetSessionTokenOutput {
         ::std::default::Default::default()
     }
 }
-impl GetSessionTokenInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.duration_seconds {
-            writer.push("DurationSeconds");
-            writer.integer(i64::from(*value));
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.serial_number {
-            writer.push("SerialNumber");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.token_code {
-            writer.push("TokenCode");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for GetSessionTokenInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("DurationSeconds", self.duration_seconds.as_ref());
+        writer.member("SerialNumber", self.serial_number.as_ref());
+        writer.member("TokenCode", self.token_code.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSessionToken&Version=2011-06-15` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &GetSessionTokenInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "GetSessionToken",
-        "2011-06-15",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("GetSessionToken", "2011-06-15", input)
 }
-impl GetSessionTokenOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for GetSessionTokenOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Credentials" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_credentials,
-                            crate::types::Credentials::read_xml,
-                        )
-                }
+                "Credentials" => reader.read_into(&child, &mut out.credentials),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            credentials: member_credentials,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSessionToken` response: `<GetSessionTokenResponse><GetSessionTokenResult>` into the output, and the request id.
@@ -194,9 +165,9 @@ pub fn deserialize_response(
         body,
         "GetSessionToken",
     )?;
-    let output = match document.result()? {
+    let output: GetSessionTokenOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            GetSessionTokenOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => GetSessionTokenOutput::builder().build(),
     };
@@ -218,90 +189,62 @@ pub enum GetSessionTokenError {
 impl GetSessionTokenError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::RegionDisabledException::CODE) => {
-                crate::error::RegionDisabledException::read_error_body(body, &envelope)
-                    .map(Self::RegionDisabledException)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::RegionDisabledException(_) => {
-                ::std::option::Option::Some(crate::error::RegionDisabledException::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl GetSessionTokenError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for GetSessionTokenError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error.read(Self::RegionDisabledException)
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::RegionDisabledException(error) => {
-                (
-                    crate::error::RegionDisabledException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::RegionDisabledException(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for GetSessionTokenError {
     fn code(&self) -> ::std::option::Option<&str> {
-        GetSessionTokenError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for GetSessionTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::RegionDisabledException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for GetSessionTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::RegionDisabledException(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `GetSessionToken` response into [`GetSessionTokenError`].
@@ -348,45 +291,21 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl GetSessionTokenInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for GetSessionTokenInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_duration_seconds = match node.child("DurationSeconds") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_serial_number = match node.child("SerialNumber") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_token_code = match node.child("TokenCode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            duration_seconds: member_duration_seconds,
-            serial_number: member_serial_number,
-            token_code: member_token_code,
-        })
+        let mut out = Self::builder();
+        out.duration_seconds = node.member("DurationSeconds")?;
+        out.serial_number = node.member("SerialNumber")?;
+        out.token_code = node.member("TokenCode")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl GetSessionTokenOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.credentials {
-            writer.start("Credentials", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Credentials");
-        }
+impl ::querygen_runtime::server::WriteXml for GetSessionTokenOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Credentials", self.credentials.as_ref());
     }
 }
 /// Server side: parses the request body of `GetSessionToken` (checking `Action` and `Version`) into the input.
@@ -397,9 +316,7 @@ pub fn deserialize_request(
     GetSessionTokenInput,
     ::querygen_runtime::server::QueryError,
 > {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("GetSessionToken", "2011-06-15")?;
-    GetSessionTokenInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "GetSessionToken", "2011-06-15")
 }
 /// Server side: the `<GetSessionTokenResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -407,27 +324,21 @@ pub fn serialize_response(
     output: &GetSessionTokenOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "GetSessionTokenResponse",
-            ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-        );
-    writer.start("GetSessionTokenResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("GetSessionTokenResult");
-    writer.response_metadata(request_id);
-    writer.end("GetSessionTokenResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "GetSessionToken",
+        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetSessionTokenInput`](super::GetSessionTokenInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSessionTokenInputBuilder {
-        duration_seconds: ::std::option::Option<i32>,
-        serial_number: ::std::option::Option<::std::string::String>,
-        token_code: ::std::option::Option<::std::string::String>,
+        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) serial_number: ::std::option::Option<::std::string::String>,
+        pub(crate) token_code: ::std::option::Option<::std::string::String>,
     }
     impl GetSessionTokenInputBuilder {
         /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM
@@ -509,7 +420,7 @@ pub mod builders {
     /// A builder for [`GetSessionTokenOutput`](super::GetSessionTokenOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSessionTokenOutputBuilder {
-        credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
     }
     impl GetSessionTokenOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a

@@ -40,37 +40,28 @@ impl PingOutput {
         ::std::default::Default::default()
     }
 }
-impl PingInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.message {
-            writer.push("Message");
-            writer.string(value);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for PingInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Message", self.message.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Ping&Version=2024-03-03` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &PingInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("Ping", "2024-03-03");
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("Ping", "2024-03-03", input)
 }
-impl PingOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for PingOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Message" => reader.read_string_into(&child, &mut member_message),
+                "Message" => reader.read_into(&child, &mut out.message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self { message: member_message })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Ping` response: `<PingResponse><PingResult>` into the output, and the request id.
@@ -81,9 +72,9 @@ pub fn deserialize_response(
     ::querygen_runtime::xml::XmlError,
 > {
     let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Ping")?;
-    let output = match document.result()? {
+    let output: PingOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            PingOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => PingOutput::builder().build(),
     };
@@ -103,47 +94,60 @@ pub enum PingError {
 impl PingError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl PingError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for PingError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for PingError {
     fn code(&self) -> ::std::option::Option<&str> {
-        PingError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for PingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for PingError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `Ping` response into [`PingError`].
@@ -190,27 +194,19 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl PingInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for PingInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_message = match node.child("Message") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self { message: member_message })
+        let mut out = Self::builder();
+        out.message = node.member("Message")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl PingOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.message {
-            writer.element("Message", value);
-        }
+impl ::querygen_runtime::server::WriteXml for PingOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Message", self.message.as_ref());
     }
 }
 /// Server side: parses the request body of `Ping` (checking `Action` and `Version`) into the input.
@@ -218,9 +214,7 @@ impl PingOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<PingInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("Ping", "2024-03-03")?;
-    PingInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "Ping", "2024-03-03")
 }
 /// Server side: the `<PingResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -228,21 +222,19 @@ pub fn serialize_response(
     output: &PingOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start("PingResponse", ::std::option::Option::None);
-    writer.start("PingResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("PingResult");
-    writer.response_metadata(request_id);
-    writer.end("PingResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "Ping",
+        ::std::option::Option::None,
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PingInput`](super::PingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PingInputBuilder {
-        message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: ::std::option::Option<::std::string::String>,
     }
     impl PingInputBuilder {
         /// The `Message` member.
@@ -271,7 +263,7 @@ pub mod builders {
     /// A builder for [`PingOutput`](super::PingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PingOutputBuilder {
-        message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: ::std::option::Option<::std::string::String>,
     }
     impl PingOutputBuilder {
         /// The `Message` member.

@@ -49,74 +49,31 @@ impl DescribeThingsOutput {
         ::std::default::Default::default()
     }
 }
-impl DescribeThingsInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.mode {
-            writer.push("Mode");
-            writer.string(value.as_str());
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.root {
-            writer.push("Root");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for DescribeThingsInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Mode", self.mode.as_ref());
+        writer.member("Root", self.root.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeThings&Version=2024-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeThingsInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DescribeThings",
-        "2024-02-02",
-    );
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("DescribeThings", "2024-02-02", input)
 }
-impl DescribeThingsOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for DescribeThingsOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_tree: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
-        let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
-        let mut member_settings: ::std::option::Option<crate::types::Settings> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Tree" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_tree,
-                            crate::types::Node::read_xml,
-                        )
-                }
-                "Ping" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_ping,
-                            crate::types::PingPongA::read_xml,
-                        )
-                }
-                "Settings" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_settings,
-                            crate::types::Settings::read_xml,
-                        )
-                }
+                "Tree" => reader.read_into(&child, &mut out.tree),
+                "Ping" => reader.read_into(&child, &mut out.ping),
+                "Settings" => reader.read_into(&child, &mut out.settings),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            tree: member_tree,
-            ping: member_ping,
-            settings: member_settings,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeThings` response: `<DescribeThingsResponse><DescribeThingsResult>` into the output, and the request id.
@@ -130,9 +87,9 @@ pub fn deserialize_response(
         body,
         "DescribeThings",
     )?;
-    let output = match document.result()? {
+    let output: DescribeThingsOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            DescribeThingsOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => DescribeThingsOutput::builder().build(),
     };
@@ -152,47 +109,60 @@ pub enum DescribeThingsError {
 impl DescribeThingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl DescribeThingsError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for DescribeThingsError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for DescribeThingsError {
     fn code(&self) -> ::std::option::Option<&str> {
-        DescribeThingsError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for DescribeThingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for DescribeThingsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `DescribeThings` response into [`DescribeThingsError`].
@@ -239,48 +209,22 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl DescribeThingsInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for DescribeThingsInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_mode = match node.child("Mode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::OddValues::from(child.text()?))
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_root = match node.child("Root") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::Node::read_query(child)?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            mode: member_mode,
-            root: member_root,
-        })
+        let mut out = Self::builder();
+        out.mode = node.member("Mode")?;
+        out.root = node.member("Root")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl DescribeThingsOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.tree {
-            writer.start("Tree", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Tree");
-        }
-        if let ::std::option::Option::Some(value) = &self.ping {
-            writer.start("Ping", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Ping");
-        }
-        if let ::std::option::Option::Some(value) = &self.settings {
-            writer.start("Settings", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Settings");
-        }
+impl ::querygen_runtime::server::WriteXml for DescribeThingsOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Tree", self.tree.as_ref());
+        writer.member("Ping", self.ping.as_ref());
+        writer.member("Settings", self.settings.as_ref());
     }
 }
 /// Server side: parses the request body of `DescribeThings` (checking `Action` and `Version`) into the input.
@@ -288,9 +232,7 @@ impl DescribeThingsOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeThingsInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("DescribeThings", "2024-02-02")?;
-    DescribeThingsInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "DescribeThings", "2024-02-02")
 }
 /// Server side: the `<DescribeThingsResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -298,22 +240,20 @@ pub fn serialize_response(
     output: &DescribeThingsOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start("DescribeThingsResponse", ::std::option::Option::None);
-    writer.start("DescribeThingsResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("DescribeThingsResult");
-    writer.response_metadata(request_id);
-    writer.end("DescribeThingsResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "DescribeThings",
+        ::std::option::Option::None,
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeThingsInput`](super::DescribeThingsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeThingsInputBuilder {
-        mode: ::std::option::Option<crate::types::OddValues>,
-        root: ::std::option::Option<crate::types::Node>,
+        pub(crate) mode: ::std::option::Option<crate::types::OddValues>,
+        pub(crate) root: ::std::option::Option<crate::types::Node>,
     }
     impl DescribeThingsInputBuilder {
         /// The `Mode` member.
@@ -359,9 +299,9 @@ pub mod builders {
     /// A builder for [`DescribeThingsOutput`](super::DescribeThingsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeThingsOutputBuilder {
-        tree: ::std::option::Option<crate::types::Node>,
-        ping: ::std::option::Option<crate::types::PingPongA>,
-        settings: ::std::option::Option<crate::types::Settings>,
+        pub(crate) tree: ::std::option::Option<crate::types::Node>,
+        pub(crate) ping: ::std::option::Option<crate::types::PingPongA>,
+        pub(crate) settings: ::std::option::Option<crate::types::Settings>,
     }
     impl DescribeThingsOutputBuilder {
         /// The `Tree` member.

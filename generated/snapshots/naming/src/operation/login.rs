@@ -70,76 +70,31 @@ impl ::std::fmt::Debug for LoginOutput {
             .finish()
     }
 }
-impl LoginInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.user {
-            writer.push("User");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.password {
-            writer.push("Password");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.one_time_codes {
-            writer.push("OneTimeCodes");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    writer.string(item0);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for LoginInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("User", self.user.as_ref());
+        writer.member("Password", self.password.as_ref());
+        writer.list("OneTimeCodes", "member", self.one_time_codes.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Login&Version=2024-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &LoginInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("Login", "2024-02-02");
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("Login", "2024-02-02", input)
 }
-impl LoginOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for LoginOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_token: ::std::option::Option<crate::types::Token> = ::std::option::Option::None;
-        let mut member_expires: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Token" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_token,
-                            crate::types::Token::read_xml,
-                        )
-                }
-                "Expires" => {
-                    reader
-                        .read_timestamp_into(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                            &mut member_expires,
-                        )
-                }
+                "Token" => reader.read_into(&child, &mut out.token),
+                "Expires" => reader.read_into(&child, &mut out.expires),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            token: member_token,
-            expires: member_expires,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Login` response: `<LoginResponse><LoginResult>` into the output, and the request id.
@@ -150,9 +105,9 @@ pub fn deserialize_response(
     ::querygen_runtime::xml::XmlError,
 > {
     let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Login")?;
-    let output = match document.result()? {
+    let output: LoginOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            LoginOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => LoginOutput::builder().build(),
     };
@@ -174,90 +129,62 @@ pub enum LoginError {
 impl LoginError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
-            ::std::result::Result::Ok(envelope) => envelope,
-            ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                );
-            }
-        };
-        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
-            .code
-            .as_deref()
-        {
-            ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope)
-                    .map(Self::ErrorValue)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    Self::Unhandled(
-                        ::querygen_runtime::query::UnhandledError::boxed(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
-        };
-        read.unwrap_or_else(|problem| Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::std::result::Result::Err(problem),
-            ),
-        ))
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ErrorValue(_) => {
-                ::std::option::Option::Some(crate::error::ErrorValue::CODE)
-            }
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl LoginError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::ErrorValue(error) => error,
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for LoginError {
+    fn read_modeled(
+        error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        error.read(Self::ErrorValue)
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::ErrorValue(error) => {
-                (
-                    crate::error::ErrorValue::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::ErrorValue(error) => error,
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for LoginError {
     fn code(&self) -> ::std::option::Option<&str> {
-        LoginError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for LoginError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ErrorValue(error) => ::std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for LoginError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ErrorValue(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `Login` response into [`LoginError`].
@@ -304,64 +231,22 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl LoginInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for LoginInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_user = match node.child("User") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_password = match node.child("Password") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_one_time_codes = match node.child("OneTimeCodes") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()?.iter() {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            user: member_user,
-            password: member_password,
-            one_time_codes: member_one_time_codes,
-        })
+        let mut out = Self::builder();
+        out.user = node.member("User")?;
+        out.password = node.member("Password")?;
+        out.one_time_codes = node.list("OneTimeCodes", "member")?;
+        ::std::result::Result::Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl LoginOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.token {
-            writer.start("Token", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Token");
-        }
-        if let ::std::option::Option::Some(value) = &self.expires {
-            writer
-                .timestamp(
-                    "Expires",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
-        }
+impl ::querygen_runtime::server::WriteXml for LoginOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("Token", self.token.as_ref());
+        writer.member("Expires", self.expires.as_ref());
     }
 }
 /// Server side: parses the request body of `Login` (checking `Action` and `Version`) into the input.
@@ -369,9 +254,7 @@ impl LoginOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<LoginInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("Login", "2024-02-02")?;
-    LoginInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "Login", "2024-02-02")
 }
 /// Server side: the `<LoginResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -379,23 +262,23 @@ pub fn serialize_response(
     output: &LoginOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start("LoginResponse", ::std::option::Option::None);
-    writer.start("LoginResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("LoginResult");
-    writer.response_metadata(request_id);
-    writer.end("LoginResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "Login",
+        ::std::option::Option::None,
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`LoginInput`](super::LoginInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct LoginInputBuilder {
-        user: ::std::option::Option<::std::string::String>,
-        password: ::std::option::Option<::std::string::String>,
-        one_time_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) user: ::std::option::Option<::std::string::String>,
+        pub(crate) password: ::std::option::Option<::std::string::String>,
+        pub(crate) one_time_codes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl LoginInputBuilder {
         /// The `User` member.
@@ -471,8 +354,8 @@ pub mod builders {
     /// A builder for [`LoginOutput`](super::LoginOutput).
     #[derive(Clone, PartialEq, Default)]
     pub struct LoginOutputBuilder {
-        token: ::std::option::Option<crate::types::Token>,
-        expires: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub(crate) token: ::std::option::Option<crate::types::Token>,
+        pub(crate) expires: ::std::option::Option<::querygen_runtime::DateTime>,
     }
     impl LoginOutputBuilder {
         /// The `Token` member.

@@ -87,112 +87,47 @@ impl MatchOutput {
         ::std::default::Default::default()
     }
 }
-impl MatchInput {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            writer.push("Type");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.r#async {
-            writer.push("async");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            writer.push("Self");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.super_ {
-            writer.push("super");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.crate_ {
-            writer.push("Crate");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.build_value {
-            writer.push("Build");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.builder {
-            writer.push("Builder");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.option {
-            writer.push("Option");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.result {
-            writer.push("Result");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
+impl ::querygen_runtime::query::WriteQuery for MatchInput {
+    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        writer.member("Type", self.r#type.as_ref());
+        writer.member("async", self.r#async.as_ref());
+        writer.member("Self", self.self_.as_ref());
+        writer.member("super", self.super_.as_ref());
+        writer.member("Crate", self.crate_.as_ref());
+        writer.member("Build", self.build_value.as_ref());
+        writer.member("Builder", self.builder.as_ref());
+        writer.member("Option", self.option.as_ref());
+        writer.member("Result", self.result.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Match&Version=2024-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &MatchInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("Match", "2024-02-02");
-    input.write_query(&mut writer);
-    writer.finish()
+    ::querygen_runtime::query::QueryWriter::body("Match", "2024-02-02", input)
 }
-impl MatchOutput {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
+impl ::querygen_runtime::xml::ReadXml for MatchOutput {
+    fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_string: ::std::option::Option<crate::types::StringValue> = ::std::option::Option::None;
-        let mut member_box: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
-        let mut member_vec: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
-        let mut member_widget: ::std::option::Option<crate::types::Widget> = ::std::option::Option::None;
-        let mut member_other_widget: ::std::option::Option<crate::types::OtherWidget> = ::std::option::Option::None;
+        let mut out = Self::builder();
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "String" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_string,
-                            crate::types::StringValue::read_xml,
-                        )
+                "String" => reader.read_into(&child, &mut out.string),
+                "Box" => reader.read_into(&child, &mut out.r#box),
+                "Vec" => {
+                    out.vec = ::std::option::Option::Some(
+                        crate::types::VecValue::from(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        ),
+                    );
+                    ::std::result::Result::Ok(())
                 }
-                "Box" => reader.read_enum_into(&child, &mut member_box),
-                "Vec" => reader.read_int_enum_into(&child, &mut member_vec),
-                "Widget" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_widget,
-                            crate::types::Widget::read_xml,
-                        )
-                }
-                "OtherWidget" => {
-                    reader
-                        .read_into(
-                            &child,
-                            &mut member_other_widget,
-                            crate::types::OtherWidget::read_xml,
-                        )
-                }
+                "Widget" => reader.read_into(&child, &mut out.widget),
+                "OtherWidget" => reader.read_into(&child, &mut out.other_widget),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(Self {
-            string: member_string,
-            r#box: member_box,
-            vec: member_vec,
-            widget: member_widget,
-            other_widget: member_other_widget,
-        })
+        ::std::result::Result::Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Match` response: `<MatchResponse><MatchResult>` into the output, and the request id.
@@ -203,9 +138,9 @@ pub fn deserialize_response(
     ::querygen_runtime::xml::XmlError,
 > {
     let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Match")?;
-    let output = match document.result()? {
+    let output: MatchOutput = match document.result()? {
         ::std::option::Option::Some(node) => {
-            MatchOutput::read_xml(document.reader(), &node)?
+            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
         }
         ::std::option::Option::None => MatchOutput::builder().build(),
     };
@@ -225,47 +160,60 @@ pub enum MatchError {
 impl MatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(
-            ::querygen_runtime::query::UnhandledError::boxed(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
-            ),
-        )
+        ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.code.as_deref(),
-        }
+        ::querygen_runtime::query::ErrorCode::code(self)
     }
-}
-#[cfg(feature = "server")]
-impl MatchError {
+    #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+            Self::Unhandled(error) => &**error,
+        };
+        error.to_response(request_id)
+    }
+}
+impl ::querygen_runtime::query::OperationError for MatchError {
+    fn read_modeled(
+        _error: &::querygen_runtime::query::ErrorBody<'_>,
+    ) -> ::std::option::Option<
+        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
+    > {
+        ::std::option::Option::None
+    }
+    fn unhandled(
+        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
+    ) -> Self {
+        Self::Unhandled(error)
+    }
+    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+            Self::Unhandled(error) => &**error,
         }
     }
 }
 impl ::querygen_runtime::query::ErrorCode for MatchError {
     fn code(&self) -> ::std::option::Option<&str> {
-        MatchError::code(self)
+        ::querygen_runtime::query::ErrorCode::code(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 impl ::std::fmt::Display for MatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
-        }
+        ::std::fmt::Display::fmt(
+            ::querygen_runtime::query::OperationError::as_error(self),
+            f,
+        )
     }
 }
 impl ::std::error::Error for MatchError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
-        }
+        ::std::option::Option::Some(
+            ::querygen_runtime::query::OperationError::as_error(self),
+        )
     }
 }
 /// Parses a non-2xx `Match` response into [`MatchError`].
@@ -312,107 +260,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "server")]
-impl MatchInput {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
+impl ::querygen_runtime::server::ReadQuery for MatchInput {
+    fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_type = match node.child("Type") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_async = match node.child("async") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_self_ = match node.child("Self") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_super_ = match node.child("super") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_crate_ = match node.child("Crate") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_build_value = match node.child("Build") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_builder = match node.child("Builder") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_option = match node.child("Option") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::OptionValue::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_result = match node.child("Result") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::ResultValue::read_query(child)?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let mut out = Self::builder();
+        out.r#type = node.member("Type")?;
+        out.r#async = node.member("async")?;
+        out.self_ = node.member("Self")?;
+        out.super_ = node.member("super")?;
+        out.crate_ = node.member("Crate")?;
+        out.build_value = node.member("Build")?;
+        out.builder = node.member("Builder")?;
+        out.option = node.member("Option")?;
+        out.result = node.member("Result")?;
         ::std::result::Result::Ok(Self {
-            r#type: member_type,
-            r#async: member_async,
-            self_: member_self_,
-            super_: member_super_,
-            crate_: member_crate_,
-            build_value: member_build_value,
-            builder: member_builder,
-            option: member_option,
-            result: member_result,
+            r#type: out.r#type,
+            r#async: out.r#async,
+            self_: out.self_,
+            super_: out.super_,
+            crate_: out.crate_,
+            build_value: out.build_value,
+            builder: out.builder,
+            option: out.option,
+            result: out.result,
         })
     }
 }
 #[cfg(feature = "server")]
-impl MatchOutput {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.string {
-            writer.start("String", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("String");
-        }
-        if let ::std::option::Option::Some(value) = &self.r#box {
-            writer.element("Box", value.as_str());
-        }
-        if let ::std::option::Option::Some(value) = &self.vec {
+impl ::querygen_runtime::server::WriteXml for MatchOutput {
+    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        writer.member("String", self.string.as_ref());
+        writer.member("Box", self.r#box.as_ref());
+        if let ::std::option::Option::Some(value) = self.vec.as_ref() {
             writer.integer("Vec", i64::from(value.value()));
         }
-        if let ::std::option::Option::Some(value) = &self.widget {
-            writer.start("Widget", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Widget");
-        }
-        if let ::std::option::Option::Some(value) = &self.other_widget {
-            writer.start("OtherWidget", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("OtherWidget");
-        }
+        writer.member("Widget", self.widget.as_ref());
+        writer.member("OtherWidget", self.other_widget.as_ref());
     }
 }
 /// Server side: parses the request body of `Match` (checking `Action` and `Version`) into the input.
@@ -420,9 +304,7 @@ impl MatchOutput {
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<MatchInput, ::querygen_runtime::server::QueryError> {
-    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
-    tree.expect_action("Match", "2024-02-02")?;
-    MatchInput::read_query(&tree)
+    ::querygen_runtime::server::read_request(body, "Match", "2024-02-02")
 }
 /// Server side: the `<MatchResponse>` document for `output`.
 #[cfg(feature = "server")]
@@ -430,29 +312,27 @@ pub fn serialize_response(
     output: &MatchOutput,
     request_id: &str,
 ) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start("MatchResponse", ::std::option::Option::None);
-    writer.start("MatchResult", ::std::option::Option::None);
-    output.write_xml(&mut writer);
-    writer.end("MatchResult");
-    writer.response_metadata(request_id);
-    writer.end("MatchResponse");
-    writer.finish()
+    ::querygen_runtime::server::response(
+        "Match",
+        ::std::option::Option::None,
+        output,
+        request_id,
+    )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`MatchInput`](super::MatchInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct MatchInputBuilder {
-        r#type: ::std::option::Option<::std::string::String>,
-        r#async: ::std::option::Option<bool>,
-        self_: ::std::option::Option<::std::string::String>,
-        super_: ::std::option::Option<::std::string::String>,
-        crate_: ::std::option::Option<::std::string::String>,
-        build_value: ::std::option::Option<::std::string::String>,
-        builder: ::std::option::Option<::std::string::String>,
-        option: ::std::option::Option<crate::types::OptionValue>,
-        result: ::std::option::Option<crate::types::ResultValue>,
+        pub(crate) r#type: ::std::option::Option<::std::string::String>,
+        pub(crate) r#async: ::std::option::Option<bool>,
+        pub(crate) self_: ::std::option::Option<::std::string::String>,
+        pub(crate) super_: ::std::option::Option<::std::string::String>,
+        pub(crate) crate_: ::std::option::Option<::std::string::String>,
+        pub(crate) build_value: ::std::option::Option<::std::string::String>,
+        pub(crate) builder: ::std::option::Option<::std::string::String>,
+        pub(crate) option: ::std::option::Option<crate::types::OptionValue>,
+        pub(crate) result: ::std::option::Option<crate::types::ResultValue>,
     }
     impl MatchInputBuilder {
         /// Becomes `r#type`.
@@ -628,11 +508,11 @@ pub mod builders {
     /// A builder for [`MatchOutput`](super::MatchOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct MatchOutputBuilder {
-        string: ::std::option::Option<crate::types::StringValue>,
-        r#box: ::std::option::Option<crate::types::BoxValue>,
-        vec: ::std::option::Option<crate::types::VecValue>,
-        widget: ::std::option::Option<crate::types::Widget>,
-        other_widget: ::std::option::Option<crate::types::OtherWidget>,
+        pub(crate) string: ::std::option::Option<crate::types::StringValue>,
+        pub(crate) r#box: ::std::option::Option<crate::types::BoxValue>,
+        pub(crate) vec: ::std::option::Option<crate::types::VecValue>,
+        pub(crate) widget: ::std::option::Option<crate::types::Widget>,
+        pub(crate) other_widget: ::std::option::Option<crate::types::OtherWidget>,
     }
     impl MatchOutputBuilder {
         /// The `String` member.

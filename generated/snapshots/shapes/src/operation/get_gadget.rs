@@ -54,7 +54,7 @@ pub mod builders {
     /// A builder for [`GetGadgetInput`](super::GetGadgetInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetGadgetInputBuilder {
-        gadget_id: ::std::option::Option<::std::string::String>,
+        pub(crate) gadget_id: ::std::option::Option<::std::string::String>,
     }
     impl GetGadgetInputBuilder {
         /// The `GadgetId` member.
@@ -100,8 +100,8 @@ pub mod builders {
     /// A builder for [`GetGadgetOutput`](super::GetGadgetOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetGadgetOutputBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        color: ::std::option::Option<crate::types::Color>,
+        pub(crate) id: ::std::option::Option<::std::string::String>,
+        pub(crate) color: ::std::option::Option<crate::types::Color>,
     }
     impl GetGadgetOutputBuilder {
         /// The `Id` member.

@@ -154,17 +154,17 @@ pub mod builders {
     /// A builder for [`PutEverythingInput`](super::PutEverythingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PutEverythingInputBuilder {
-        marker: ::std::option::Option<::std::string::String>,
-        max_items: ::std::option::Option<i32>,
-        name: ::std::option::Option<::std::string::String>,
-        scalars: ::std::option::Option<crate::types::Scalars>,
-        tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        attributes: ::std::option::Option<
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) max_items: ::std::option::Option<i32>,
+        pub(crate) name: ::std::option::Option<::std::string::String>,
+        pub(crate) scalars: ::std::option::Option<crate::types::Scalars>,
+        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) attributes: ::std::option::Option<
             ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
         >,
-        choice: ::std::option::Option<crate::types::Choice>,
-        color: ::std::option::Option<crate::types::Color>,
-        priority: ::std::option::Option<crate::types::Priority>,
+        pub(crate) choice: ::std::option::Option<crate::types::Choice>,
+        pub(crate) color: ::std::option::Option<crate::types::Color>,
+        pub(crate) priority: ::std::option::Option<crate::types::Priority>,
     }
     impl PutEverythingInputBuilder {
         /// Where the previous page ended.
@@ -349,20 +349,22 @@ pub mod builders {
     /// A builder for [`PutEverythingOutput`](super::PutEverythingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PutEverythingOutputBuilder {
-        things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
-        marker: ::std::option::Option<::std::string::String>,
-        matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
-        sparse: ::std::option::Option<
+        pub(crate) things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
+        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
+        pub(crate) sparse: ::std::option::Option<
             ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
-        sparse_map: ::std::option::Option<
+        pub(crate) sparse_map: ::std::option::Option<
             ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
         >,
-        unique_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        flat: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        count: ::std::option::Option<i32>,
-        limit: ::std::option::Option<i32>,
-        enabled: ::std::option::Option<bool>,
+        pub(crate) unique_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        pub(crate) flat: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) count: ::std::option::Option<i32>,
+        pub(crate) limit: ::std::option::Option<i32>,
+        pub(crate) enabled: ::std::option::Option<bool>,
     }
     impl PutEverythingOutputBuilder {
         /// Appends one item to the `Things` member.
