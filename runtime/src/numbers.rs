@@ -116,6 +116,19 @@ impl From<i64> for BigDecimal {
     }
 }
 
+/// Appends a float as the AWS SDKs write it: `NaN`, `Infinity`, `-Infinity`, or the
+/// shortest text that reads back to the same value at its own width (ryu).
+pub(crate) fn push_float<F: ryu::Float + Into<f64>>(out: &mut String, value: F) {
+    let wide: f64 = value.into();
+    if wide.is_nan() {
+        out.push_str("NaN");
+    } else if wide.is_infinite() {
+        out.push_str(if wide > 0.0 { "Infinity" } else { "-Infinity" });
+    } else {
+        out.push_str(ryu::Buffer::new().format_finite(value));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
