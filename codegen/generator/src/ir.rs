@@ -1,8 +1,11 @@
 //! The resolved, Rust-oriented intermediate representation.
 //!
 //! Produced by [`crate::lower`], read by every emitter. Everything an emitter
-//! needs is decided here: Rust names beside wire names, nullability, boxing,
-//! resolved timestamp formats, Markdown docs. Emitters never see JSON.
+//! needs is decided here: Rust names beside wire names, wire keys and
+//! flattening, nullability, boxing, resolved timestamp formats, Markdown docs
+//! and deprecation notes, host-prefix segments, which error a shared code
+//! parses into, and how operations use each type (serializers, parsers,
+//! cargo features). Emitters never see JSON.
 //!
 //! Order is explicit: named types and operations are sorted by Rust name;
 //! members, enum values and union variants keep model declaration order,
@@ -42,6 +45,10 @@ pub struct Service {
     pub types: Vec<TypeDef>,
     /// Error structures of the `error` module, sorted by Rust name.
     pub errors: Vec<Struct>,
+    /// The variants of the service-wide `ServiceError` enum, one per error structure.
+    pub error_variants: Vec<ErrorVariant>,
+    /// How operations use each named type and error, by shape id.
+    pub usage: BTreeMap<String, Usage>,
     /// The checked endpoint rule set (`smithy.rules#endpointRuleSet`), if the service has one.
     pub endpoint_rules: Option<crate::endpoint_rules::RuleSet>,
     /// The partition table, when the rule set calls `aws.partition` (set by [`crate::generate`]).
@@ -49,8 +56,19 @@ pub struct Service {
 }
 
 impl Service {
+    /// How operations use the type or error `id` (nothing, for an id no
+    /// operation reaches).
+    pub fn usage(&self, id: &str) -> &Usage {
+        static UNUSED: Usage = Usage {
+            serialized: false,
+            parsed: false,
+            features: Vec::new(),
+        };
+        self.usage.get(id).unwrap_or(&UNUSED)
+    }
+
     /// Ids of the named types reachable from `roots`, and whether a `document` is among the values reached.
-    pub fn closure<'a>(
+    pub(crate) fn closure<'a>(
         &'a self,
         roots: impl IntoIterator<Item = &'a TypeRef>,
     ) -> (BTreeSet<String>, bool) {
@@ -79,7 +97,7 @@ impl Service {
     }
 
     /// What request serializers need: the types operation inputs reach.
-    pub fn input_closure(&self) -> (BTreeSet<String>, bool) {
+    pub(crate) fn input_closure(&self) -> (BTreeSet<String>, bool) {
         self.closure(
             self.operations
                 .iter()
@@ -89,7 +107,7 @@ impl Service {
 
     /// For every named type and error: the Rust names of the operations that reach it
     /// (through their input, output or errors). Decides the per-operation cargo features.
-    pub fn reached_by(&self) -> BTreeMap<String, BTreeSet<String>> {
+    pub(crate) fn reached_by(&self) -> BTreeMap<String, BTreeSet<String>> {
         let errors: BTreeMap<&str, &Struct> =
             self.errors.iter().map(|e| (e.id.as_str(), e)).collect();
         let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -119,7 +137,7 @@ impl Service {
     }
 
     /// What response parsers need: the types operation outputs and errors reach.
-    pub fn output_closure(&self) -> (BTreeSet<String>, bool) {
+    pub(crate) fn output_closure(&self) -> (BTreeSet<String>, bool) {
         let outputs = self
             .operations
             .iter()
@@ -143,7 +161,7 @@ pub struct Operation {
     pub rust_name: String,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note, if deprecated.
+    /// Deprecation note, as Markdown, if deprecated.
     pub deprecated: Option<String>,
     /// `{Op}Input`; its `id` is the model's input shape (or `smithy.api#Unit`).
     pub input: Struct,
@@ -151,6 +169,11 @@ pub struct Operation {
     pub output: Struct,
     /// Errors the operation may return (its own, then the service's), sorted by Rust name.
     pub errors: Vec<NamedRef>,
+    /// Its cargo feature (`start-migration`).
+    pub feature: String,
+    /// The variants of the operation's error enum: `errors` with their codes and
+    /// which one a shared code parses into.
+    pub error_variants: Vec<ErrorVariant>,
     /// `smithy.api#paginated` as the operation's trait gives it (before the service's
     /// defaults are merged in).
     pub paginated: Option<Paginated>,
@@ -226,6 +249,35 @@ pub enum StructRole {
     Error(ErrorInfo),
 }
 
+/// How the service's operations use a named type or an error: what code it
+/// needs and which features compile it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// An operation input reaches it (awsQuery only): it needs a request
+    /// serializer, and on the server side a request reader.
+    pub serialized: bool,
+    /// An operation output or error reaches it (awsQuery only): it needs a
+    /// response parser, and on the server side a response writer.
+    pub parsed: bool,
+    /// The features of the operations that reach it, any of which compiles
+    /// it; empty when every operation does (it is then always compiled).
+    pub features: Vec<String>,
+}
+
+/// One variant of an error enum: an error, its wire code, and, when another
+/// error of the same enum shares the code, which of them a response with
+/// that code parses into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorVariant {
+    /// The error structure.
+    pub error: NamedRef,
+    /// The `Code` that identifies it.
+    pub code: String,
+    /// `None` when a response with `code` parses into this error; else the Rust
+    /// name of the error of the same enum that it parses into.
+    pub parsed_as: Option<String>,
+}
+
 /// Wire identity of an error shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
@@ -246,7 +298,7 @@ pub struct Struct {
     pub rust_name: String,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note.
+    /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
     /// Whether the whole shape is `@sensitive`.
     pub sensitive: bool,
@@ -293,6 +345,13 @@ pub struct Field {
     pub default: Option<DefaultValue>,
     /// `xmlFlattened` on the member.
     pub flattened: bool,
+    /// The query key and XML element name the member goes under: its
+    /// `xmlName`, else its name; where a legacy model flattens on the list
+    /// shape, the list member's name.
+    pub wire_key: String,
+    /// Whether the member's list or map is flattened on the wire (on the
+    /// member, or on the shape in legacy models).
+    pub wire_flattened: bool,
     /// `@idempotencyToken`: a client fills it with a fresh UUID when unset.
     pub idempotency_token: bool,
     /// `@hostLabel`: the value also fills a label of the operation's host prefix.
@@ -301,7 +360,7 @@ pub struct Field {
     pub sensitive: bool,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note.
+    /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
 }
 
@@ -331,7 +390,7 @@ pub struct Enum {
     pub rust_name: String,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note.
+    /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
     /// `@sensitive`.
     pub sensitive: bool,
@@ -352,7 +411,7 @@ pub struct Variant {
     pub value: String,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note.
+    /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
 }
 
@@ -365,7 +424,7 @@ pub struct Union {
     pub rust_name: String,
     /// Markdown docs.
     pub docs: String,
-    /// Deprecation note.
+    /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
     /// `@sensitive`.
     pub sensitive: bool,

@@ -150,6 +150,20 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
             .map(|o| (o.wire_name.as_str(), o.rust_name.as_str())),
     )?;
 
+    for op in &mut ops {
+        op.error_variants = error_variants(&op.errors, &error_structs);
+    }
+    let all_errors: Vec<NamedRef> = error_structs
+        .iter()
+        .map(|s| NamedRef {
+            id: s.id.clone(),
+            rust_name: s.rust_name.clone(),
+            module: Module::Error,
+            kind: NamedKind::Struct,
+        })
+        .collect();
+    let service_error_variants = error_variants(&all_errors, &error_structs);
+
     let traits = &service.traits;
     let ir = ir::Service {
         id: service.id.clone(),
@@ -165,6 +179,8 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         operations: ops,
         types,
         errors: error_structs,
+        error_variants: service_error_variants,
+        usage: BTreeMap::new(),
         endpoint_rules: traits
             .endpoint_rule_set
             .as_ref()
@@ -180,10 +196,8 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
     }
     let sdk_id = traits.aws_service.as_ref().map(|s| s.sdk_id.clone());
     let title = traits
-        .other
-        .get("smithy.api#title")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+        .title
+        .clone()
         .or_else(|| sdk_id.clone())
         .unwrap_or_else(|| service.name().to_owned());
     // Service docs often open with the service's full name, which the crate doc's
@@ -200,7 +214,76 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
     };
     crate::pagination::resolve(&mut ir, traits.paginated.as_ref())?;
     crate::waiters::resolve(&mut ir, model)?;
+    ir.usage = usage(&ir);
     Ok(ir)
+}
+
+/// How operations use each named type and error: whether inputs reach it
+/// (serializers), whether outputs or errors do (parsers), and the features of
+/// the operations that reach it through their input, output or errors.
+fn usage(service: &ir::Service) -> BTreeMap<String, ir::Usage> {
+    let mut usage: BTreeMap<String, ir::Usage> = BTreeMap::new();
+    if service.aws_query {
+        for id in service.input_closure().0 {
+            usage.entry(id).or_default().serialized = true;
+        }
+        for id in service.output_closure().0 {
+            usage.entry(id).or_default().parsed = true;
+        }
+    }
+    let total = service.operations.len();
+    for (id, operations) in service.reached_by() {
+        if operations.len() < total {
+            usage.entry(id).or_default().features = operations
+                .iter()
+                .map(|op| naming::operation_feature(op))
+                .collect();
+        }
+    }
+    usage
+}
+
+/// The variants of one error enum. Each error's code is its `awsQueryError`
+/// code, else its shape name. When errors of the enum share a code (CloudWatch
+/// has two `ResourceNotFound`s), a response with it parses into the error
+/// whose Rust name is the code's, else into the first by Rust name; the others
+/// keep their variants, for callers who build them.
+fn error_variants(errors: &[NamedRef], structs: &[ir::Struct]) -> Vec<ir::ErrorVariant> {
+    let code_of = |error: &NamedRef| {
+        structs
+            .iter()
+            .find(|s| s.id == error.id)
+            .and_then(|s| match &s.role {
+                StructRole::Error(info) => Some(info.code.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| error.rust_name.clone())
+    };
+    let codes: Vec<String> = errors.iter().map(code_of).collect();
+    let parsed_into = |code: &str| -> Option<&NamedRef> {
+        let sharing: Vec<&NamedRef> = errors
+            .iter()
+            .zip(&codes)
+            .filter(|(_, c)| c.as_str() == code)
+            .map(|(e, _)| e)
+            .collect();
+        sharing
+            .iter()
+            .find(|e| e.rust_name == naming::type_name(code))
+            .or(sharing.first())
+            .copied()
+    };
+    errors
+        .iter()
+        .zip(codes.iter())
+        .map(|(error, code)| ir::ErrorVariant {
+            error: error.clone(),
+            code: code.clone(),
+            parsed_as: parsed_into(code)
+                .filter(|winner| winner.id != error.id)
+                .map(|winner| winner.rust_name.clone()),
+        })
+        .collect()
 }
 
 fn collect_resource_operations(
@@ -267,16 +350,35 @@ fn member_docs(member: &Traits, target: &Traits) -> String {
     }
 }
 
+/// A member's query key and XML element name, and whether its list or map is
+/// flattened on the wire. Smithy flattens on the member (`@xmlFlattened`);
+/// legacy (botocore) models flatten on the list or map shape, and there a
+/// flattened list's member name is the key.
+fn wire_key(name: &str, xml_name: Option<&str>, flattened: bool, ty: &TypeRef) -> (String, bool) {
+    let own = xml_name.unwrap_or(name);
+    let key = match ty {
+        TypeRef::List(list) if list.flattened && !flattened => {
+            list.item_xml_name.as_deref().unwrap_or(own)
+        }
+        _ => own,
+    };
+    let flattened = flattened
+        || matches!(ty, TypeRef::List(list) if list.flattened)
+        || matches!(ty, TypeRef::Map(map) if map.flattened);
+    (key.to_owned(), flattened)
+}
+
+/// The deprecation note, as Markdown (the message may hold HTML).
 fn deprecated(traits: &Traits) -> Option<String> {
-    traits
-        .deprecated
-        .as_ref()
-        .map(|d| match (&d.message, &d.since) {
+    traits.deprecated.as_ref().map(|d| {
+        let note = match (&d.message, &d.since) {
             (Some(m), Some(s)) => format!("{m} (since {s})"),
             (Some(m), None) => m.clone(),
             (None, Some(s)) => format!("Deprecated since {s}."),
             (None, None) => "Deprecated.".to_owned(),
-        })
+        };
+        html_to_markdown(&note)
+    })
 }
 
 struct Lowerer<'m> {
@@ -527,6 +629,12 @@ impl<'m> Lowerer<'m> {
                 _ => None,
             };
             let boxed = self.needs_box(owner, &ty);
+            let (wire_key, wire_flattened) = wire_key(
+                &member.name,
+                traits.xml_name.as_deref(),
+                traits.xml_flattened,
+                &ty,
+            );
             fields.push(Field {
                 member_id: member.id.clone(),
                 wire_name: member.name.clone(),
@@ -538,8 +646,10 @@ impl<'m> Lowerer<'m> {
                 required: traits.required,
                 default,
                 flattened: traits.xml_flattened,
-                idempotency_token: traits.other.contains_key("smithy.api#idempotencyToken"),
-                host_label: traits.other.contains_key("smithy.api#hostLabel"),
+                wire_key,
+                wire_flattened,
+                idempotency_token: traits.idempotency_token,
+                host_label: traits.host_label,
                 sensitive,
                 docs: match member_docs(traits, &target.traits) {
                     docs if docs.is_empty()
@@ -716,12 +826,14 @@ impl<'m> Lowerer<'m> {
             wire_name: op.name().to_owned(),
             rust_name: naming::operation_name(op.name()),
             error_name: naming::operation_error(op.name()),
+            feature: naming::operation_feature(&naming::operation_name(op.name())),
             fluent_name: naming::fluent_builder(op.name()),
             docs: docs(&op.traits),
             deprecated: deprecated(&op.traits),
             input,
             output,
             errors: error_refs,
+            error_variants: Vec::new(),
             paginated: op.traits.paginated.clone(),
             pagination: None,
             waiters: Vec::new(),
@@ -733,18 +845,9 @@ impl<'m> Lowerer<'m> {
 /// The operation's `smithy.api#endpoint` host prefix, parsed into literal text and
 /// labels: every `{label}` must name a `@hostLabel` string member of the input.
 fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<Vec<ir::HostPrefixPart>>> {
-    let Some(endpoint) = op.traits.other.get("smithy.api#endpoint") else {
+    let Some(prefix) = op.traits.host_prefix.as_deref() else {
         return Ok(None);
     };
-    let prefix = endpoint
-        .get("hostPrefix")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            Error::shape(
-                &op.id,
-                "trait `smithy.api#endpoint` must have a string `hostPrefix`",
-            )
-        })?;
     let mut parts = Vec::new();
     let mut rest = prefix;
     while let Some(start) = rest.find('{') {
@@ -939,6 +1042,143 @@ mod tests {
         );
         let error = with_host_prefix("{Account.data-", "Account").unwrap_err();
         assert!(error.to_string().contains("unclosed"), "{error}");
+    }
+
+    #[test]
+    fn a_shared_error_code_parses_into_the_error_named_for_it_else_the_first() {
+        let model = r#"{"smithy": "2.0", "shapes": {
+          "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Get"}],
+                     "traits": {"aws.protocols#awsQuery": {}}},
+          "ex#Get": {"type": "operation", "errors": [
+            {"target": "ex#ResourceNotFoundException"}, {"target": "ex#ResourceNotFound"},
+            {"target": "ex#Beta"}, {"target": "ex#Alpha"}, {"target": "ex#Alone"}]},
+          "ex#ResourceNotFoundException": {"type": "structure", "members": {}, "traits": {
+            "smithy.api#error": "client",
+            "aws.protocols#awsQueryError": {"code": "ResourceNotFound", "httpResponseCode": 404}}},
+          "ex#ResourceNotFound": {"type": "structure", "members": {},
+            "traits": {"smithy.api#error": "client"}},
+          "ex#Beta": {"type": "structure", "members": {}, "traits": {
+            "smithy.api#error": "client",
+            "aws.protocols#awsQueryError": {"code": "Gone", "httpResponseCode": 410}}},
+          "ex#Alpha": {"type": "structure", "members": {}, "traits": {
+            "smithy.api#error": "client",
+            "aws.protocols#awsQueryError": {"code": "Gone", "httpResponseCode": 410}}},
+          "ex#Alone": {"type": "structure", "members": {},
+            "traits": {"smithy.api#error": "server"}}
+        }}"#;
+        let service = lower(&Model::load("test.json", model).unwrap(), "ex#Svc").unwrap();
+        let summary = |variants: &[ir::ErrorVariant]| -> Vec<(String, String, Option<String>)> {
+            variants
+                .iter()
+                .map(|v| {
+                    (
+                        v.error.rust_name.clone(),
+                        v.code.clone(),
+                        v.parsed_as.clone(),
+                    )
+                })
+                .collect()
+        };
+        let expected = vec![
+            ("Alone".to_owned(), "Alone".to_owned(), None),
+            ("Alpha".to_owned(), "Gone".to_owned(), None),
+            (
+                "Beta".to_owned(),
+                "Gone".to_owned(),
+                Some("Alpha".to_owned()),
+            ),
+            (
+                "ResourceNotFound".to_owned(),
+                "ResourceNotFound".to_owned(),
+                None,
+            ),
+            (
+                "ResourceNotFoundException".to_owned(),
+                "ResourceNotFound".to_owned(),
+                Some("ResourceNotFound".to_owned()),
+            ),
+        ];
+        assert_eq!(summary(&service.operations[0].error_variants), expected);
+        assert_eq!(summary(&service.error_variants), expected);
+    }
+
+    #[test]
+    fn wire_keys_and_deprecation_notes_are_decided_here() {
+        let model = r#"{"smithy": "2.0", "shapes": {
+          "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Put"}],
+                     "traits": {"aws.protocols#awsQuery": {}}},
+          "ex#Put": {"type": "operation", "input": {"target": "ex#PutInput"}},
+          "ex#PutInput": {"type": "structure", "members": {
+            "Plain": {"target": "smithy.api#String", "traits": {
+              "smithy.api#deprecated": {"message": "Use <code>Renamed</code>.", "since": "2020"}}},
+            "Renamed": {"target": "smithy.api#String", "traits": {"smithy.api#xmlName": "Other"}},
+            "OnMember": {"target": "ex#Names", "traits": {"smithy.api#xmlFlattened": {}}},
+            "OnShape": {"target": "ex#LegacyNames"}
+          }},
+          "ex#Names": {"type": "list", "member": {"target": "smithy.api#String",
+            "traits": {"smithy.api#xmlName": "Name"}}},
+          "ex#LegacyNames": {"type": "list", "member": {"target": "smithy.api#String",
+            "traits": {"smithy.api#xmlName": "Name"}}, "traits": {"smithy.api#xmlFlattened": {}}}
+        }}"#;
+        let service = lower(&Model::load("test.json", model).unwrap(), "ex#Svc").unwrap();
+        let input = &service.operations[0].input;
+        let wire: Vec<(&str, &str, bool)> = input
+            .fields
+            .iter()
+            .map(|f| (f.wire_name.as_str(), f.wire_key.as_str(), f.wire_flattened))
+            .collect();
+        assert_eq!(
+            wire,
+            [
+                ("Plain", "Plain", false),
+                ("Renamed", "Other", false),
+                ("OnMember", "OnMember", true),
+                ("OnShape", "Name", true),
+            ]
+        );
+        assert_eq!(
+            input.fields[0].deprecated.as_deref(),
+            Some("Use `Renamed`. (since 2020)")
+        );
+    }
+
+    #[test]
+    fn usage_says_which_code_each_type_needs_and_which_features_compile_it() {
+        let model = r#"{"smithy": "2.0", "shapes": {
+          "ex#Svc": {"type": "service", "version": "1",
+                     "operations": [{"target": "ex#PutThing"}, {"target": "ex#GetThing"}],
+                     "traits": {"aws.protocols#awsQuery": {}}},
+          "ex#PutThing": {"type": "operation", "input": {"target": "ex#PutInput"},
+                          "output": {"target": "ex#Out"}, "errors": [{"target": "ex#Oops"}]},
+          "ex#GetThing": {"type": "operation", "output": {"target": "ex#Out"}},
+          "ex#PutInput": {"type": "structure", "members": {"T": {"target": "ex#Thing"}}},
+          "ex#Out": {"type": "structure", "members": {"S": {"target": "ex#Shared"}}},
+          "ex#Thing": {"type": "structure", "members": {"N": {"target": "smithy.api#String"}}},
+          "ex#Shared": {"type": "structure", "members": {"N": {"target": "smithy.api#String"}}},
+          "ex#Oops": {"type": "structure", "members": {"D": {"target": "ex#Detail"}},
+                      "traits": {"smithy.api#error": "client"}},
+          "ex#Detail": {"type": "structure", "members": {"N": {"target": "smithy.api#String"}}}
+        }}"#;
+        let service = lower(&Model::load("test.json", model).unwrap(), "ex#Svc").unwrap();
+        let usage = |id: &str| {
+            let u = service.usage(id);
+            (u.serialized, u.parsed, u.features.clone())
+        };
+        let put = vec!["put-thing".to_owned()];
+        assert_eq!(usage("ex#Thing"), (true, false, put.clone()));
+        assert_eq!(
+            usage("ex#Shared"),
+            (false, true, vec![]),
+            "both operations reach it"
+        );
+        assert_eq!(
+            usage("ex#Detail"),
+            (false, true, put.clone()),
+            "an error reaches it"
+        );
+        assert_eq!(usage("ex#Oops"), (false, false, put));
+        assert_eq!(usage("ex#Unknown"), (false, false, vec![]));
+        assert_eq!(service.operations[1].feature, "put-thing");
     }
 
     #[test]

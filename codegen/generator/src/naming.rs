@@ -135,6 +135,12 @@ pub fn operation_error(operation: &str) -> String {
     format!("{}Error", type_name(operation))
 }
 
+/// An operation's cargo feature, from its Rust name (`start_migration` →
+/// `start-migration`).
+pub fn operation_feature(rust_name: &str) -> String {
+    unraw(rust_name).replace('_', "-")
+}
+
 /// An operation's fluent builder in the client (`StartMigrationFluentBuilder`).
 pub fn fluent_builder(operation: &str) -> String {
     format!("{}FluentBuilder", type_name(operation))

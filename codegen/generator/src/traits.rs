@@ -227,6 +227,14 @@ pub struct Traits {
     pub aws_service: Option<AwsService>,
     /// `aws.auth#sigv4` signing name.
     pub sigv4_name: Option<String>,
+    /// `smithy.api#title`.
+    pub title: Option<String>,
+    /// `smithy.api#endpoint`'s `hostPrefix`.
+    pub host_prefix: Option<String>,
+    /// `smithy.api#idempotencyToken`.
+    pub idempotency_token: bool,
+    /// `smithy.api#hostLabel`.
+    pub host_label: bool,
     /// `smithy.rules#endpointRuleSet`, as JSON.
     pub endpoint_rule_set: Option<Value>,
     /// `smithy.rules#endpointTests`, as JSON.
@@ -405,6 +413,23 @@ impl Traits {
                         .and_then(Value::as_str)
                         .ok_or_else(|| bad("must have a string `name`"))?;
                     t.sigv4_name = Some(name.to_owned());
+                }
+                "smithy.api#title" => {
+                    t.title = Some(string(value).ok_or_else(|| bad("must be a string"))?)
+                }
+                "smithy.api#endpoint" => {
+                    let prefix = value
+                        .get("hostPrefix")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| bad("must have a string `hostPrefix`"))?;
+                    t.host_prefix = Some(prefix.to_owned());
+                }
+                "smithy.api#idempotencyToken" => {
+                    t.idempotency_token =
+                        annotation(value).ok_or_else(|| bad("must be an object"))?
+                }
+                "smithy.api#hostLabel" => {
+                    t.host_label = annotation(value).ok_or_else(|| bad("must be an object"))?
                 }
                 "smithy.rules#endpointRuleSet" => t.endpoint_rule_set = Some(value.clone()),
                 "smithy.rules#endpointTests" => t.endpoint_tests = Some(value.clone()),

@@ -16,28 +16,10 @@ use quote::{format_ident, quote};
 use super::rt;
 use super::structure::{field_init, slot};
 use super::{doc_line, ident};
-use crate::ir::{Field, HostPrefixPart, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
+use crate::ir::{
+    ErrorVariant, Field, HostPrefixPart, NamedKind, Operation, Struct, TypeRef, Union,
+};
 use crate::traits::TimestampFormat;
-
-/// Whether a member's list or map is flattened (on the member, or on the shape in legacy models).
-pub(crate) fn uses_flattening(f: &Field) -> bool {
-    f.flattened
-        || matches!(&f.ty, TypeRef::List(l) if l.flattened)
-        || matches!(&f.ty, TypeRef::Map(m) if m.flattened)
-}
-
-/// The key (or element name) a member is written under.
-pub(crate) fn member_key(f: &Field) -> String {
-    match &f.ty {
-        // Legacy (botocore) models flatten on the list shape: the list member's name wins there.
-        TypeRef::List(list) if list.flattened && !f.flattened => list
-            .item_xml_name
-            .clone()
-            .or_else(|| f.xml_name.clone())
-            .unwrap_or_else(|| f.wire_name.clone()),
-        _ => f.xml_name.clone().unwrap_or_else(|| f.wire_name.clone()),
-    }
-}
 
 /// Whether values of `ty` implement the runtime's value traits (`WriteQuery`,
 /// `ReadXml` and their server sides) with the protocol's defaults, so that a
@@ -129,8 +111,8 @@ pub fn struct_writer(s: &Struct) -> TokenStream {
 }
 
 fn field_writer(f: &Field) -> TokenStream {
-    let key = member_key(f);
-    let flattened = uses_flattening(f);
+    let key = f.wire_key.as_str();
+    let flattened = f.wire_flattened;
     let value = borrowed(f);
     match collection(&f.ty, flattened) {
         Some(Collection::Value) => quote!(writer.member(#key, #value);),
@@ -412,7 +394,7 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
         };
     }
     let arms = s.fields.iter().map(|f| {
-        let key = member_key(f);
+        let key = f.wire_key.as_str();
         let step = read_member(f);
         quote!(#key => #step,)
     });
@@ -440,7 +422,7 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
 fn read_member(f: &Field) -> TokenStream {
     let field = ident(&f.rust_name);
     let slot = quote!(out.#field);
-    let flattened = uses_flattening(f);
+    let flattened = f.wire_flattened;
     match (collection(&f.ty, flattened), &f.ty) {
         (Some(Collection::Value), _) => quote!(reader.read_into(&child, &mut #slot)),
         (Some(Collection::List { item }), _) => {
@@ -679,45 +661,32 @@ pub fn response_parser(op: &Operation) -> TokenStream {
 
 /// An error enum (one variant per error plus `Unhandled`) and the function that parses into it.
 ///
-/// `errors` pairs each error with whether a response's code selects it
-/// (lowering decides, when several errors share a code, which one parsing
-/// yields; the others keep their variants for callers who build them, and
-/// say so in their docs).
+/// Lowering decided each variant's code and, where errors share a code, which
+/// one parsing yields; the others keep their variants for callers who build
+/// them, and say so in their docs.
 ///
 /// `gates`, when given, holds one `#[cfg]` per error (empty for none), for the
 /// service-wide enum of a crate with per-operation features.
 pub fn error_enum(
     enum_name: &Ident,
     doc: &str,
-    errors: &[(NamedRef, String)],
+    errors: &[ErrorVariant],
     gates: Option<&[TokenStream]>,
 ) -> TokenStream {
     let no_gates = vec![TokenStream::new(); errors.len()];
     let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
     let doc = doc_line(doc);
-    let parsed_by_code = |code: &str| -> Option<&NamedRef> {
-        let sharing: Vec<&NamedRef> = errors
-            .iter()
-            .filter(|(_, c)| c == code)
-            .map(|(e, _)| e)
-            .collect();
-        sharing
-            .iter()
-            .find(|e| e.rust_name == crate::naming::type_name(code))
-            .or(sharing.first())
-            .copied()
-    };
-    let variants = errors.iter().zip(gates).map(|((e, code), gate)| {
-        let variant = ident(&e.rust_name);
-        let path = super::named_path(e);
+    let variants = errors.iter().zip(gates).map(|(v, gate)| {
+        let variant = ident(&v.error.rust_name);
+        let path = super::named_path(&v.error);
         let mut text = format!(
             "The service answered with [`{}`].",
             path.to_string().replace(' ', "")
         );
-        if let Some(winner) = parsed_by_code(code).filter(|w| w.id != e.id) {
+        if let Some(winner) = &v.parsed_as {
             text.push_str(&format!(
-                " It shares the code `{code}` with `{}`, which parsing yields.",
-                winner.rust_name
+                " It shares the code `{}` with `{winner}`, which parsing yields.",
+                v.code
             ));
         }
         let doc = doc_line(&text);
@@ -728,8 +697,8 @@ pub fn error_enum(
     let selected: Vec<(Ident, &TokenStream)> = errors
         .iter()
         .zip(gates)
-        .filter(|((e, code), _)| parsed_by_code(code).is_some_and(|w| w.id == e.id))
-        .map(|((e, _), gate)| (ident(&e.rust_name), gate))
+        .filter(|(v, _)| v.parsed_as.is_none())
+        .map(|(v, gate)| (ident(&v.error.rust_name), gate))
         .collect();
     let error_param = if selected.is_empty() {
         quote!(_error)
@@ -756,7 +725,7 @@ pub fn error_enum(
             ::std::option::Option::None
         }
     };
-    let names: Vec<Ident> = errors.iter().map(|(e, _)| ident(&e.rust_name)).collect();
+    let names: Vec<Ident> = errors.iter().map(|v| ident(&v.error.rust_name)).collect();
     let unhandled_doc =
         doc_line("An error the model does not list here, or a body that is not an error document.");
     let parse_doc = doc_line(
@@ -904,9 +873,10 @@ pub fn http_functions(op: &Operation) -> TokenStream {
                         format.push_str("{}");
                         let name = ident(rust_name);
                         let var = format_ident!("label_{}", crate::naming::unraw(rust_name));
+                        let check_host_label = rt::http::check_host_label();
                         checks.push(quote! {
                             let #var = input.#name.as_deref().unwrap_or_default();
-                            ::querygen_runtime::http::check_host_label(#wire_name, #var)?;
+                            #check_host_label(#wire_name, #var)?;
                         });
                         args.push(var);
                     }
@@ -932,25 +902,35 @@ pub fn http_functions(op: &Operation) -> TokenStream {
     let parse_doc = doc_line(&format!(
         "Reads the HTTP response of `{action}`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`{error}`]."
     ));
+    let (request, response, request_error) = (
+        rt::http::request(),
+        rt::http::response(),
+        rt::http::request_error(),
+    );
+    let (query_request, query_response, unhandled) = (
+        rt::http::query_request(),
+        rt::query::query_response(),
+        rt::query::unhandled_error(),
+    );
     quote! {
         #build_doc
         pub fn build_request(
             input: &#input,
             endpoint: &str,
-        ) -> ::std::result::Result<::querygen_runtime::http::Request<::std::vec::Vec<u8>>, ::querygen_runtime::http::RequestError> {
+        ) -> ::std::result::Result<#request<::std::vec::Vec<u8>>, #request_error> {
             let host_prefix = #prefix;
-            ::querygen_runtime::http::query_request(endpoint, #pass, serialize_query_body(input))
+            #query_request(endpoint, #pass, serialize_query_body(input))
         }
 
         #parse_doc
         pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-            response: &::querygen_runtime::http::Response<B>,
-        ) -> ::std::result::Result<::querygen_runtime::query::QueryResponse<#output>, #error> {
+            response: &#response<B>,
+        ) -> ::std::result::Result<#query_response<#output>, #error> {
             let status = response.status().as_u16();
             let body = response.body().as_ref();
             if response.status().is_success() {
                 deserialize_response(body).map_err(|problem| {
-                    #error::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem)))
+                    #error::Unhandled(#unhandled::boxed(status, body, ::std::result::Result::Err(problem)))
                 })
             } else {
                 ::std::result::Result::Err(deserialize_error(status, body))

@@ -9,8 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::aws_query::{
-    borrowed, collection, finish_from_builder, is_plain, member_key, timestamp_format,
-    uses_flattening, Collection,
+    borrowed, collection, finish_from_builder, is_plain, timestamp_format, Collection,
 };
 use super::{ident, rt};
 use crate::ir::{Field, NamedKind, Operation, Struct, StructRole, TypeRef, Union};
@@ -37,8 +36,8 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
     }
     let members = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
-        let key = member_key(f);
-        let flattened = uses_flattening(f);
+        let key = f.wire_key.as_str();
+        let flattened = f.wire_flattened;
         let read = match collection(&f.ty, flattened) {
             Some(Collection::Value) => quote!(node.member(#key)?),
             Some(Collection::List { item }) => quote!(node.list(#key, #item)?),
@@ -224,8 +223,8 @@ pub fn struct_xml_writer(s: &Struct, skip_message: bool) -> TokenStream {
         quote!(writer)
     };
     let members = fields.iter().map(|f| {
-        let key = member_key(f);
-        let flattened = uses_flattening(f);
+        let key = f.wire_key.as_str();
+        let flattened = f.wire_flattened;
         let value = borrowed(f);
         match collection(&f.ty, flattened) {
             Some(Collection::Value) => quote!(writer.member(#key, #value);),

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::structure::{setters, SetterTarget};
-use super::{doc_line, ident};
+use super::{doc_line, ident, rt};
 use crate::ir::{Operation, Service};
 
 /// Whether the service gets a client (decided by lowering and the options).
@@ -39,6 +39,8 @@ fn sdk_id(service: &Service) -> &str {
 
 /// `src/client.rs`.
 pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> TokenStream {
+    let handle = rt::client::handle();
+    let service_info = rt::client::service_info();
     let signing_name = service.signing_name.as_deref().unwrap_or_default();
     let env_name = env_name(service);
     let config_key = config_key(service);
@@ -65,7 +67,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         let method = ident(&op.rust_name);
         let module = ident(&op.rust_name);
         let fluent = fluent_name(op);
-        let feature = super::operation_feature(&op.rust_name);
+        let feature = &op.feature;
         let doc = doc_line(&format!(
             "Starts a call to `{}`: set the input on the returned builder, then `send()` it.",
             op.wire_name
@@ -81,38 +83,39 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             #waiters
         }
     });
+    let client_crate = rt::client::krate();
     // What a paginated or waitable operation's methods return, only where there are some.
     let paginated = service.operations.iter().any(|op| op.pagination.is_some());
     let waitable = service.operations.iter().any(|op| !op.waiters.is_empty());
     let pagination_types = paginated.then(|| {
         quote! {
-            pub use ::querygen_client::{ItemPaginator, ItemStream, PaginationStream, Paginator};
+            pub use #client_crate::{ItemPaginator, ItemStream, PaginationStream, Paginator};
         }
     });
     let waiter_types = waitable.then(|| {
         quote! {
-            pub use ::querygen_client::{FinalPoll, WaiterError};
+            pub use #client_crate::{FinalPoll, WaiterError};
         }
     });
     quote! {
         #(#![doc = #intro])*
 
-        pub use ::querygen_client::{
+        pub use #client_crate::{
             CallOverrides, Config, ConfigBuilder, ConstructionError, Credentials, Intercept,
             ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport, TrustRoots,
         };
         #pagination_types
         #waiter_types
         /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
-        pub use ::querygen_client::intercept;
-        pub use ::querygen_client::config::ConfigError;
+        pub use #client_crate::intercept;
+        pub use #client_crate::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
         /// metadata, processes, SSO) and the trait for writing one.
-        pub use ::querygen_client::credentials;
+        pub use #client_crate::credentials;
 
         /// What the runtime needs to know about this service.
-        static SERVICE: ::querygen_client::ServiceInfo =
-            ::querygen_client::ServiceInfo {
+        static SERVICE: #service_info =
+            #service_info {
                 signing_name: #signing_name,
                 env_name: #env_name,
                 config_key: #config_key,
@@ -124,7 +127,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         /// connections and the retry quota.
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::std::sync::Arc<::querygen_client::Handle>,
+            handle: ::std::sync::Arc<#handle>,
         }
 
         impl Client {
@@ -133,7 +136,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             /// be, every call returns the reason as [`SdkError::Construction`].
             pub fn from_conf(config: Config) -> Self {
                 Self {
-                    handle: ::std::sync::Arc::new(::querygen_client::Handle::new(&SERVICE, config, target)),
+                    handle: ::std::sync::Arc::new(#handle::new(&SERVICE, config, target)),
                 }
             }
 
@@ -174,13 +177,14 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
 /// `builtIn` (region, FIPS, dual-stack, endpoint override), then the resolver. A parameter
 /// with another built-in keeps its default. Without a rule set, only the override works.
 fn target_fn(service: &Service) -> TokenStream {
+    let target = rt::client::target();
     let doc = doc_line("Where requests go, from the configuration.");
     let Some(rules) = &service.endpoint_rules else {
         return quote! {
             #doc
-            fn target(config: &Config) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
+            fn target(config: &Config) -> ::std::result::Result<#target, ::std::string::String> {
                 match config.endpoint_url() {
-                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_client::Target {
+                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(#target {
                         url: ::std::borrow::ToOwned::to_owned(url),
                         headers: ::std::vec::Vec::new(),
                     }),
@@ -213,10 +217,10 @@ fn target_fn(service: &Service) -> TokenStream {
     };
     quote! {
         #doc
-        fn target(config: &Config) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
+        fn target(config: &Config) -> ::std::result::Result<#target, ::std::string::String> {
             let params = crate::endpoint::Params::builder() #(#setters)* #build;
             crate::endpoint::resolve_endpoint(&params)
-                .map(::querygen_client::Target::from_endpoint)
+                .map(#target::from_endpoint)
                 .map_err(|e| ::std::format!("no endpoint: {e}"))
         }
     }
@@ -234,8 +238,9 @@ fn build_is_fallible(op: &Operation) -> bool {
 
 /// The `ConstructionError` naming the operation, for a build failure `problem`.
 fn construction_error(op: &Operation) -> TokenStream {
+    let construction_error = rt::client::construction_error();
     let wire_name = &op.wire_name;
-    quote!(::querygen_client::ConstructionError::new(
+    quote!(#construction_error::new(
         ::std::format!("{}: {problem}", #wire_name)
     ))
 }
@@ -253,6 +258,12 @@ pub fn build_input_result(op: &Operation) -> TokenStream {
 
 /// The fluent builder of one operation, for its module.
 pub fn fluent_builder(op: &Operation) -> TokenStream {
+    let call = rt::client::call();
+    let call_overrides = rt::client::call_overrides();
+    let handle = rt::client::handle();
+    let operation = rt::client::operation();
+    let response_body = rt::client::response_body();
+    let sdk_error = rt::client::sdk_error();
     let fluent = fluent_name(op);
     let input = ident(&op.input.rust_name);
     let input_builder = ident(&crate::naming::builder_name(&op.input.rust_name));
@@ -266,7 +277,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         let error = construction_error(op);
         quote! {
             let input = self.inner.build().map_err(|problem| {
-                ::querygen_client::SdkError::Construction(#error)
+                #sdk_error::Construction(#error)
             })?;
         }
     } else {
@@ -277,34 +288,35 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         .fields
         .iter()
         .map(|f| setters(f, SetterTarget::Inner));
+    let query_response = rt::query::query_response();
     quote! {
         #[cfg(feature = "client")]
-        pub(crate) static OPERATION: ::querygen_client::Operation<#input, #output, #error> =
-            ::querygen_client::Operation {
+        pub(crate) static OPERATION: #operation<#input, #output, #error> =
+            #operation {
                 name: #wire_name,
                 build_request,
-                parse_response: parse_response::<::querygen_client::ResponseBody>,
+                parse_response: parse_response::<#response_body>,
             };
 
         #[cfg(feature = "client")]
         #doc
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            call: ::querygen_client::Call,
+            call: #call,
             inner: builders::#input_builder,
         }
 
         #[cfg(feature = "client")]
         impl #fluent {
-            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-                Self { call: ::querygen_client::Call::new(handle), inner: ::std::default::Default::default() }
+            pub(crate) fn new(handle: ::std::sync::Arc<#handle>) -> Self {
+                Self { call: #call::new(handle), inner: ::std::default::Default::default() }
             }
 
             /// Overrides the client's settings for this call only: attempts, timeouts,
             /// interceptors (`.customize(|c| c.max_attempts(1))`).
             pub fn customize(
                 mut self,
-                customize: impl ::std::ops::FnOnce(::querygen_client::CallOverrides) -> ::querygen_client::CallOverrides,
+                customize: impl ::std::ops::FnOnce(#call_overrides) -> #call_overrides,
             ) -> Self {
                 self.call.customize(customize);
                 self
@@ -316,7 +328,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request; the output, or why there is none.
-            pub async fn send(self) -> ::std::result::Result<#output, ::querygen_client::SdkError<#error>> {
+            pub async fn send(self) -> ::std::result::Result<#output, #sdk_error<#error>> {
                 self.send_with_metadata().await.map(|response| response.output)
             }
 
@@ -324,8 +336,8 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             pub async fn send_with_metadata(
                 self,
             ) -> ::std::result::Result<
-                ::querygen_runtime::query::QueryResponse<#output>,
-                ::querygen_client::SdkError<#error>,
+                #query_response<#output>,
+                #sdk_error<#error>,
             > {
                 #build
                 self.call.invoke(&OPERATION, &input).await

@@ -7,7 +7,7 @@ use super::enumeration::{enum_item, union_item};
 use super::ident;
 use super::structure::{builder_item, struct_item, Place};
 use super::{aws_query, aws_query_server, client};
-use crate::ir::{Module, NamedKind, NamedRef, Operation, Service, TypeDef};
+use crate::ir::{Module, Operation, Service, TypeDef};
 use crate::Options;
 
 /// The oldest Rust that builds a generated crate with its default features (the
@@ -149,13 +149,7 @@ fn lib_rs(service: &Service) -> TokenStream {
     let example = service
         .operations
         .first()
-        .map(|op| {
-            format!(
-                " (`{}` for `{}`)",
-                super::operation_feature(&op.rust_name),
-                op.wire_name
-            )
-        })
+        .map(|op| format!(" (`{}` for `{}`)", op.feature.clone(), op.wire_name))
         .unwrap_or_default();
     intro.push_str(&format!(
         "\nFeatures: every operation is a cargo feature{example}, all on by default. With \
@@ -221,6 +215,7 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub mod waiters;
         )
     });
+    let runtime = super::rt::root::krate();
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
@@ -237,7 +232,7 @@ fn lib_rs(service: &Service) -> TokenStream {
 
         /// Types of `querygen-runtime` that this crate's signatures show, so that
         /// users need not depend on it by hand.
-        pub use ::querygen_runtime::{BigDecimal, BigInteger, BuildError, DateTime, Document, IndexMap, Number, UnknownVariant};
+        pub use #runtime::{BigDecimal, BigInteger, BuildError, DateTime, Document, IndexMap, Number, UnknownVariant};
     }
 }
 
@@ -246,18 +241,12 @@ fn types_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::types),
         module: Some(&Module::Types),
     };
-    // Serializers for what operation inputs reach, parsers for what outputs and errors reach.
-    let (serialized, parsed) = if service.aws_query {
-        (service.input_closure().0, service.output_closure().0)
-    } else {
-        Default::default()
-    };
-    // Each type compiles only with a feature of an operation that reaches it.
-    let reached = service.reached_by();
-    let gate = |id: &str| super::feature_gate(reached.get(id), service.operations.len());
+    // Serializers for what operation inputs reach, parsers for what outputs and errors
+    // reach; each type compiles only with a feature of an operation that reaches it.
+    let gate = |id: &str| super::feature_gate(&service.usage(id).features);
     let items = service.types.iter().map(|t| {
-        let writes = serialized.contains(t.id());
-        let reads = parsed.contains(t.id());
+        let usage = service.usage(t.id());
+        let (writes, reads) = (usage.serialized, usage.parsed);
         let tokens = match t {
             TypeDef::Struct(s) => {
                 let item = struct_item(s, &place);
@@ -325,8 +314,7 @@ fn error_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::error),
         module: Some(&Module::Error),
     };
-    let reached = service.reached_by();
-    let gate = |id: &str| super::feature_gate(reached.get(id), service.operations.len());
+    let gate = |id: &str| super::feature_gate(&service.usage(id).features);
     let items = service.errors.iter().map(|s| {
         let item = struct_item(s, &place);
         let reader = service.aws_query.then(|| {
@@ -352,16 +340,15 @@ fn error_rs(service: &Service) -> TokenStream {
         )
     });
     let service_error = service.aws_query.then(|| {
-        let refs: Vec<NamedRef> = service
-            .errors
+        let gates: Vec<TokenStream> = service
+            .error_variants
             .iter()
-            .map(|s| NamedRef { id: s.id.clone(), rust_name: s.rust_name.clone(), module: Module::Error, kind: NamedKind::Struct })
+            .map(|v| gate(&v.error.id))
             .collect();
-        let gates: Vec<TokenStream> = refs.iter().map(|r| gate(&r.id)).collect();
         aws_query::error_enum(
             &quote::format_ident!("ServiceError"),
             "Any error the service may return: the service-wide table from error codes to error shapes.",
-            &with_codes(service, &refs),
+            &service.error_variants,
             Some(&gates),
         )
     });
@@ -382,7 +369,7 @@ fn operation_rs(service: &Service) -> TokenStream {
     let modules = service.operations.iter().map(|op| {
         let module = ident(&op.rust_name);
         let doc = super::doc_line(&format!("The `{}` operation.", op.wire_name));
-        let feature = super::operation_feature(&op.rust_name);
+        let feature = &op.feature;
         quote!(#doc #[cfg(feature = #feature)] pub mod #module;)
     });
     quote! {
@@ -400,10 +387,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     };
     let mut notes = vec![format!("Smithy operation: `{}`.", op.id)];
     if let Some(why) = &op.deprecated {
-        notes.insert(
-            0,
-            format!("**Deprecated:** {}", crate::docs::html_to_markdown(why)),
-        );
+        notes.insert(0, format!("**Deprecated:** {why}"));
     }
     if !op.errors.is_empty() {
         let list: Vec<String> = op
@@ -444,7 +428,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
         let error_enum = aws_query::error_enum(
             &error_name,
             &format!("The errors `{}` may return.", op.wire_name),
-            &with_codes(service, &op.errors),
+            &op.error_variants,
             None,
         );
         let error_doc = super::doc_line(&format!(
@@ -508,30 +492,12 @@ fn gate_module(rust_name: &str) -> String {
     format!("{}_items", heck::ToSnakeCase::to_snake_case(rust_name))
 }
 
-/// Pairs each error with its wire code (from the IR's error structures).
-fn with_codes(service: &Service, errors: &[NamedRef]) -> Vec<(NamedRef, String)> {
-    errors
-        .iter()
-        .map(|e| {
-            let code = service
-                .errors
-                .iter()
-                .find(|s| s.id == e.id)
-                .and_then(|s| match &s.role {
-                    crate::ir::StructRole::Error(info) => Some(info.code.clone()),
-                    _ => None,
-                });
-            (e.clone(), code.unwrap_or_else(|| e.rust_name.clone()))
-        })
-        .collect()
-}
-
 /// The generated crate's manifest.
 pub fn cargo_toml(service: &Service, options: &Options) -> String {
     let features: Vec<String> = service
         .operations
         .iter()
-        .map(|op| super::operation_feature(&op.rust_name))
+        .map(|op| op.feature.clone())
         .collect();
     let default: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
     let per_operation: String = features.iter().map(|f| format!("{f} = []\n")).collect();

@@ -12,6 +12,7 @@
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::{format_ident, quote};
 
+use super::rt;
 use super::{code, doc_attrs, doc_line, ident};
 use crate::endpoint_rules::{
     Condition, EndpointSpec, Expr, ExprKind, Literal, Outcome, ParamType, ParamValue, Part, Rule,
@@ -47,11 +48,12 @@ pub fn endpoint_rs(service: &Service, rules: &RuleSet) -> TokenStream {
     let lines = crate::docs::doc_lines(&intro);
     let params = params_items(rules);
     let resolve = resolve_fn(rules);
+    let module = rt::endpoint::module();
     quote! {
         #(#![doc = #lines])*
 
         /// What [`resolve_endpoint`] returns and how it fails.
-        pub use ::querygen_runtime::endpoint::{Endpoint, EndpointError};
+        pub use #module::{Endpoint, EndpointError};
 
         #params
         #resolve
@@ -200,8 +202,9 @@ fn build_fn(rules: &RuleSet) -> TokenStream {
             }
         }
     });
+    let build_error = rt::root::build_error();
     let error = quote!(::std::result::Result::Err(
-        ::querygen_runtime::BuildError::missing_members("Params", missing)
+        #build_error::missing_members("Params", missing)
     ));
     let names = missing.iter().map(|p| ident(&p.rust_name));
     let slots = missing.iter().map(|p| {
@@ -218,7 +221,7 @@ fn build_fn(rules: &RuleSet) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn build(self) -> ::std::result::Result<Params, ::querygen_runtime::BuildError> {
+        pub fn build(self) -> ::std::result::Result<Params, #build_error> {
             let mut missing = ::std::vec::Vec::new();
             #(#checks)*
             let (#(#slots,)*) = (#(self.#names,)*) else {
@@ -251,6 +254,7 @@ fn resolve_fn(rules: &RuleSet) -> TokenStream {
     };
     let mut emitter = Emitter { temps: 0 };
     let body = emitter.rules(&rules.rules, true);
+    let (endpoint, error) = (rt::endpoint::endpoint(), rt::endpoint::endpoint_error());
     quote! {
         /// Resolves the endpoint for `params` by the service's endpoint rule set.
         ///
@@ -260,7 +264,7 @@ fn resolve_fn(rules: &RuleSet) -> TokenStream {
         /// parameter is missing or the combination of options is not supported).
         pub fn resolve_endpoint(
             params: &Params,
-        ) -> ::std::result::Result<::querygen_runtime::endpoint::Endpoint, ::querygen_runtime::endpoint::EndpointError> {
+        ) -> ::std::result::Result<#endpoint, #error> {
             #prologue
             #body
         }
@@ -294,10 +298,9 @@ impl Emitter {
             }
             out.extend(self.rule(rule, false));
         }
+        let error = rt::endpoint::endpoint_error();
         out.extend(ret(
-            quote!(::std::result::Result::Err(
-                ::querygen_runtime::endpoint::EndpointError::no_rule_matched()
-            )),
+            quote!(::std::result::Result::Err(#error::no_rule_matched())),
             tail,
         ));
         out
@@ -355,10 +358,9 @@ impl Emitter {
                     ExprKind::Text(text) => quote!(#text),
                     _ => self.owned(message),
                 };
+                let error = rt::endpoint::endpoint_error();
                 ret(
-                    quote!(::std::result::Result::Err(
-                        ::querygen_runtime::endpoint::EndpointError::new(#message)
-                    )),
+                    quote!(::std::result::Result::Err(#error::new(#message))),
                     tail,
                 )
             }
@@ -368,7 +370,8 @@ impl Emitter {
 
     fn endpoint(&mut self, spec: &EndpointSpec) -> TokenStream {
         let url = self.string_value(&spec.url);
-        let mut out = quote!(::querygen_runtime::endpoint::Endpoint::new(#url));
+        let endpoint = rt::endpoint::endpoint();
+        let mut out = quote!(#endpoint::new(#url));
         for (name, values) in &spec.headers {
             for value in values {
                 let value = self.string_value(value);
@@ -383,6 +386,8 @@ impl Emitter {
     }
 
     fn document(&mut self, literal: &Literal) -> TokenStream {
+        let (document, number) = (rt::root::document(), rt::root::number());
+        let map = rt::root::index_map();
         match literal {
             Literal::String(expr) => {
                 let value = match &expr.kind {
@@ -392,32 +397,32 @@ impl Emitter {
                         quote!(::std::string::String::from(#text))
                     }
                 };
-                quote!(::querygen_runtime::Document::String(#value))
+                quote!(#document::String(#value))
             }
-            Literal::Bool(b) => quote!(::querygen_runtime::Document::Bool(#b)),
+            Literal::Bool(b) => quote!(#document::Bool(#b)),
             Literal::Int(i) => {
                 let number = match u64::try_from(*i) {
                     Ok(u) => {
                         let u = TokenLiteral::u64_unsuffixed(u);
-                        quote!(::querygen_runtime::Number::PosInt(#u))
+                        quote!(#number::PosInt(#u))
                     }
                     Err(_) => {
                         let i = TokenLiteral::i64_unsuffixed(*i);
-                        quote!(::querygen_runtime::Number::NegInt(#i))
+                        quote!(#number::NegInt(#i))
                     }
                 };
-                quote!(::querygen_runtime::Document::Number(#number))
+                quote!(#document::Number(#number))
             }
             Literal::Array(items) => {
                 let items: Vec<_> = items.iter().map(|item| self.document(item)).collect();
                 // `Vec::from([..])` rather than `vec![..]`: prettyplease formats it.
-                quote!(::querygen_runtime::Document::Array(
+                quote!(#document::Array(
                     ::std::vec::Vec::from([#(#items),*])
                 ))
             }
             Literal::Record(entries) if entries.is_empty() => {
-                quote!(::querygen_runtime::Document::Object(
-                    ::querygen_runtime::IndexMap::new()
+                quote!(#document::Object(
+                    #map::new()
                 ))
             }
             Literal::Record(entries) => {
@@ -428,8 +433,8 @@ impl Emitter {
                         quote!((::std::string::String::from(#key), #value))
                     })
                     .collect();
-                quote!(::querygen_runtime::Document::Object(
-                    ::querygen_runtime::IndexMap::from([#(#entries),*])
+                quote!(#document::Object(
+                    #map::from([#(#entries),*])
                 ))
             }
         }
@@ -612,8 +617,9 @@ fn outputs_tokens(outputs: &PartitionOutputs) -> TokenStream {
         supports_dual_stack,
         implicit_global_region,
     } = outputs;
+    let partition_outputs = rt::endpoint::partition_outputs();
     quote! {
-        ::querygen_runtime::endpoint::PartitionOutputs {
+        #partition_outputs {
             name: #name,
             dns_suffix: #dns_suffix,
             dual_stack_dns_suffix: #dual_stack_dns_suffix,
@@ -625,6 +631,7 @@ fn outputs_tokens(outputs: &PartitionOutputs) -> TokenStream {
 }
 
 fn partition_table(partitions: &Partitions) -> TokenStream {
+    let (partition, table) = (rt::endpoint::partition(), rt::endpoint::partition_table());
     let items = partitions.partitions.iter().map(|p| {
         let id = &p.id;
         let regex = &p.region_regex;
@@ -635,7 +642,7 @@ fn partition_table(partitions: &Partitions) -> TokenStream {
         });
         let outputs = outputs_tokens(&p.outputs);
         quote! {
-            ::querygen_runtime::endpoint::Partition {
+            #partition {
                 id: #id,
                 region_regex: #regex,
                 regions: &[#(#regions),*],
@@ -651,7 +658,6 @@ fn partition_table(partitions: &Partitions) -> TokenStream {
     ));
     quote! {
         #doc
-        static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable =
-            ::querygen_runtime::endpoint::PartitionTable::new(&[#(#items),*]);
+        static PARTITIONS: #table = #table::new(&[#(#items),*]);
     }
 }

@@ -4,15 +4,17 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::rt;
 use super::{code, deprecated_note, doc_attrs, doc_line, ident, rust_type, shape_note};
 use crate::ir::{Enum, Union};
 
 /// `Debug` for a `@sensitive` enum or union: the value never shows.
 fn redacted_debug(name: &proc_macro2::Ident) -> TokenStream {
+    let redacted = rt::root::redacted();
     quote! {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(::querygen_runtime::REDACTED)
+                f.write_str(#redacted)
             }
         }
     }
@@ -62,13 +64,14 @@ pub fn enum_item(e: &Enum) -> TokenStream {
     let serde = super::serde::enum_impls(e);
     // The protocol traits of the runtime take string enums through this one marker.
     let string_enum = (!e.int).then(|| {
-        let marker = super::rt::root::string_enum();
+        let marker = rt::root::string_enum();
         quote!(impl #marker for #name {})
     });
+    let unknown = rt::root::unknown_variant();
     let unknown_ty = if e.int {
-        quote!(::querygen_runtime::UnknownVariant<i32>)
+        quote!(#unknown<i32>)
     } else {
-        quote!(::querygen_runtime::UnknownVariant)
+        unknown.clone()
     };
     quote! {
         #docs
@@ -93,6 +96,7 @@ fn string_enum_impls(
     names: &[proc_macro2::Ident],
 ) -> TokenStream {
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let unknown = rt::root::unknown_variant();
     quote! {
         impl #name {
             /// The value as sent on the wire.
@@ -113,7 +117,7 @@ fn string_enum_impls(
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#names,)*
-                    other => Self::Unknown(::querygen_runtime::UnknownVariant::new(::std::borrow::ToOwned::to_owned(other))),
+                    other => Self::Unknown(#unknown::new(::std::borrow::ToOwned::to_owned(other))),
                 }
             }
         }
@@ -151,6 +155,7 @@ fn int_enum_impls(
     name: &proc_macro2::Ident,
     names: &[proc_macro2::Ident],
 ) -> TokenStream {
+    let unknown = rt::root::unknown_variant();
     // Values were checked to fit i32 when lowering.
     let values: Vec<Literal> = e
         .variants
@@ -177,7 +182,7 @@ fn int_enum_impls(
             fn from(value: i32) -> Self {
                 match value {
                     #(#values => Self::#names,)*
-                    other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+                    other => Self::Unknown(#unknown::new(other)),
                 }
             }
         }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_line, ident, operation_feature};
+use super::{doc_line, ident, rt};
 use crate::ir::{Operation, Service};
 
 /// Whether the crate gets the `fake` feature: the service has the client and awsQuery's server side.
@@ -37,7 +37,7 @@ fn paths(op: &Operation) -> OperationPaths {
     let output = ident(&op.output.rust_name);
     let error = super::ident(&op.error_name);
     OperationPaths {
-        feature: operation_feature(&op.rust_name),
+        feature: op.feature.clone(),
         method: ident(&op.rust_name),
         input: quote!(#module::#input),
         output: quote!(#module::#output),
@@ -47,6 +47,7 @@ fn paths(op: &Operation) -> OperationPaths {
 }
 
 fn trait_method(op: &Operation) -> TokenStream {
+    let not_implemented = rt::fake::not_implemented();
     let OperationPaths {
         feature,
         method,
@@ -64,12 +65,13 @@ fn trait_method(op: &Operation) -> TokenStream {
         #[cfg(feature = #feature)]
         #doc
         fn #method(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send {
-            ::querygen_client::fake::not_implemented(input, #error::Unhandled, #action)
+            #not_implemented(input, #error::Unhandled, #action)
         }
     }
 }
 
 fn dispatch_arm(op: &Operation) -> TokenStream {
+    let answer_fn = rt::fake::answer_fn();
     let OperationPaths {
         feature,
         method,
@@ -80,7 +82,7 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
     let action = &op.wire_name;
     quote! {
         #[cfg(feature = #feature)]
-        #action => ::querygen_client::fake::answer(
+        #action => #answer_fn(
             incoming,
             #module::deserialize_request,
             |input| self.0.#method(input),
@@ -92,6 +94,15 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
 
 /// `src/fake.rs`.
 pub fn fake_file(service: &Service) -> TokenStream {
+    let answer = rt::fake::answer();
+    let box_future = rt::client::box_future();
+    let dispatch = rt::fake::dispatch();
+    let fake_transport = rt::fake::fake_transport();
+    let http_request = rt::client::http_request();
+    let http_response = rt::client::http_response();
+    let incoming = rt::fake::incoming();
+    let transport = rt::client::transport();
+    let transport_error = rt::client::transport_error();
     let trait_ident = quote::format_ident!("{}", trait_name(service));
     let signing_name = service.signing_name.as_deref().unwrap_or_default();
     let methods = service.operations.iter().map(trait_method);
@@ -115,17 +126,19 @@ pub fn fake_file(service: &Service) -> TokenStream {
         service.title
     ));
     let fake_doc = crate::docs::doc_lines(&format!(
-        "The in-process fake: a [`Transport`](::querygen_client::Transport) answering with an \
+        "The in-process fake: a [`Transport`]({transport_doc}) answering with an \
          implementation of [`{trait_ident}`]. Cheap to clone: clones share the implementation \
-         and the recorder."
+         and the recorder.",
+        transport_doc = rt::client::TRANSPORT_DOC,
     ));
+    let fake_module = rt::fake::module();
     quote! {
         #(#![doc = #intro])*
 
-        pub use ::querygen_client::fake::{Auth, Recorder, Script};
+        pub use #fake_module::{Auth, Recorder, Script};
         /// The fake served over HTTP (returned by `Fake::serve`).
         #[cfg(feature = "fake-server")]
-        pub use ::querygen_client::fake::FakeServer;
+        pub use #fake_module::FakeServer;
 
         #(#[doc = #trait_doc])*
         pub trait #trait_ident: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -135,15 +148,15 @@ pub fn fake_file(service: &Service) -> TokenStream {
         /// Routes requests to a service trait implementation.
         struct Dispatcher<S>(S);
 
-        impl<S: #trait_ident> ::querygen_client::fake::Dispatch for Dispatcher<S> {
+        impl<S: #trait_ident> #dispatch for Dispatcher<S> {
             fn signing_name(&self) -> &'static str {
                 #signing_name
             }
 
             fn dispatch<'a>(
                 &'a self,
-                incoming: &'a ::querygen_client::fake::Incoming,
-            ) -> ::std::option::Option<::querygen_client::BoxFuture<'a, ::querygen_client::fake::Answer>> {
+                incoming: &'a #incoming,
+            ) -> ::std::option::Option<#box_future<'a, #answer>> {
                 match incoming.action() {
                     #(#arms)*
                     _ => ::std::option::Option::None,
@@ -154,14 +167,14 @@ pub fn fake_file(service: &Service) -> TokenStream {
         #(#[doc = #fake_doc])*
         #[derive(Debug, Clone)]
         pub struct Fake {
-            transport: ::querygen_client::fake::FakeTransport,
+            transport: #fake_transport,
         }
 
         impl Fake {
             /// A fake answering with `service`, accepting requests signed with any key.
             pub fn new(service: impl #trait_ident) -> Self {
                 Self {
-                    transport: ::querygen_client::fake::FakeTransport::new(Dispatcher(service)),
+                    transport: #fake_transport::new(Dispatcher(service)),
                 }
             }
 
@@ -184,12 +197,12 @@ pub fn fake_file(service: &Service) -> TokenStream {
             }
         }
 
-        impl ::querygen_client::Transport for Fake {
+        impl #transport for Fake {
             fn send(
                 &self,
-                request: ::querygen_client::HttpRequest,
-            ) -> ::querygen_client::BoxFuture<'_, ::std::result::Result<::querygen_client::HttpResponse, ::querygen_client::TransportError>> {
-                ::querygen_client::Transport::send(&self.transport, request)
+                request: #http_request,
+            ) -> #box_future<'_, ::std::result::Result<#http_response, #transport_error>> {
+                #transport::send(&self.transport, request)
             }
         }
     }

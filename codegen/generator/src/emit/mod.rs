@@ -64,12 +64,12 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Long => quote!(i64),
         TypeRef::Float => quote!(f32),
         TypeRef::Double => quote!(f64),
-        TypeRef::BigInteger => quote!(::querygen_runtime::BigInteger),
-        TypeRef::BigDecimal => quote!(::querygen_runtime::BigDecimal),
+        TypeRef::BigInteger => rt::root::big_integer(),
+        TypeRef::BigDecimal => rt::root::big_decimal(),
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Blob => quote!(::std::vec::Vec<u8>),
-        TypeRef::Timestamp(_) => quote!(::querygen_runtime::DateTime),
-        TypeRef::Document => quote!(::querygen_runtime::Document),
+        TypeRef::Timestamp(_) => rt::root::date_time(),
+        TypeRef::Document => rt::root::document(),
         TypeRef::Named(named) => named_path(named),
         TypeRef::List(list) => {
             let item = element(&list.item, list.sparse);
@@ -78,7 +78,8 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Map(map) => {
             let key = rust_type(&map.key);
             let value = element(&map.value, map.sparse);
-            quote!(::querygen_runtime::IndexMap<#key, #value>)
+            let map = rt::root::index_map();
+            quote!(#map<#key, #value>)
         }
     }
 }
@@ -116,19 +117,11 @@ pub fn doc_line(text: &str) -> TokenStream {
     quote!(#[doc = #line])
 }
 
-/// The cargo feature that compiles an operation (`start_migration` → `start-migration`).
-pub fn operation_feature(operation: &str) -> String {
-    crate::naming::unraw(operation).replace('_', "-")
-}
-
-/// `#[cfg(...)]` for something the operations `ops` reach; nothing when every one of the
-/// service's `total` operations does (it is then always compiled).
-pub fn feature_gate(ops: Option<&std::collections::BTreeSet<String>>, total: usize) -> TokenStream {
-    let Some(ops) = ops.filter(|ops| ops.len() < total) else {
-        return TokenStream::new();
-    };
-    let features: Vec<String> = ops.iter().map(|op| operation_feature(op)).collect();
-    match features.as_slice() {
+/// `#[cfg(...)]` for something any of `features` compiles; nothing for none
+/// (lowering leaves them out when every operation reaches it).
+pub fn feature_gate(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
@@ -161,7 +154,7 @@ pub fn shape_note(id: &str) -> String {
 /// The paragraph that says an item is deprecated.
 pub fn deprecated_note(deprecated: &Option<String>) -> String {
     match deprecated {
-        Some(why) => format!("**Deprecated:** {}", crate::docs::html_to_markdown(why)),
+        Some(why) => format!("**Deprecated:** {why}"),
         None => String::new(),
     }
 }

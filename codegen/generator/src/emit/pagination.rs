@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_line, ident, rust_type};
+use super::{doc_line, ident, rt, rust_type};
 use crate::ir::{Operation, TypeRef};
 use crate::pagination::{Pagination, Step};
 
@@ -88,9 +88,10 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
     let next_doc = crate::docs::doc_lines(&format!(
         "`{op_name}` is paginated: the input for the page after `output`, which answered this input.\n\n\
          It is this input with `{input_token}` set to the answer's `{output_token}`. \
-         [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no \
-         token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) \
+         [`NextPage::Done`]({next_page}::Done) when the answer has no \
+         token or an empty one; [`NextPage::RepeatedToken`]({next_page}::RepeatedToken) \
          when it is the token this input sent (asking again would loop).",
+        next_page = rt::pagination::NEXT_PAGE_DOC,
         op_name = op.wire_name,
         input_token = wire.input_token.as_deref().unwrap_or_default(),
         output_token = wire.output_token.as_deref().unwrap_or_default(),
@@ -118,11 +119,12 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
             }
         }
     });
+    let (next_page, next_page_fn) = (rt::pagination::next_page(), rt::pagination::next_page_fn());
     Some(quote! {
         impl #input {
             #(#[doc = #next_doc])*
-            pub fn next_page(&self, output: &#output) -> ::querygen_runtime::pagination::NextPage<Self> {
-                ::querygen_runtime::pagination::next_page(
+            pub fn next_page(&self, output: &#output) -> #next_page<Self> {
+                #next_page_fn(
                     self,
                     self.#token.as_deref(),
                     #received,
@@ -137,6 +139,10 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
 
 /// The client side, for the fluent builder (behind the `client` feature).
 pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream> {
+    let no_items = rt::client::no_items();
+    let no_items_fn = rt::client::no_items_fn();
+    let pagination_ty = rt::client::pagination();
+    let paginator = rt::client::paginator();
     let pagination: &Pagination = op.pagination.as_ref()?;
     let wire_name = &op.wire_name;
     let build = super::client::build_input_result(op);
@@ -147,10 +153,7 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
             let item = item_type(&items.list);
             (item, quote!(#output::into_page_items))
         }
-        None => (
-            quote!(::querygen_client::NoItems),
-            quote!(::querygen_client::no_items),
-        ),
+        None => (quote!(#no_items), quote!(#no_items_fn)),
     };
     let set_page_size = match &pagination.page_size {
         Some(size) => {
@@ -188,8 +191,8 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
     let doc = crate::docs::doc_lines(&doc);
     Some(quote! {
         #[cfg(feature = "client")]
-        static PAGINATION: ::querygen_client::Pagination<#input, #output, #item> =
-            ::querygen_client::Pagination {
+        static PAGINATION: #pagination_ty<#input, #output, #item> =
+            #pagination_ty {
                 next_page: #input::next_page,
                 set_page_size: #set_page_size,
                 items: #items,
@@ -198,9 +201,9 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
         #[cfg(feature = "client")]
         impl #fluent {
             #(#[doc = #doc])*
-            pub fn into_paginator(self) -> ::querygen_client::Paginator<#input, #output, #error, #item> {
+            pub fn into_paginator(self) -> #paginator<#input, #output, #error, #item> {
                 let input = #build;
-                ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+                #paginator::new(self.call, &OPERATION, &PAGINATION, input)
             }
         }
     })

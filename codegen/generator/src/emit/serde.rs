@@ -13,11 +13,11 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{ident, rust_type};
+use super::{ident, rt, rust_type};
 use crate::ir::{DefaultValue, Enum, Field, Struct, TypeRef, Union};
 use crate::naming::{unraw, SerdeCase};
 
-const WIRE: &str = "::querygen_runtime::serde_support::wire";
+const WIRE: &str = rt::serde::WIRE;
 
 /// Whether a value needs `querygen_runtime::serde_support::wire` (blobs, floats, and what holds them).
 fn needs_wire(ty: &TypeRef) -> bool {
@@ -166,7 +166,8 @@ fn default_value(default: &DefaultValue, ty: &TypeRef) -> Option<TokenStream> {
         (DefaultValue::EpochSeconds(x), _) => {
             // Whole seconds, as the builder's default (see structure::default_expr).
             let secs = Literal::i64_unsuffixed(x.floor() as i64);
-            quote!(::querygen_runtime::DateTime::from_secs(#secs))
+            let date_time = rt::root::date_time();
+            quote!(#date_time::from_secs(#secs))
         }
     })
 }
@@ -174,16 +175,14 @@ fn default_value(default: &DefaultValue, ty: &TypeRef) -> Option<TokenStream> {
 /// `Serialize` and `Deserialize` for an enum: the wire value, unknown values kept.
 pub fn enum_impls(e: &Enum) -> TokenStream {
     let name = ident(&e.rust_name);
-    if e.int {
-        quote! {
-            #[cfg(feature = "serde")]
-            ::querygen_runtime::serde_int_enum!(#name);
-        }
+    let implement = if e.int {
+        rt::serde::int_enum_macro()
     } else {
-        quote! {
-            #[cfg(feature = "serde")]
-            ::querygen_runtime::serde_string_enum!(#name);
-        }
+        rt::serde::string_enum_macro()
+    };
+    quote! {
+        #[cfg(feature = "serde")]
+        #implement!(#name);
     }
 }
 
@@ -192,7 +191,7 @@ pub fn enum_impls(e: &Enum) -> TokenStream {
 pub fn union_impls(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
     let type_name = &u.rust_name;
-    let support = quote!(::querygen_runtime::serde_support);
+    let support = rt::serde::support();
     let writes = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let key = &v.wire_name;

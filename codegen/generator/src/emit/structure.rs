@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::rt;
 use super::{
     builder_path, code, deprecated_note, doc_attrs, doc_line, ident, rust_type, shape_note,
 };
@@ -139,14 +140,15 @@ fn default_text(default: &DefaultValue) -> String {
 /// `Debug` that prints sensitive members (or the whole struct) as redacted.
 fn debug_impl(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
     let type_name = &s.rust_name;
+    let redacted = rt::root::redacted();
     let body = if s.sensitive {
-        quote!(f.write_str(::querygen_runtime::REDACTED))
+        quote!(f.write_str(#redacted))
     } else {
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             let label = unraw(&f.rust_name);
             if f.sensitive {
-                quote!(.field(#label, &::querygen_runtime::REDACTED))
+                quote!(.field(#label, &#redacted))
             } else {
                 quote!(.field(#label, &self.#field))
             }
@@ -196,7 +198,7 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         }
         None => (TokenStream::new(), quote!(::std::option::Option::None)),
     };
-    let fmt_error = super::rt::query::fmt_error();
+    let fmt_error = rt::query::fmt_error();
     quote! {
         impl #name {
             #code_doc
@@ -447,7 +449,9 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
             }
         }
     });
-    let missing_err = quote!(::std::result::Result::Err(::querygen_runtime::BuildError::missing_members(#type_name, missing)));
+    let build_error = rt::root::build_error();
+    let missing_err =
+        quote!(::std::result::Result::Err(#build_error::missing_members(#type_name, missing)));
     let unwrap = match unwrapped.as_slice() {
         [] => TokenStream::new(),
         [one] => {
@@ -474,7 +478,7 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
     ));
     quote! {
         #doc
-        pub fn build(self) -> ::std::result::Result<#target, ::querygen_runtime::BuildError> {
+        pub fn build(self) -> ::std::result::Result<#target, #build_error> {
             let mut missing = ::std::vec::Vec::new();
             #(#checks)*
             if !missing.is_empty() {
@@ -517,7 +521,8 @@ pub(crate) fn default_expr(
         (DefaultValue::EpochSeconds(x), _) => {
             // Whole seconds: sub-second timestamp defaults do not occur in practice.
             let secs = Literal::i64_unsuffixed(x.floor() as i64);
-            quote!(#value.unwrap_or(::querygen_runtime::DateTime::from_secs(#secs)))
+            let date_time = rt::root::date_time();
+            quote!(#value.unwrap_or(#date_time::from_secs(#secs)))
         }
         (DefaultValue::Empty, _) => quote!(#value.unwrap_or_default()),
     }

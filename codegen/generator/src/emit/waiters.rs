@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::structure::{setters, SetterTarget};
-use super::{doc_line, ident};
+use super::{doc_line, ident, rt};
 use crate::ir::{Operation, Service};
 use crate::traits::AcceptorState;
 use crate::waiters::{Matcher, Waiter};
@@ -17,10 +17,11 @@ pub fn has_waiters(service: &Service) -> bool {
 }
 
 fn state(state: AcceptorState) -> TokenStream {
+    let path = rt::waiters::acceptor_state();
     match state {
-        AcceptorState::Success => quote!(::querygen_runtime::waiters::AcceptorState::Success),
-        AcceptorState::Failure => quote!(::querygen_runtime::waiters::AcceptorState::Failure),
-        AcceptorState::Retry => quote!(::querygen_runtime::waiters::AcceptorState::Retry),
+        AcceptorState::Success => quote!(#path::Success),
+        AcceptorState::Failure => quote!(#path::Failure),
+        AcceptorState::Retry => quote!(#path::Retry),
     }
 }
 
@@ -58,7 +59,7 @@ pub fn waiters_file(service: &Service) -> TokenStream {
 
 fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStream {
     let module = ident(&waiter.module);
-    let feature = super::operation_feature(&op.rust_name);
+    let feature = &op.feature;
     let op_module = ident(&op.rust_name);
     let input = ident(&op.input.rust_name);
     let output = ident(&op.output.rust_name);
@@ -111,6 +112,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
             });
         }
     };
+    let error_code = rt::query::error_code();
     for acceptor in &waiter.acceptors {
         let reached = state(acceptor.state);
         let check = match &acceptor.matcher {
@@ -141,7 +143,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
             },
             Matcher::ErrorCode(code) => quote! {
                 if let ::std::result::Result::Err(error) = result {
-                    if ::querygen_runtime::query::ErrorCode::code(error) == ::std::option::Option::Some(#code) {
+                    if #error_code::code(error) == ::std::option::Option::Some(#code) {
                         return ::std::option::Option::Some(#reached);
                     }
                 }
@@ -156,6 +158,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
          model's order; `None` when none does.",
     );
     let client = super::client::has_client(service).then(|| waiter_spec(op, waiter));
+    let acceptor_state = rt::waiters::acceptor_state();
     quote! {
         #[cfg(feature = #feature)]
         #(#[doc = #lines])*
@@ -164,7 +167,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
             pub fn classify(
                 #input_binding: &#op_path::#input,
                 result: ::std::result::Result<&#op_path::#output, &#op_path::#error>,
-            ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
+            ) -> ::std::option::Option<#acceptor_state> {
                 #(#checks)*
                 ::std::option::Option::None
             }
@@ -175,6 +178,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
 }
 
 fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let waiter_spec = rt::client::waiter_spec();
     let op_module = ident(&op.rust_name);
     let input = ident(&op.input.rust_name);
     let output = ident(&op.output.rust_name);
@@ -187,8 +191,8 @@ fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
     );
     quote! {
         #[cfg(feature = "client")]
-        pub(crate) static SPEC: ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error> =
-            ::querygen_client::WaiterSpec {
+        pub(crate) static SPEC: #waiter_spec<#op_path::#input, #op_path::#output, #op_path::#error> =
+            #waiter_spec {
                 name: #name,
                 min_delay: ::std::time::Duration::from_secs(#min),
                 max_delay: ::std::time::Duration::from_secs(#max),
@@ -199,8 +203,13 @@ fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
 
 /// The builder all waiters of `op` return: the input's setters, the delays, `wait`.
 fn waiter_builder(op: &Operation) -> TokenStream {
+    let final_poll = rt::client::final_poll();
+    let handle = rt::client::handle();
+    let wait_fn = rt::client::wait_fn();
+    let waiter_error = rt::client::waiter_error();
+    let waiter_spec = rt::client::waiter_spec();
     let op_module = ident(&op.rust_name);
-    let feature = super::operation_feature(&op.rust_name);
+    let feature = &op.feature;
     let input = ident(&op.input.rust_name);
     let input_builder = ident(&crate::naming::builder_name(&op.input.rust_name));
     let output = ident(&op.output.rust_name);
@@ -223,8 +232,8 @@ fn waiter_builder(op: &Operation) -> TokenStream {
         #(#[doc = #doc])*
         #[derive(Debug, Clone)]
         pub struct #builder {
-            handle: ::std::sync::Arc<::querygen_client::Handle>,
-            spec: &'static ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error>,
+            handle: ::std::sync::Arc<#handle>,
+            spec: &'static #waiter_spec<#op_path::#input, #op_path::#output, #op_path::#error>,
             inner: #op_path::builders::#input_builder,
             min_delay: ::std::option::Option<::std::time::Duration>,
             max_delay: ::std::option::Option<::std::time::Duration>,
@@ -233,8 +242,8 @@ fn waiter_builder(op: &Operation) -> TokenStream {
         #[cfg(all(feature = #feature, feature = "client"))]
         impl #builder {
             pub(crate) fn new(
-                handle: ::std::sync::Arc<::querygen_client::Handle>,
-                spec: &'static ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error>,
+                handle: ::std::sync::Arc<#handle>,
+                spec: &'static #waiter_spec<#op_path::#input, #op_path::#output, #op_path::#error>,
             ) -> Self {
                 Self {
                     handle,
@@ -263,11 +272,11 @@ fn waiter_builder(op: &Operation) -> TokenStream {
                 self,
                 max_wait: ::std::time::Duration,
             ) -> ::std::result::Result<
-                ::querygen_client::FinalPoll<#op_path::#output, #op_path::#error>,
-                ::querygen_client::WaiterError<#op_path::#output, #op_path::#error>,
+                #final_poll<#op_path::#output, #op_path::#error>,
+                #waiter_error<#op_path::#output, #op_path::#error>,
             > {
                 let input = #build;
-                ::querygen_client::wait(
+                #wait_fn(
                     &self.handle,
                     &#op_path::OPERATION,
                     self.spec,
@@ -285,7 +294,7 @@ fn waiter_builder(op: &Operation) -> TokenStream {
 
 /// The client methods that start the waiters of `op`.
 pub fn client_methods(op: &Operation) -> TokenStream {
-    let feature = super::operation_feature(&op.rust_name);
+    let feature = &op.feature;
     let methods = op.waiters.iter().map(|waiter| {
         let method = ident(&waiter.method);
         let module = ident(&waiter.module);

@@ -59,6 +59,8 @@ fn member(name: &str, ty: TypeRef, optional: bool) -> Field {
         required: !optional,
         default: None,
         flattened: false,
+        wire_key: name.into(),
+        wire_flattened: false,
         idempotency_token: false,
         host_label: false,
         sensitive: false,
