@@ -63,6 +63,7 @@ impl Service {
             serialized: false,
             parsed: false,
             features: Vec::new(),
+            gate: None,
         };
         self.usage.get(id).unwrap_or(&UNUSED)
     }
@@ -262,6 +263,9 @@ pub struct Usage {
     /// The features of the operations that reach it, any of which compiles
     /// it; empty when every operation does (it is then always compiled).
     pub features: Vec<String>,
+    /// The internal feature that compiles it, which those operation features
+    /// turn on; `None` when it is always compiled.
+    pub gate: Option<String>,
 }
 
 /// One variant of an error enum: an error, its wire code, and, when another

@@ -219,8 +219,9 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
 }
 
 /// How operations use each named type and error: whether inputs reach it
-/// (serializers), whether outputs or errors do (parsers), and the features of
-/// the operations that reach it through their input, output or errors.
+/// (serializers), whether outputs or errors do (parsers), the features of
+/// the operations that reach it through their input, output or errors, and
+/// the internal feature those turn on to compile it.
 fn usage(service: &ir::Service) -> BTreeMap<String, ir::Usage> {
     let mut usage: BTreeMap<String, ir::Usage> = BTreeMap::new();
     if service.aws_query {
@@ -231,13 +232,29 @@ fn usage(service: &ir::Service) -> BTreeMap<String, ir::Usage> {
             usage.entry(id).or_default().parsed = true;
         }
     }
+    let rust_names: BTreeMap<&str, (bool, &str)> = service
+        .types
+        .iter()
+        .map(|t| (t.id(), (false, t.rust_name())))
+        .chain(
+            service
+                .errors
+                .iter()
+                .map(|e| (e.id.as_str(), (true, e.rust_name.as_str()))),
+        )
+        .collect();
     let total = service.operations.len();
     for (id, operations) in service.reached_by() {
         if operations.len() < total {
-            usage.entry(id).or_default().features = operations
+            let gate = rust_names
+                .get(id.as_str())
+                .map(|(error, name)| naming::shape_feature(*error, name));
+            let entry = usage.entry(id).or_default();
+            entry.features = operations
                 .iter()
                 .map(|op| naming::operation_feature(op))
                 .collect();
+            entry.gate = gate;
         }
     }
     usage
@@ -1178,6 +1195,15 @@ mod tests {
         );
         assert_eq!(usage("ex#Oops"), (false, false, put));
         assert_eq!(usage("ex#Unknown"), (false, false, vec![]));
+        assert_eq!(
+            service.usage("ex#Thing").gate.as_deref(),
+            Some("_type-Thing")
+        );
+        assert_eq!(
+            service.usage("ex#Oops").gate.as_deref(),
+            Some("_error-Oops")
+        );
+        assert_eq!(service.usage("ex#Shared").gate, None, "always compiled");
         assert_eq!(service.operations[1].feature, "put-thing");
     }
 

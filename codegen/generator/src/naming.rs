@@ -141,6 +141,14 @@ pub fn operation_feature(rust_name: &str) -> String {
     unraw(rust_name).replace('_', "-")
 }
 
+/// The internal cargo feature that compiles one type (`_type-Endpoint`) or
+/// error (`_error-InvalidSubnet`); operation features turn it on. The Rust
+/// name is kept as it is, so no two shapes of a module share one.
+pub fn shape_feature(error: bool, rust_name: &str) -> String {
+    let module = if error { "error" } else { "type" };
+    format!("_{module}-{rust_name}")
+}
+
 /// An operation's fluent builder in the client (`StartMigrationFluentBuilder`).
 pub fn fluent_builder(operation: &str) -> String {
     format!("{}FluentBuilder", type_name(operation))

@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
 mod api_call_rate_for_customer_exceeded_fault_items {
     /// The customer has exceeded the allowed rate of API calls.
     ///
@@ -83,9 +83,9 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
 pub use self::api_call_rate_for_customer_exceeded_fault_items::*;
-#[cfg(feature = "authorize-cache-security-group-ingress")]
+#[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
 mod authorization_already_exists_fault_items {
     /// The specified Amazon EC2 security group is already authorized for the specified cache security
     /// group.
@@ -165,9 +165,9 @@ mod authorization_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "authorize-cache-security-group-ingress")]
+#[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
 pub use self::authorization_already_exists_fault_items::*;
-#[cfg(feature = "revoke-cache-security-group-ingress")]
+#[cfg(feature = "_error-AuthorizationNotFoundFault")]
 mod authorization_not_found_fault_items {
     /// The specified Amazon EC2 security group is not authorized for the specified cache security group.
     ///
@@ -246,9 +246,9 @@ mod authorization_not_found_fault_items {
         }
     }
 }
-#[cfg(feature = "revoke-cache-security-group-ingress")]
+#[cfg(feature = "_error-AuthorizationNotFoundFault")]
 pub use self::authorization_not_found_fault_items::*;
-#[cfg(feature = "create-cache-cluster")]
+#[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
 mod cache_cluster_already_exists_fault_items {
     /// You already have a cluster with the given identifier.
     ///
@@ -327,24 +327,9 @@ mod cache_cluster_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-cluster")]
+#[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
 pub use self::cache_cluster_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-CacheClusterNotFoundFault")]
 mod cache_cluster_not_found_fault_items {
     /// The requested cluster ID does not refer to an existing cluster.
     ///
@@ -423,24 +408,9 @@ mod cache_cluster_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-CacheClusterNotFoundFault")]
 pub use self::cache_cluster_not_found_fault_items::*;
-#[cfg(feature = "create-cache-parameter-group")]
+#[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
 mod cache_parameter_group_already_exists_fault_items {
     /// A cache parameter group with the requested name already exists.
     ///
@@ -521,24 +491,9 @@ mod cache_parameter_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-parameter-group")]
+#[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
 pub use self::cache_parameter_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
 mod cache_parameter_group_not_found_fault_items {
     /// The requested cache parameter group name does not refer to an existing cache parameter group.
     ///
@@ -617,24 +572,9 @@ mod cache_parameter_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
 pub use self::cache_parameter_group_not_found_fault_items::*;
-#[cfg(feature = "create-cache-parameter-group")]
+#[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
 mod cache_parameter_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum number of cache security groups.
     ///
@@ -715,9 +655,9 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-parameter-group")]
+#[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
 pub use self::cache_parameter_group_quota_exceeded_fault_items::*;
-#[cfg(feature = "create-cache-security-group")]
+#[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
 mod cache_security_group_already_exists_fault_items {
     /// A cache security group with the specified name already exists.
     ///
@@ -798,23 +738,9 @@ mod cache_security_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-security-group")]
+#[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
 pub use self::cache_security_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
 mod cache_security_group_not_found_fault_items {
     /// The requested cache security group name does not refer to an existing cache security group.
     ///
@@ -893,23 +819,9 @@ mod cache_security_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
 pub use self::cache_security_group_not_found_fault_items::*;
-#[cfg(feature = "create-cache-security-group")]
+#[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
 mod cache_security_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache security groups.
     ///
@@ -990,9 +902,9 @@ mod cache_security_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-security-group")]
+#[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
 pub use self::cache_security_group_quota_exceeded_fault_items::*;
-#[cfg(feature = "create-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
 mod cache_subnet_group_already_exists_fault_items {
     /// The requested cache subnet group name is already in use by an existing cache subnet group.
     ///
@@ -1072,9 +984,9 @@ mod cache_subnet_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
 pub use self::cache_subnet_group_already_exists_fault_items::*;
-#[cfg(feature = "delete-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupInUse")]
 mod cache_subnet_group_in_use_items {
     /// The requested cache subnet group is currently in use.
     ///
@@ -1153,20 +1065,9 @@ mod cache_subnet_group_in_use_items {
         }
     }
 }
-#[cfg(feature = "delete-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupInUse")]
 pub use self::cache_subnet_group_in_use_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
 mod cache_subnet_group_not_found_fault_items {
     /// The requested cache subnet group name does not refer to an existing cache subnet group.
     ///
@@ -1245,20 +1146,9 @@ mod cache_subnet_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
 pub use self::cache_subnet_group_not_found_fault_items::*;
-#[cfg(feature = "create-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
 mod cache_subnet_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache subnet groups.
     ///
@@ -1338,9 +1228,9 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-cache-subnet-group")]
+#[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
 pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
 mod cache_subnet_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
     /// subnet group.
@@ -1420,16 +1310,9 @@ mod cache_subnet_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
 pub use self::cache_subnet_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    )
-)]
+#[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
 mod cluster_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
     ///
@@ -1510,16 +1393,9 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    )
-)]
+#[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
 pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
-#[cfg(feature = "delete-user")]
+#[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
 mod default_user_associated_to_user_group_fault_items {
     /// The default user assigned to the user group.
     ///
@@ -1600,9 +1476,9 @@ mod default_user_associated_to_user_group_fault_items {
         }
     }
 }
-#[cfg(feature = "delete-user")]
+#[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
 pub use self::default_user_associated_to_user_group_fault_items::*;
-#[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+#[cfg(feature = "_error-DefaultUserRequired")]
 mod default_user_required_items {
     /// You must add default user to a user group.
     ///
@@ -1681,15 +1557,9 @@ mod default_user_required_items {
         }
     }
 }
-#[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+#[cfg(feature = "_error-DefaultUserRequired")]
 pub use self::default_user_required_items::*;
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-DuplicateUserNameFault")]
 mod duplicate_user_name_fault_items {
     /// A user with this username already exists.
     ///
@@ -1768,15 +1638,9 @@ mod duplicate_user_name_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-DuplicateUserNameFault")]
 pub use self::duplicate_user_name_fault_items::*;
-#[cfg(feature = "create-global-replication-group")]
+#[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
 mod global_replication_group_already_exists_fault_items {
     /// The Global datastore name already exists.
     ///
@@ -1858,21 +1722,9 @@ mod global_replication_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-global-replication-group")]
+#[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
 pub use self::global_replication_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
 mod global_replication_group_not_found_fault_items {
     /// The Global datastore does not exist
     ///
@@ -1953,31 +1805,9 @@ mod global_replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
 pub use self::global_replication_group_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
 mod insufficient_cache_cluster_capacity_fault_items {
     /// The requested cache node type is not available in the specified Availability Zone. For more
     /// information, see
@@ -2061,25 +1891,9 @@ mod insufficient_cache_cluster_capacity_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
 pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidArnFault")]
 mod invalid_arn_fault_items {
     /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
     ///
@@ -2158,28 +1972,9 @@ mod invalid_arn_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidArnFault")]
 pub use self::invalid_arn_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheClusterStateFault")]
 mod invalid_cache_cluster_state_fault_items {
     /// The requested cluster is not in the `available` state.
     ///
@@ -2258,29 +2053,9 @@ mod invalid_cache_cluster_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheClusterStateFault")]
 pub use self::invalid_cache_cluster_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
 mod invalid_cache_parameter_group_state_fault_items {
     /// The current state of the cache parameter group does not allow the requested operation to occur.
     ///
@@ -2361,24 +2136,9 @@ mod invalid_cache_parameter_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
 pub use self::invalid_cache_parameter_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
 mod invalid_cache_security_group_state_fault_items {
     /// The current state of the cache security group does not allow deletion.
     ///
@@ -2459,23 +2219,9 @@ mod invalid_cache_security_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
 pub use self::invalid_cache_security_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_error-InvalidCredentialsException")]
 mod invalid_credentials_exception_items {
     /// You must enter valid credentials.
     ///
@@ -2554,28 +2300,9 @@ mod invalid_credentials_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_error-InvalidCredentialsException")]
 pub use self::invalid_credentials_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
 mod invalid_global_replication_group_state_fault_items {
     /// The Global datastore is not available or in primary-only state.
     ///
@@ -2657,29 +2384,9 @@ mod invalid_global_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
 pub use self::invalid_global_replication_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidKmsKeyFault")]
 mod invalid_kms_key_fault_items {
     /// The KMS key supplied is not valid.
     ///
@@ -2758,70 +2465,9 @@ mod invalid_kms_key_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidKmsKeyFault")]
 pub use self::invalid_kms_key_fault_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterCombinationException")]
 mod invalid_parameter_combination_exception_items {
     /// Two or more incompatible parameters were specified.
     ///
@@ -2902,129 +2548,9 @@ mod invalid_parameter_combination_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterCombinationException")]
 pub use self::invalid_parameter_combination_exception_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterValueException")]
 mod invalid_parameter_value_exception_items {
     /// The value for a parameter is invalid.
     ///
@@ -3103,93 +2629,9 @@ mod invalid_parameter_value_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterValueException")]
 pub use self::invalid_parameter_value_exception_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
 mod invalid_replication_group_state_fault_items {
     /// The requested replication group is not in the `available` state.
     ///
@@ -3269,36 +2711,9 @@ mod invalid_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
 pub use self::invalid_replication_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
 mod invalid_serverless_cache_snapshot_state_fault_items {
     /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -3381,28 +2796,9 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
 pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
 mod invalid_serverless_cache_state_fault_items {
     /// The account for these credentials is not currently active.
     ///
@@ -3481,19 +2877,9 @@ mod invalid_serverless_cache_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
 pub use self::invalid_serverless_cache_state_fault_items::*;
-#[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+#[cfg(feature = "_error-InvalidSnapshotStateFault")]
 mod invalid_snapshot_state_fault_items {
     /// The current state of the snapshot does not allow the requested operation to occur.
     ///
@@ -3572,9 +2958,9 @@ mod invalid_snapshot_state_fault_items {
         }
     }
 }
-#[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+#[cfg(feature = "_error-InvalidSnapshotStateFault")]
 pub use self::invalid_snapshot_state_fault_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-InvalidSubnet")]
 mod invalid_subnet_items {
     /// An invalid subnet identifier was specified.
     ///
@@ -3653,18 +3039,9 @@ mod invalid_subnet_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-InvalidSubnet")]
 pub use self::invalid_subnet_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidUserGroupStateFault")]
 mod invalid_user_group_state_fault_items {
     /// The user group is not in an active state.
     ///
@@ -3743,18 +3120,9 @@ mod invalid_user_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-InvalidUserGroupStateFault")]
 pub use self::invalid_user_group_state_fault_items::*;
-#[cfg(any(feature = "delete-user", feature = "modify-user"))]
+#[cfg(feature = "_error-InvalidUserStateFault")]
 mod invalid_user_state_fault_items {
     /// The user is not in active state.
     ///
@@ -3833,19 +3201,9 @@ mod invalid_user_state_fault_items {
         }
     }
 }
-#[cfg(any(feature = "delete-user", feature = "modify-user"))]
+#[cfg(feature = "_error-InvalidUserStateFault")]
 pub use self::invalid_user_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
 mod invalid_vpc_network_state_fault_items {
     /// The VPC network is in an invalid state.
     ///
@@ -3924,19 +3282,9 @@ mod invalid_vpc_network_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
 pub use self::invalid_vpc_network_state_fault_items::*;
-#[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+#[cfg(feature = "_error-NoOperationFault")]
 mod no_operation_fault_items {
     /// The operation was not performed because no changes were required.
     ///
@@ -4015,9 +3363,9 @@ mod no_operation_fault_items {
         }
     }
 }
-#[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+#[cfg(feature = "_error-NoOperationFault")]
 pub use self::no_operation_fault_items::*;
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-NodeGroupNotFoundFault")]
 mod node_group_not_found_fault_items {
     /// The node group specified by the `NodeGroupId` parameter could not be found. Please verify that the
     /// node group exists and that you spelled the `NodeGroupId` value correctly.
@@ -4097,16 +3445,9 @@ mod node_group_not_found_fault_items {
         }
     }
 }
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-NodeGroupNotFoundFault")]
 pub use self::node_group_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
 mod node_groups_per_replication_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum allowed number of node groups
     /// (shards) in a single replication group. The default maximum is 90
@@ -4190,23 +3531,9 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
 pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
 mod node_quota_for_cluster_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
     /// single cluster.
@@ -4286,26 +3613,9 @@ mod node_quota_for_cluster_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
 pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
 mod node_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes per
     /// customer.
@@ -4386,19 +3696,9 @@ mod node_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
 pub use self::node_quota_for_customer_exceeded_fault_items::*;
-#[cfg(feature = "create-replication-group")]
+#[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
 mod replication_group_already_exists_fault_items {
     /// The specified replication group already exists.
     ///
@@ -4478,9 +3778,9 @@ mod replication_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-replication-group")]
+#[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
 pub use self::replication_group_already_exists_fault_items::*;
-#[cfg(any(feature = "start-migration", feature = "test-migration"))]
+#[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
 mod replication_group_already_under_migration_fault_items {
     /// The targeted replication group is not available.
     ///
@@ -4563,29 +3863,9 @@ mod replication_group_already_under_migration_fault_items {
         }
     }
 }
-#[cfg(any(feature = "start-migration", feature = "test-migration"))]
+#[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
 pub use self::replication_group_already_under_migration_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
 mod replication_group_not_found_fault_items {
     /// The specified replication group does not exist.
     ///
@@ -4664,29 +3944,9 @@ mod replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
 pub use self::replication_group_not_found_fault_items::*;
-#[cfg(feature = "complete-migration")]
+#[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
 mod replication_group_not_under_migration_fault_items {
     /// The designated replication group is not available for data migration.
     ///
@@ -4768,9 +4028,9 @@ mod replication_group_not_under_migration_fault_items {
         }
     }
 }
-#[cfg(feature = "complete-migration")]
+#[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
 pub use self::replication_group_not_under_migration_fault_items::*;
-#[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+#[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
 mod reserved_cache_node_already_exists_fault_items {
     /// You already have a reservation with the given identifier.
     ///
@@ -4851,16 +4111,9 @@ mod reserved_cache_node_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+#[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
 pub use self::reserved_cache_node_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
 mod reserved_cache_node_not_found_fault_items {
     /// The requested reserved cache node was not found.
     ///
@@ -4939,16 +4192,9 @@ mod reserved_cache_node_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
 pub use self::reserved_cache_node_not_found_fault_items::*;
-#[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+#[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
 mod reserved_cache_node_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the user's cache node quota.
     ///
@@ -5029,14 +4275,9 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+#[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
 pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
 mod reserved_cache_nodes_offering_not_found_fault_items {
     /// The requested cache node offering does not exist.
     ///
@@ -5118,14 +4359,9 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
 pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
-#[cfg(feature = "create-serverless-cache")]
+#[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
 mod serverless_cache_already_exists_fault_items {
     /// A serverless cache with this name already exists.
     ///
@@ -5205,21 +4441,9 @@ mod serverless_cache_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-serverless-cache")]
+#[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
 pub use self::serverless_cache_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
 mod serverless_cache_not_found_fault_items {
     /// The serverless cache was not found or does not exist.
     ///
@@ -5298,21 +4522,9 @@ mod serverless_cache_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
 pub use self::serverless_cache_not_found_fault_items::*;
-#[cfg(feature = "create-serverless-cache")]
+#[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
 mod serverless_cache_quota_for_customer_exceeded_fault_items {
     /// The number of serverless caches exceeds the customer quota.
     ///
@@ -5395,15 +4607,9 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-serverless-cache")]
+#[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
 pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
 mod serverless_cache_snapshot_already_exists_fault_items {
     /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -5486,25 +4692,9 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
 pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
 mod serverless_cache_snapshot_not_found_fault_items {
     /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
@@ -5586,24 +4776,9 @@ mod serverless_cache_snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
 pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
 mod serverless_cache_snapshot_quota_exceeded_fault_items {
     /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
@@ -5686,34 +4861,9 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
 pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
 mod service_linked_role_not_found_fault_items {
     /// The specified service linked role (SLR) was not found.
     ///
@@ -5792,35 +4942,9 @@ mod service_linked_role_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
 pub use self::service_linked_role_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    )
-)]
+#[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
 mod service_update_not_found_fault_items {
     /// The service update doesn't exist
     ///
@@ -5899,22 +5023,9 @@ mod service_update_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    )
-)]
+#[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
 pub use self::service_update_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
 mod snapshot_already_exists_fault_items {
     /// You already have a snapshot with the given name.
     ///
@@ -5993,22 +5104,9 @@ mod snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
 pub use self::snapshot_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
 mod snapshot_feature_not_supported_fault_items {
     /// You attempted one of the following operations:
     ///
@@ -6092,24 +5190,9 @@ mod snapshot_feature_not_supported_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
 pub use self::snapshot_feature_not_supported_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-SnapshotNotFoundFault")]
 mod snapshot_not_found_fault_items {
     /// The requested snapshot name does not refer to an existing snapshot.
     ///
@@ -6188,25 +5271,9 @@ mod snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-SnapshotNotFoundFault")]
 pub use self::snapshot_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotQuotaExceededFault")]
 mod snapshot_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum number of snapshots.
     ///
@@ -6285,16 +5352,9 @@ mod snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(feature = "_error-SnapshotQuotaExceededFault")]
 pub use self::snapshot_quota_exceeded_fault_items::*;
-#[cfg(feature = "modify-cache-subnet-group")]
+#[cfg(feature = "_error-SubnetInUse")]
 mod subnet_in_use_items {
     /// The requested subnet is being used by another cache subnet group.
     ///
@@ -6373,9 +5433,9 @@ mod subnet_in_use_items {
         }
     }
 }
-#[cfg(feature = "modify-cache-subnet-group")]
+#[cfg(feature = "_error-SubnetInUse")]
 pub use self::subnet_in_use_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-SubnetNotAllowedFault")]
 mod subnet_not_allowed_fault_items {
     /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
     /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
@@ -6456,9 +5516,9 @@ mod subnet_not_allowed_fault_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(feature = "_error-SubnetNotAllowedFault")]
 pub use self::subnet_not_allowed_fault_items::*;
-#[cfg(feature = "remove-tags-from-resource")]
+#[cfg(feature = "_error-TagNotFoundFault")]
 mod tag_not_found_fault_items {
     /// The requested tag was not found on this resource.
     ///
@@ -6537,26 +5597,9 @@ mod tag_not_found_fault_items {
         }
     }
 }
-#[cfg(feature = "remove-tags-from-resource")]
+#[cfg(feature = "_error-TagNotFoundFault")]
 pub use self::tag_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
 mod tag_quota_per_resource_exceeded_items {
     /// The request cannot be processed because it would cause the resource to have more than the allowed
     /// number of tags. The maximum number of tags permitted on a resource is 50.
@@ -6636,26 +5679,9 @@ mod tag_quota_per_resource_exceeded_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
 pub use self::tag_quota_per_resource_exceeded_items::*;
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-TestFailoverNotAvailableFault")]
 mod test_failover_not_available_fault_items {
     /// The `TestFailover` action is not available.
     ///
@@ -6734,9 +5760,9 @@ mod test_failover_not_available_fault_items {
         }
     }
 }
-#[cfg(feature = "test-failover")]
+#[cfg(feature = "_error-TestFailoverNotAvailableFault")]
 pub use self::test_failover_not_available_fault_items::*;
-#[cfg(feature = "create-user")]
+#[cfg(feature = "_error-UserAlreadyExistsFault")]
 mod user_already_exists_fault_items {
     /// A user with this ID already exists.
     ///
@@ -6815,9 +5841,9 @@ mod user_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-user")]
+#[cfg(feature = "_error-UserAlreadyExistsFault")]
 pub use self::user_already_exists_fault_items::*;
-#[cfg(feature = "create-user-group")]
+#[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
 mod user_group_already_exists_fault_items {
     /// The user group with this ID already exists.
     ///
@@ -6896,22 +5922,9 @@ mod user_group_already_exists_fault_items {
         }
     }
 }
-#[cfg(feature = "create-user-group")]
+#[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
 pub use self::user_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-UserGroupNotFoundFault")]
 mod user_group_not_found_fault_items {
     /// The user group was not found or does not exist
     ///
@@ -6990,22 +6003,9 @@ mod user_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-UserGroupNotFoundFault")]
 pub use self::user_group_not_found_fault_items::*;
-#[cfg(feature = "create-user-group")]
+#[cfg(feature = "_error-UserGroupQuotaExceededFault")]
 mod user_group_quota_exceeded_fault_items {
     /// The number of users exceeds the user group limit.
     ///
@@ -7084,20 +6084,9 @@ mod user_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-user-group")]
+#[cfg(feature = "_error-UserGroupQuotaExceededFault")]
 pub use self::user_group_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-UserNotFoundFault")]
 mod user_not_found_fault_items {
     /// The user does not exist or could not be found.
     ///
@@ -7176,20 +6165,9 @@ mod user_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_error-UserNotFoundFault")]
 pub use self::user_not_found_fault_items::*;
-#[cfg(feature = "create-user")]
+#[cfg(feature = "_error-UserQuotaExceededFault")]
 mod user_quota_exceeded_fault_items {
     /// The quota of users has been exceeded.
     ///
@@ -7268,806 +6246,289 @@ mod user_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(feature = "create-user")]
+#[cfg(feature = "_error-UserQuotaExceededFault")]
 pub use self::user_quota_exceeded_fault_items::*;
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceError {
     /// The service answered with [`crate::error::ApiCallRateForCustomerExceededFault`].
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
     ApiCallRateForCustomerExceededFault(
         crate::error::ApiCallRateForCustomerExceededFault,
     ),
     /// The service answered with [`crate::error::AuthorizationAlreadyExistsFault`].
-    #[cfg(feature = "authorize-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
     AuthorizationAlreadyExistsFault(crate::error::AuthorizationAlreadyExistsFault),
     /// The service answered with [`crate::error::AuthorizationNotFoundFault`].
-    #[cfg(feature = "revoke-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationNotFoundFault")]
     AuthorizationNotFoundFault(crate::error::AuthorizationNotFoundFault),
     /// The service answered with [`crate::error::CacheClusterAlreadyExistsFault`].
-    #[cfg(feature = "create-cache-cluster")]
+    #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
     CacheClusterAlreadyExistsFault(crate::error::CacheClusterAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheClusterNotFoundFault")]
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
     CacheParameterGroupAlreadyExistsFault(
         crate::error::CacheParameterGroupAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupQuotaExceededFault`].
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
     CacheParameterGroupQuotaExceededFault(
         crate::error::CacheParameterGroupQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::CacheSecurityGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
     CacheSecurityGroupAlreadyExistsFault(
         crate::error::CacheSecurityGroupAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSecurityGroupQuotaExceededFault`].
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
     CacheSecurityGroupQuotaExceededFault(
         crate::error::CacheSecurityGroupQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::CacheSubnetGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
     CacheSubnetGroupAlreadyExistsFault(crate::error::CacheSubnetGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheSubnetGroupInUse`].
-    #[cfg(feature = "delete-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupInUse")]
     CacheSubnetGroupInUse(crate::error::CacheSubnetGroupInUse),
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSubnetGroupQuotaExceededFault`].
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
     CacheSubnetGroupQuotaExceededFault(crate::error::CacheSubnetGroupQuotaExceededFault),
     /// The service answered with [`crate::error::CacheSubnetQuotaExceededFault`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
     CacheSubnetQuotaExceededFault(crate::error::CacheSubnetQuotaExceededFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
+    #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
     ClusterQuotaForCustomerExceededFault(
         crate::error::ClusterQuotaForCustomerExceededFault,
     ),
     /// The service answered with [`crate::error::DefaultUserAssociatedToUserGroupFault`].
-    #[cfg(feature = "delete-user")]
+    #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
     DefaultUserAssociatedToUserGroupFault(
         crate::error::DefaultUserAssociatedToUserGroupFault,
     ),
     /// The service answered with [`crate::error::DefaultUserRequired`].
-    #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+    #[cfg(feature = "_error-DefaultUserRequired")]
     DefaultUserRequired(crate::error::DefaultUserRequired),
     /// The service answered with [`crate::error::DuplicateUserNameFault`].
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-DuplicateUserNameFault")]
     DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
     /// The service answered with [`crate::error::GlobalReplicationGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-global-replication-group")]
+    #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
     GlobalReplicationGroupAlreadyExistsFault(
         crate::error::GlobalReplicationGroupAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
     GlobalReplicationGroupNotFoundFault(
         crate::error::GlobalReplicationGroupNotFoundFault,
     ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
     InsufficientCacheClusterCapacityFault(
         crate::error::InsufficientCacheClusterCapacityFault,
     ),
     /// The service answered with [`crate::error::InvalidArnFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidArnFault")]
     InvalidArnFault(crate::error::InvalidArnFault),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
     InvalidCacheParameterGroupStateFault(
         crate::error::InvalidCacheParameterGroupStateFault,
     ),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
     InvalidCacheSecurityGroupStateFault(
         crate::error::InvalidCacheSecurityGroupStateFault,
     ),
     /// The service answered with [`crate::error::InvalidCredentialsException`].
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCredentialsException")]
     InvalidCredentialsException(crate::error::InvalidCredentialsException),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
     InvalidGlobalReplicationGroupStateFault(
         crate::error::InvalidGlobalReplicationGroupStateFault,
     ),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidKmsKeyFault")]
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterCombinationException")]
     InvalidParameterCombinationException(
         crate::error::InvalidParameterCombinationException,
     ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
     InvalidReplicationGroupStateFault(crate::error::InvalidReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidServerlessCacheSnapshotStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
     InvalidServerlessCacheSnapshotStateFault(
         crate::error::InvalidServerlessCacheSnapshotStateFault,
     ),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
     InvalidServerlessCacheStateFault(crate::error::InvalidServerlessCacheStateFault),
     /// The service answered with [`crate::error::InvalidSnapshotStateFault`].
-    #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+    #[cfg(feature = "_error-InvalidSnapshotStateFault")]
     InvalidSnapshotStateFault(crate::error::InvalidSnapshotStateFault),
     /// The service answered with [`crate::error::InvalidSubnet`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-InvalidSubnet")]
     InvalidSubnet(crate::error::InvalidSubnet),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidUserGroupStateFault")]
     InvalidUserGroupStateFault(crate::error::InvalidUserGroupStateFault),
     /// The service answered with [`crate::error::InvalidUserStateFault`].
-    #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+    #[cfg(feature = "_error-InvalidUserStateFault")]
     InvalidUserStateFault(crate::error::InvalidUserStateFault),
     /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
     InvalidVpcNetworkStateFault(crate::error::InvalidVpcNetworkStateFault),
     /// The service answered with [`crate::error::NoOperationFault`].
-    #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+    #[cfg(feature = "_error-NoOperationFault")]
     NoOperationFault(crate::error::NoOperationFault),
     /// The service answered with [`crate::error::NodeGroupNotFoundFault`].
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-NodeGroupNotFoundFault")]
     NodeGroupNotFoundFault(crate::error::NodeGroupNotFoundFault),
     /// The service answered with [`crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
     NodeGroupsPerReplicationGroupQuotaExceededFault(
         crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::NodeQuotaForClusterExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
     NodeQuotaForClusterExceededFault(crate::error::NodeQuotaForClusterExceededFault),
     /// The service answered with [`crate::error::NodeQuotaForCustomerExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
     NodeQuotaForCustomerExceededFault(crate::error::NodeQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::ReplicationGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-replication-group")]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
     ReplicationGroupAlreadyExistsFault(crate::error::ReplicationGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::ReplicationGroupAlreadyUnderMigrationFault`].
-    #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
     ReplicationGroupAlreadyUnderMigrationFault(
         crate::error::ReplicationGroupAlreadyUnderMigrationFault,
     ),
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
-    #[cfg(feature = "complete-migration")]
+    #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
     ReplicationGroupNotUnderMigrationFault(
         crate::error::ReplicationGroupNotUnderMigrationFault,
     ),
     /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
     ReservedCacheNodeAlreadyExistsFault(
         crate::error::ReservedCacheNodeAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
     ReservedCacheNodeNotFoundFault(crate::error::ReservedCacheNodeNotFoundFault),
     /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
     ReservedCacheNodeQuotaExceededFault(
         crate::error::ReservedCacheNodeQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
     ReservedCacheNodesOfferingNotFoundFault(
         crate::error::ReservedCacheNodesOfferingNotFoundFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheAlreadyExistsFault`].
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
     ServerlessCacheAlreadyExistsFault(crate::error::ServerlessCacheAlreadyExistsFault),
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheQuotaForCustomerExceededFault`].
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
     ServerlessCacheQuotaForCustomerExceededFault(
         crate::error::ServerlessCacheQuotaForCustomerExceededFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotAlreadyExistsFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
     ServerlessCacheSnapshotAlreadyExistsFault(
         crate::error::ServerlessCacheSnapshotAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
     ServerlessCacheSnapshotNotFoundFault(
         crate::error::ServerlessCacheSnapshotNotFoundFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
     ServerlessCacheSnapshotQuotaExceededFault(
         crate::error::ServerlessCacheSnapshotQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
     SnapshotAlreadyExistsFault(crate::error::SnapshotAlreadyExistsFault),
     /// The service answered with [`crate::error::SnapshotFeatureNotSupportedFault`].
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
     SnapshotFeatureNotSupportedFault(crate::error::SnapshotFeatureNotSupportedFault),
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotNotFoundFault")]
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
     SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
     /// The service answered with [`crate::error::SubnetInUse`].
-    #[cfg(feature = "modify-cache-subnet-group")]
+    #[cfg(feature = "_error-SubnetInUse")]
     SubnetInUse(crate::error::SubnetInUse),
     /// The service answered with [`crate::error::SubnetNotAllowedFault`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-SubnetNotAllowedFault")]
     SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
     /// The service answered with [`crate::error::TagNotFoundFault`].
-    #[cfg(feature = "remove-tags-from-resource")]
+    #[cfg(feature = "_error-TagNotFoundFault")]
     TagNotFoundFault(crate::error::TagNotFoundFault),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// The service answered with [`crate::error::TestFailoverNotAvailableFault`].
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
     TestFailoverNotAvailableFault(crate::error::TestFailoverNotAvailableFault),
     /// The service answered with [`crate::error::UserAlreadyExistsFault`].
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserAlreadyExistsFault")]
     UserAlreadyExistsFault(crate::error::UserAlreadyExistsFault),
     /// The service answered with [`crate::error::UserGroupAlreadyExistsFault`].
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
     UserGroupAlreadyExistsFault(crate::error::UserGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserGroupNotFoundFault")]
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// The service answered with [`crate::error::UserGroupQuotaExceededFault`].
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
     UserGroupQuotaExceededFault(crate::error::UserGroupQuotaExceededFault),
     /// The service answered with [`crate::error::UserNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserNotFoundFault")]
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// The service answered with [`crate::error::UserQuotaExceededFault`].
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserQuotaExceededFault")]
     UserQuotaExceededFault(crate::error::UserQuotaExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
@@ -8085,688 +6546,157 @@ impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
             Self::ApiCallRateForCustomerExceededFault(error) => error,
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
+            #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
             Self::AuthorizationAlreadyExistsFault(error) => error,
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
+            #[cfg(feature = "_error-AuthorizationNotFoundFault")]
             Self::AuthorizationNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-cluster")]
+            #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
             Self::CacheClusterAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-CacheClusterNotFoundFault")]
             Self::CacheClusterNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-parameter-group")]
+            #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
             Self::CacheParameterGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-parameter-group")]
+            #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
             Self::CacheParameterGroupQuotaExceededFault(error) => error,
-            #[cfg(feature = "create-cache-security-group")]
+            #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
             Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
             Self::CacheSecurityGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-security-group")]
+            #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
             Self::CacheSecurityGroupQuotaExceededFault(error) => error,
-            #[cfg(feature = "create-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
             Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
-            #[cfg(feature = "delete-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupInUse")]
             Self::CacheSubnetGroupInUse(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
             Self::CacheSubnetGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
             Self::CacheSubnetGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
             Self::CacheSubnetQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
             Self::ClusterQuotaForCustomerExceededFault(error) => error,
-            #[cfg(feature = "delete-user")]
+            #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => error,
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+            #[cfg(feature = "_error-DefaultUserRequired")]
             Self::DefaultUserRequired(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-DuplicateUserNameFault")]
             Self::DuplicateUserNameFault(error) => error,
-            #[cfg(feature = "create-global-replication-group")]
+            #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
             Self::InsufficientCacheClusterCapacityFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidArnFault")]
             Self::InvalidArnFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
             Self::InvalidCacheClusterStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
             Self::InvalidCacheParameterGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCredentialsException")]
             Self::InvalidCredentialsException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidKmsKeyFault")]
             Self::InvalidKmsKeyFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterCombinationException")]
             Self::InvalidParameterCombinationException(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterValueException")]
             Self::InvalidParameterValueException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
             Self::InvalidReplicationGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
             Self::InvalidServerlessCacheStateFault(error) => error,
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+            #[cfg(feature = "_error-InvalidSnapshotStateFault")]
             Self::InvalidSnapshotStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidSubnet")]
             Self::InvalidSubnet(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidUserGroupStateFault")]
             Self::InvalidUserGroupStateFault(error) => error,
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+            #[cfg(feature = "_error-InvalidUserStateFault")]
             Self::InvalidUserStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
             Self::InvalidVpcNetworkStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(feature = "_error-NoOperationFault")]
             Self::NoOperationFault(error) => error,
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-NodeGroupNotFoundFault")]
             Self::NodeGroupNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
             Self::NodeQuotaForClusterExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
             Self::NodeQuotaForCustomerExceededFault(error) => error,
-            #[cfg(feature = "create-replication-group")]
+            #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
             Self::ReplicationGroupAlreadyExistsFault(error) => error,
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+            #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
             Self::ReplicationGroupNotFoundFault(error) => error,
-            #[cfg(feature = "complete-migration")]
+            #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => error,
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
             Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
             Self::ReservedCacheNodeNotFoundFault(error) => error,
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
             Self::ReservedCacheNodeQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
-            #[cfg(feature = "create-serverless-cache")]
+            #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
             Self::ServerlessCacheAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
             Self::ServerlessCacheNotFoundFault(error) => error,
-            #[cfg(feature = "create-serverless-cache")]
+            #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
             Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
+            #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
             Self::ServiceUpdateNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
             Self::SnapshotAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
             Self::SnapshotFeatureNotSupportedFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotNotFoundFault")]
             Self::SnapshotNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
             Self::SnapshotQuotaExceededFault(error) => error,
-            #[cfg(feature = "modify-cache-subnet-group")]
+            #[cfg(feature = "_error-SubnetInUse")]
             Self::SubnetInUse(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-SubnetNotAllowedFault")]
             Self::SubnetNotAllowedFault(error) => error,
-            #[cfg(feature = "remove-tags-from-resource")]
+            #[cfg(feature = "_error-TagNotFoundFault")]
             Self::TagNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
             Self::TagQuotaPerResourceExceeded(error) => error,
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
             Self::TestFailoverNotAvailableFault(error) => error,
-            #[cfg(feature = "create-user")]
+            #[cfg(feature = "_error-UserAlreadyExistsFault")]
             Self::UserAlreadyExistsFault(error) => error,
-            #[cfg(feature = "create-user-group")]
+            #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
             Self::UserGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-UserGroupNotFoundFault")]
             Self::UserGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-user-group")]
+            #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
             Self::UserGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-UserNotFoundFault")]
             Self::UserNotFoundFault(error) => error,
-            #[cfg(feature = "create-user")]
+            #[cfg(feature = "_error-UserQuotaExceededFault")]
             Self::UserQuotaExceededFault(error) => error,
             Self::Unhandled(error) => &**error,
         };
@@ -8779,970 +6709,442 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     ) -> ::std::option::Option<
         ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
     > {
-        #[cfg(feature = "test-failover")]
+        #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ApiCallRateForCustomerExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "authorize-cache-security-group-ingress")]
+        #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::AuthorizationAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "revoke-cache-security-group-ingress")]
+        #[cfg(feature = "_error-AuthorizationNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::AuthorizationNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-cluster")]
+        #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheClusterAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-CacheClusterNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheClusterNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-parameter-group")]
+        #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheParameterGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            )
-        )]
+        #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheParameterGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-parameter-group")]
+        #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheParameterGroupQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-security-group")]
+        #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSecurityGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            )
-        )]
+        #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSecurityGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-security-group")]
+        #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSecurityGroupQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-subnet-group")]
+        #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSubnetGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "delete-cache-subnet-group")]
+        #[cfg(feature = "_error-CacheSubnetGroupInUse")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSubnetGroupInUse)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSubnetGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-cache-subnet-group")]
+        #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSubnetGroupQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            )
-        )]
+        #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::CacheSubnetQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            )
-        )]
+        #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ClusterQuotaForCustomerExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "delete-user")]
+        #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::DefaultUserAssociatedToUserGroupFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+        #[cfg(feature = "_error-DefaultUserRequired")]
         if let ::std::option::Option::Some(read) = error.read(Self::DefaultUserRequired)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            )
-        )]
+        #[cfg(feature = "_error-DuplicateUserNameFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::DuplicateUserNameFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-global-replication-group")]
+        #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::GlobalReplicationGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            )
-        )]
+        #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::GlobalReplicationGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            )
-        )]
+        #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InsufficientCacheClusterCapacityFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidArnFault")]
         if let ::std::option::Option::Some(read) = error.read(Self::InvalidArnFault) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidCacheClusterStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidCacheParameterGroupStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidCacheSecurityGroupStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidCredentialsException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidCredentialsException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidGlobalReplicationGroupStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidKmsKeyFault")]
         if let ::std::option::Option::Some(read) = error.read(Self::InvalidKmsKeyFault) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidParameterCombinationException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidParameterCombinationException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidParameterValueException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidParameterValueException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidReplicationGroupStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidServerlessCacheSnapshotStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidServerlessCacheStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+        #[cfg(feature = "_error-InvalidSnapshotStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidSnapshotStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidSubnet")]
         if let ::std::option::Option::Some(read) = error.read(Self::InvalidSubnet) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidUserGroupStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidUserGroupStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+        #[cfg(feature = "_error-InvalidUserStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidUserStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidVpcNetworkStateFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(feature = "decrease-replica-count", feature = "increase-replica-count")
-        )]
+        #[cfg(feature = "_error-NoOperationFault")]
         if let ::std::option::Option::Some(read) = error.read(Self::NoOperationFault) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "test-failover")]
+        #[cfg(feature = "_error-NodeGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::NodeGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            )
-        )]
+        #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            )
-        )]
+        #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::NodeQuotaForClusterExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            )
-        )]
+        #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::NodeQuotaForCustomerExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-replication-group")]
+        #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReplicationGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+        #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReplicationGroupAlreadyUnderMigrationFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            )
-        )]
+        #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReplicationGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "complete-migration")]
+        #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReplicationGroupNotUnderMigrationFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+        #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReservedCacheNodeAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReservedCacheNodeNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+        #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReservedCacheNodeQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            )
-        )]
+        #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReservedCacheNodesOfferingNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-serverless-cache")]
+        #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-serverless-cache")]
+        #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheQuotaForCustomerExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            )
-        )]
+        #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheSnapshotAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheSnapshotNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            )
-        )]
+        #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServerlessCacheSnapshotQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            )
-        )]
+        #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServiceLinkedRoleNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            )
-        )]
+        #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ServiceUpdateNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            )
-        )]
+        #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SnapshotAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            )
-        )]
+        #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SnapshotFeatureNotSupportedFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-SnapshotNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SnapshotNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            )
-        )]
+        #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SnapshotQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "modify-cache-subnet-group")]
+        #[cfg(feature = "_error-SubnetInUse")]
         if let ::std::option::Option::Some(read) = error.read(Self::SubnetInUse) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            )
-        )]
+        #[cfg(feature = "_error-SubnetNotAllowedFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SubnetNotAllowedFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "remove-tags-from-resource")]
+        #[cfg(feature = "_error-TagNotFoundFault")]
         if let ::std::option::Option::Some(read) = error.read(Self::TagNotFoundFault) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            )
-        )]
+        #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::TagQuotaPerResourceExceeded)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "test-failover")]
+        #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::TestFailoverNotAvailableFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-user")]
+        #[cfg(feature = "_error-UserAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::UserAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-user-group")]
+        #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::UserGroupAlreadyExistsFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-UserGroupNotFoundFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::UserGroupNotFoundFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-user-group")]
+        #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::UserGroupQuotaExceededFault)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            )
-        )]
+        #[cfg(feature = "_error-UserNotFoundFault")]
         if let ::std::option::Option::Some(read) = error.read(Self::UserNotFoundFault) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-user")]
+        #[cfg(feature = "_error-UserQuotaExceededFault")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::UserQuotaExceededFault)
         {
@@ -9757,688 +7159,157 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     }
     fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
             Self::ApiCallRateForCustomerExceededFault(error) => error,
-            #[cfg(feature = "authorize-cache-security-group-ingress")]
+            #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
             Self::AuthorizationAlreadyExistsFault(error) => error,
-            #[cfg(feature = "revoke-cache-security-group-ingress")]
+            #[cfg(feature = "_error-AuthorizationNotFoundFault")]
             Self::AuthorizationNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-cluster")]
+            #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
             Self::CacheClusterAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-CacheClusterNotFoundFault")]
             Self::CacheClusterNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-parameter-group")]
+            #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
             Self::CacheParameterGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-parameter-group")]
+            #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
             Self::CacheParameterGroupQuotaExceededFault(error) => error,
-            #[cfg(feature = "create-cache-security-group")]
+            #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
             Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
             Self::CacheSecurityGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-security-group")]
+            #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
             Self::CacheSecurityGroupQuotaExceededFault(error) => error,
-            #[cfg(feature = "create-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
             Self::CacheSubnetGroupAlreadyExistsFault(error) => error,
-            #[cfg(feature = "delete-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupInUse")]
             Self::CacheSubnetGroupInUse(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
             Self::CacheSubnetGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-cache-subnet-group")]
+            #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
             Self::CacheSubnetGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
             Self::CacheSubnetQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
             Self::ClusterQuotaForCustomerExceededFault(error) => error,
-            #[cfg(feature = "delete-user")]
+            #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => error,
-            #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+            #[cfg(feature = "_error-DefaultUserRequired")]
             Self::DefaultUserRequired(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-DuplicateUserNameFault")]
             Self::DuplicateUserNameFault(error) => error,
-            #[cfg(feature = "create-global-replication-group")]
+            #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
             Self::InsufficientCacheClusterCapacityFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidArnFault")]
             Self::InvalidArnFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
             Self::InvalidCacheClusterStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
             Self::InvalidCacheParameterGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidCredentialsException")]
             Self::InvalidCredentialsException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidKmsKeyFault")]
             Self::InvalidKmsKeyFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterCombinationException")]
             Self::InvalidParameterCombinationException(error) => error,
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterValueException")]
             Self::InvalidParameterValueException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
             Self::InvalidReplicationGroupStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
             Self::InvalidServerlessCacheStateFault(error) => error,
-            #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+            #[cfg(feature = "_error-InvalidSnapshotStateFault")]
             Self::InvalidSnapshotStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidSubnet")]
             Self::InvalidSubnet(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidUserGroupStateFault")]
             Self::InvalidUserGroupStateFault(error) => error,
-            #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+            #[cfg(feature = "_error-InvalidUserStateFault")]
             Self::InvalidUserStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
             Self::InvalidVpcNetworkStateFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(feature = "_error-NoOperationFault")]
             Self::NoOperationFault(error) => error,
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-NodeGroupNotFoundFault")]
             Self::NodeGroupNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
             Self::NodeQuotaForClusterExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
             Self::NodeQuotaForCustomerExceededFault(error) => error,
-            #[cfg(feature = "create-replication-group")]
+            #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
             Self::ReplicationGroupAlreadyExistsFault(error) => error,
-            #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+            #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
             Self::ReplicationGroupNotFoundFault(error) => error,
-            #[cfg(feature = "complete-migration")]
+            #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => error,
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
             Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
             Self::ReservedCacheNodeNotFoundFault(error) => error,
-            #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+            #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
             Self::ReservedCacheNodeQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
-            #[cfg(feature = "create-serverless-cache")]
+            #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
             Self::ServerlessCacheAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
             Self::ServerlessCacheNotFoundFault(error) => error,
-            #[cfg(feature = "create-serverless-cache")]
+            #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
             Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
+            #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
+            #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
             Self::ServiceUpdateNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
             Self::SnapshotAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
             Self::SnapshotFeatureNotSupportedFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotNotFoundFault")]
             Self::SnapshotNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
             Self::SnapshotQuotaExceededFault(error) => error,
-            #[cfg(feature = "modify-cache-subnet-group")]
+            #[cfg(feature = "_error-SubnetInUse")]
             Self::SubnetInUse(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(feature = "_error-SubnetNotAllowedFault")]
             Self::SubnetNotAllowedFault(error) => error,
-            #[cfg(feature = "remove-tags-from-resource")]
+            #[cfg(feature = "_error-TagNotFoundFault")]
             Self::TagNotFoundFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
             Self::TagQuotaPerResourceExceeded(error) => error,
-            #[cfg(feature = "test-failover")]
+            #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
             Self::TestFailoverNotAvailableFault(error) => error,
-            #[cfg(feature = "create-user")]
+            #[cfg(feature = "_error-UserAlreadyExistsFault")]
             Self::UserAlreadyExistsFault(error) => error,
-            #[cfg(feature = "create-user-group")]
+            #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
             Self::UserGroupAlreadyExistsFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-UserGroupNotFoundFault")]
             Self::UserGroupNotFoundFault(error) => error,
-            #[cfg(feature = "create-user-group")]
+            #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
             Self::UserGroupQuotaExceededFault(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(feature = "_error-UserNotFoundFault")]
             Self::UserNotFoundFault(error) => error,
-            #[cfg(feature = "create-user")]
+            #[cfg(feature = "_error-UserQuotaExceededFault")]
             Self::UserQuotaExceededFault(error) => error,
             Self::Unhandled(error) => &**error,
         }
@@ -10468,7 +7339,7 @@ impl ::std::error::Error for ServiceError {
 }
 /// Builders for the errors of this module.
 pub mod builders {
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
     mod api_call_rate_for_customer_exceeded_fault_items {
         /// A builder for [`ApiCallRateForCustomerExceededFault`](crate::error::ApiCallRateForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10500,9 +7371,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
     pub use self::api_call_rate_for_customer_exceeded_fault_items::*;
-    #[cfg(feature = "authorize-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
     mod authorization_already_exists_fault_items {
         /// A builder for [`AuthorizationAlreadyExistsFault`](crate::error::AuthorizationAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10534,9 +7405,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "authorize-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
     pub use self::authorization_already_exists_fault_items::*;
-    #[cfg(feature = "revoke-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationNotFoundFault")]
     mod authorization_not_found_fault_items {
         /// A builder for [`AuthorizationNotFoundFault`](crate::error::AuthorizationNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10568,9 +7439,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "revoke-cache-security-group-ingress")]
+    #[cfg(feature = "_error-AuthorizationNotFoundFault")]
     pub use self::authorization_not_found_fault_items::*;
-    #[cfg(feature = "create-cache-cluster")]
+    #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
     mod cache_cluster_already_exists_fault_items {
         /// A builder for [`CacheClusterAlreadyExistsFault`](crate::error::CacheClusterAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10602,24 +7473,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-cluster")]
+    #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
     pub use self::cache_cluster_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheClusterNotFoundFault")]
     mod cache_cluster_not_found_fault_items {
         /// A builder for [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10651,24 +7507,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheClusterNotFoundFault")]
     pub use self::cache_cluster_not_found_fault_items::*;
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
     mod cache_parameter_group_already_exists_fault_items {
         /// A builder for [`CacheParameterGroupAlreadyExistsFault`](crate::error::CacheParameterGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10700,24 +7541,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
     pub use self::cache_parameter_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
     mod cache_parameter_group_not_found_fault_items {
         /// A builder for [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10749,24 +7575,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
     pub use self::cache_parameter_group_not_found_fault_items::*;
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
     mod cache_parameter_group_quota_exceeded_fault_items {
         /// A builder for [`CacheParameterGroupQuotaExceededFault`](crate::error::CacheParameterGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10798,9 +7609,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-parameter-group")]
+    #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
     pub use self::cache_parameter_group_quota_exceeded_fault_items::*;
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
     mod cache_security_group_already_exists_fault_items {
         /// A builder for [`CacheSecurityGroupAlreadyExistsFault`](crate::error::CacheSecurityGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10832,23 +7643,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
     pub use self::cache_security_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
     mod cache_security_group_not_found_fault_items {
         /// A builder for [`CacheSecurityGroupNotFoundFault`](crate::error::CacheSecurityGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10880,23 +7677,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
     pub use self::cache_security_group_not_found_fault_items::*;
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
     mod cache_security_group_quota_exceeded_fault_items {
         /// A builder for [`CacheSecurityGroupQuotaExceededFault`](crate::error::CacheSecurityGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10928,9 +7711,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-security-group")]
+    #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
     pub use self::cache_security_group_quota_exceeded_fault_items::*;
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
     mod cache_subnet_group_already_exists_fault_items {
         /// A builder for [`CacheSubnetGroupAlreadyExistsFault`](crate::error::CacheSubnetGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10962,9 +7745,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
     pub use self::cache_subnet_group_already_exists_fault_items::*;
-    #[cfg(feature = "delete-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupInUse")]
     mod cache_subnet_group_in_use_items {
         /// A builder for [`CacheSubnetGroupInUse`](crate::error::CacheSubnetGroupInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10996,20 +7779,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "delete-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupInUse")]
     pub use self::cache_subnet_group_in_use_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
     mod cache_subnet_group_not_found_fault_items {
         /// A builder for [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11041,20 +7813,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
     pub use self::cache_subnet_group_not_found_fault_items::*;
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
     mod cache_subnet_group_quota_exceeded_fault_items {
         /// A builder for [`CacheSubnetGroupQuotaExceededFault`](crate::error::CacheSubnetGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11086,11 +7847,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-cache-subnet-group")]
+    #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
     pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
     mod cache_subnet_quota_exceeded_fault_items {
         /// A builder for [`CacheSubnetQuotaExceededFault`](crate::error::CacheSubnetQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11122,18 +7881,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
     pub use self::cache_subnet_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
+    #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
     mod cluster_quota_for_customer_exceeded_fault_items {
         /// A builder for [`ClusterQuotaForCustomerExceededFault`](crate::error::ClusterQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11165,16 +7915,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
+    #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
     pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
-    #[cfg(feature = "delete-user")]
+    #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
     mod default_user_associated_to_user_group_fault_items {
         /// A builder for [`DefaultUserAssociatedToUserGroupFault`](crate::error::DefaultUserAssociatedToUserGroupFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11206,9 +7949,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "delete-user")]
+    #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
     pub use self::default_user_associated_to_user_group_fault_items::*;
-    #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+    #[cfg(feature = "_error-DefaultUserRequired")]
     mod default_user_required_items {
         /// A builder for [`DefaultUserRequired`](crate::error::DefaultUserRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11240,15 +7983,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
+    #[cfg(feature = "_error-DefaultUserRequired")]
     pub use self::default_user_required_items::*;
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-DuplicateUserNameFault")]
     mod duplicate_user_name_fault_items {
         /// A builder for [`DuplicateUserNameFault`](crate::error::DuplicateUserNameFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11280,15 +8017,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-DuplicateUserNameFault")]
     pub use self::duplicate_user_name_fault_items::*;
-    #[cfg(feature = "create-global-replication-group")]
+    #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
     mod global_replication_group_already_exists_fault_items {
         /// A builder for [`GlobalReplicationGroupAlreadyExistsFault`](crate::error::GlobalReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11322,21 +8053,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-global-replication-group")]
+    #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
     pub use self::global_replication_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
     mod global_replication_group_not_found_fault_items {
         /// A builder for [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11368,31 +8087,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
     pub use self::global_replication_group_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
     mod insufficient_cache_cluster_capacity_fault_items {
         /// A builder for [`InsufficientCacheClusterCapacityFault`](crate::error::InsufficientCacheClusterCapacityFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11424,25 +8121,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
     pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidArnFault")]
     mod invalid_arn_fault_items {
         /// A builder for [`InvalidArnFault`](crate::error::InvalidArnFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11474,28 +8155,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidArnFault")]
     pub use self::invalid_arn_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
     mod invalid_cache_cluster_state_fault_items {
         /// A builder for [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11527,29 +8189,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
     pub use self::invalid_cache_cluster_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
     mod invalid_cache_parameter_group_state_fault_items {
         /// A builder for [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11581,24 +8223,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
     pub use self::invalid_cache_parameter_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
     mod invalid_cache_security_group_state_fault_items {
         /// A builder for [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11630,23 +8257,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
     pub use self::invalid_cache_security_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCredentialsException")]
     mod invalid_credentials_exception_items {
         /// A builder for [`InvalidCredentialsException`](crate::error::InvalidCredentialsException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11678,28 +8291,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidCredentialsException")]
     pub use self::invalid_credentials_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
     mod invalid_global_replication_group_state_fault_items {
         /// A builder for [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11731,29 +8325,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
     pub use self::invalid_global_replication_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidKmsKeyFault")]
     mod invalid_kms_key_fault_items {
         /// A builder for [`InvalidKmsKeyFault`](crate::error::InvalidKmsKeyFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11785,70 +8359,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidKmsKeyFault")]
     pub use self::invalid_kms_key_fault_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterCombinationException")]
     mod invalid_parameter_combination_exception_items {
         /// A builder for [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11880,129 +8393,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterCombinationException")]
     pub use self::invalid_parameter_combination_exception_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     mod invalid_parameter_value_exception_items {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12034,93 +8427,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     pub use self::invalid_parameter_value_exception_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
     mod invalid_replication_group_state_fault_items {
         /// A builder for [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12152,36 +8461,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
     pub use self::invalid_replication_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
     mod invalid_serverless_cache_snapshot_state_fault_items {
         /// A builder for [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12215,28 +8497,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
     pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
     mod invalid_serverless_cache_state_fault_items {
         /// A builder for [`InvalidServerlessCacheStateFault`](crate::error::InvalidServerlessCacheStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12268,19 +8531,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
     pub use self::invalid_serverless_cache_state_fault_items::*;
-    #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+    #[cfg(feature = "_error-InvalidSnapshotStateFault")]
     mod invalid_snapshot_state_fault_items {
         /// A builder for [`InvalidSnapshotStateFault`](crate::error::InvalidSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12312,11 +8565,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
+    #[cfg(feature = "_error-InvalidSnapshotStateFault")]
     pub use self::invalid_snapshot_state_fault_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-InvalidSubnet")]
     mod invalid_subnet_items {
         /// A builder for [`InvalidSubnet`](crate::error::InvalidSubnet).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12348,20 +8599,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-InvalidSubnet")]
     pub use self::invalid_subnet_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidUserGroupStateFault")]
     mod invalid_user_group_state_fault_items {
         /// A builder for [`InvalidUserGroupStateFault`](crate::error::InvalidUserGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12393,18 +8633,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidUserGroupStateFault")]
     pub use self::invalid_user_group_state_fault_items::*;
-    #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+    #[cfg(feature = "_error-InvalidUserStateFault")]
     mod invalid_user_state_fault_items {
         /// A builder for [`InvalidUserStateFault`](crate::error::InvalidUserStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12436,19 +8667,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "delete-user", feature = "modify-user"))]
+    #[cfg(feature = "_error-InvalidUserStateFault")]
     pub use self::invalid_user_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
     mod invalid_vpc_network_state_fault_items {
         /// A builder for [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12480,19 +8701,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
     pub use self::invalid_vpc_network_state_fault_items::*;
-    #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+    #[cfg(feature = "_error-NoOperationFault")]
     mod no_operation_fault_items {
         /// A builder for [`NoOperationFault`](crate::error::NoOperationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12524,9 +8735,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+    #[cfg(feature = "_error-NoOperationFault")]
     pub use self::no_operation_fault_items::*;
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-NodeGroupNotFoundFault")]
     mod node_group_not_found_fault_items {
         /// A builder for [`NodeGroupNotFoundFault`](crate::error::NodeGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12558,16 +8769,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-NodeGroupNotFoundFault")]
     pub use self::node_group_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
     mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// A builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12601,23 +8805,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
     pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
     mod node_quota_for_cluster_exceeded_fault_items {
         /// A builder for [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12649,26 +8839,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
     pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
     mod node_quota_for_customer_exceeded_fault_items {
         /// A builder for [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12700,19 +8873,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
     pub use self::node_quota_for_customer_exceeded_fault_items::*;
-    #[cfg(feature = "create-replication-group")]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
     mod replication_group_already_exists_fault_items {
         /// A builder for [`ReplicationGroupAlreadyExistsFault`](crate::error::ReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12744,9 +8907,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-replication-group")]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
     pub use self::replication_group_already_exists_fault_items::*;
-    #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
     mod replication_group_already_under_migration_fault_items {
         /// A builder for [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12780,29 +8943,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+    #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
     pub use self::replication_group_already_under_migration_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
     mod replication_group_not_found_fault_items {
         /// A builder for [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12834,29 +8977,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
     pub use self::replication_group_not_found_fault_items::*;
-    #[cfg(feature = "complete-migration")]
+    #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
     mod replication_group_not_under_migration_fault_items {
         /// A builder for [`ReplicationGroupNotUnderMigrationFault`](crate::error::ReplicationGroupNotUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12888,9 +9011,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "complete-migration")]
+    #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
     pub use self::replication_group_not_under_migration_fault_items::*;
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
     mod reserved_cache_node_already_exists_fault_items {
         /// A builder for [`ReservedCacheNodeAlreadyExistsFault`](crate::error::ReservedCacheNodeAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12922,16 +9045,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
     pub use self::reserved_cache_node_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
     mod reserved_cache_node_not_found_fault_items {
         /// A builder for [`ReservedCacheNodeNotFoundFault`](crate::error::ReservedCacheNodeNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12963,16 +9079,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
     pub use self::reserved_cache_node_not_found_fault_items::*;
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
     mod reserved_cache_node_quota_exceeded_fault_items {
         /// A builder for [`ReservedCacheNodeQuotaExceededFault`](crate::error::ReservedCacheNodeQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13004,14 +9113,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
+    #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
     pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
     mod reserved_cache_nodes_offering_not_found_fault_items {
         /// A builder for [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13043,14 +9147,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
     pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
     mod serverless_cache_already_exists_fault_items {
         /// A builder for [`ServerlessCacheAlreadyExistsFault`](crate::error::ServerlessCacheAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13082,21 +9181,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
     pub use self::serverless_cache_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
     mod serverless_cache_not_found_fault_items {
         /// A builder for [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13128,21 +9215,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
     pub use self::serverless_cache_not_found_fault_items::*;
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
     mod serverless_cache_quota_for_customer_exceeded_fault_items {
         /// A builder for [`ServerlessCacheQuotaForCustomerExceededFault`](crate::error::ServerlessCacheQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13176,15 +9251,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-serverless-cache")]
+    #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
     pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
     mod serverless_cache_snapshot_already_exists_fault_items {
         /// A builder for [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13218,25 +9287,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
     pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
     mod serverless_cache_snapshot_not_found_fault_items {
         /// A builder for [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13268,24 +9321,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
     pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
     mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// A builder for [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13319,34 +9357,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
     pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
     mod service_linked_role_not_found_fault_items {
         /// A builder for [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13378,35 +9391,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
     pub use self::service_linked_role_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
     mod service_update_not_found_fault_items {
         /// A builder for [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13438,22 +9425,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
     pub use self::service_update_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
     mod snapshot_already_exists_fault_items {
         /// A builder for [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13485,22 +9459,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
     pub use self::snapshot_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
     mod snapshot_feature_not_supported_fault_items {
         /// A builder for [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13532,24 +9493,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
     pub use self::snapshot_feature_not_supported_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotNotFoundFault")]
     mod snapshot_not_found_fault_items {
         /// A builder for [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13581,25 +9527,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotNotFoundFault")]
     pub use self::snapshot_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
     mod snapshot_quota_exceeded_fault_items {
         /// A builder for [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13631,16 +9561,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
     pub use self::snapshot_quota_exceeded_fault_items::*;
-    #[cfg(feature = "modify-cache-subnet-group")]
+    #[cfg(feature = "_error-SubnetInUse")]
     mod subnet_in_use_items {
         /// A builder for [`SubnetInUse`](crate::error::SubnetInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13672,11 +9595,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "modify-cache-subnet-group")]
+    #[cfg(feature = "_error-SubnetInUse")]
     pub use self::subnet_in_use_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-SubnetNotAllowedFault")]
     mod subnet_not_allowed_fault_items {
         /// A builder for [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13708,11 +9629,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(feature = "_error-SubnetNotAllowedFault")]
     pub use self::subnet_not_allowed_fault_items::*;
-    #[cfg(feature = "remove-tags-from-resource")]
+    #[cfg(feature = "_error-TagNotFoundFault")]
     mod tag_not_found_fault_items {
         /// A builder for [`TagNotFoundFault`](crate::error::TagNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13744,26 +9663,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "remove-tags-from-resource")]
+    #[cfg(feature = "_error-TagNotFoundFault")]
     pub use self::tag_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
     mod tag_quota_per_resource_exceeded_items {
         /// A builder for [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13795,26 +9697,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
     pub use self::tag_quota_per_resource_exceeded_items::*;
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
     mod test_failover_not_available_fault_items {
         /// A builder for [`TestFailoverNotAvailableFault`](crate::error::TestFailoverNotAvailableFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13846,9 +9731,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "test-failover")]
+    #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
     pub use self::test_failover_not_available_fault_items::*;
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserAlreadyExistsFault")]
     mod user_already_exists_fault_items {
         /// A builder for [`UserAlreadyExistsFault`](crate::error::UserAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13880,9 +9765,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserAlreadyExistsFault")]
     pub use self::user_already_exists_fault_items::*;
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
     mod user_group_already_exists_fault_items {
         /// A builder for [`UserGroupAlreadyExistsFault`](crate::error::UserGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13914,22 +9799,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
     pub use self::user_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserGroupNotFoundFault")]
     mod user_group_not_found_fault_items {
         /// A builder for [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13961,22 +9833,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserGroupNotFoundFault")]
     pub use self::user_group_not_found_fault_items::*;
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
     mod user_group_quota_exceeded_fault_items {
         /// A builder for [`UserGroupQuotaExceededFault`](crate::error::UserGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14008,20 +9867,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-user-group")]
+    #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
     pub use self::user_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserNotFoundFault")]
     mod user_not_found_fault_items {
         /// A builder for [`UserNotFoundFault`](crate::error::UserNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14053,20 +9901,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_error-UserNotFoundFault")]
     pub use self::user_not_found_fault_items::*;
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserQuotaExceededFault")]
     mod user_quota_exceeded_fault_items {
         /// A builder for [`UserQuotaExceededFault`](crate::error::UserQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14098,6 +9935,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-user")]
+    #[cfg(feature = "_error-UserQuotaExceededFault")]
     pub use self::user_quota_exceeded_fault_items::*;
 }

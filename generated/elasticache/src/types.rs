@@ -2,26 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-AuthTokenUpdateStatus")]
 mod auth_token_update_status_items {
     /// The `AuthTokenUpdateStatus` enum.
     ///
@@ -94,28 +75,9 @@ mod auth_token_update_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-AuthTokenUpdateStatus")]
 pub use self::auth_token_update_status_items::*;
-#[cfg(any(feature = "modify-cache-cluster", feature = "modify-replication-group"))]
+#[cfg(feature = "_type-AuthTokenUpdateStrategyType")]
 mod auth_token_update_strategy_type_items {
     /// The `AuthTokenUpdateStrategyType` enum.
     ///
@@ -194,16 +156,9 @@ mod auth_token_update_strategy_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStrategyType);
 }
-#[cfg(any(feature = "modify-cache-cluster", feature = "modify-replication-group"))]
+#[cfg(feature = "_type-AuthTokenUpdateStrategyType")]
 pub use self::auth_token_update_strategy_type_items::*;
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    )
-)]
+#[cfg(feature = "_type-Authentication")]
 mod authentication_items {
     /// Indicates whether the user requires a password to authenticate.
     ///
@@ -250,16 +205,9 @@ mod authentication_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    )
-)]
+#[cfg(feature = "_type-Authentication")]
 pub use self::authentication_items::*;
-#[cfg(any(feature = "create-user", feature = "modify-user"))]
+#[cfg(feature = "_type-AuthenticationMode")]
 mod authentication_mode_items {
     /// Specifies the authentication mode to use.
     ///
@@ -301,16 +249,9 @@ mod authentication_mode_items {
         }
     }
 }
-#[cfg(any(feature = "create-user", feature = "modify-user"))]
+#[cfg(feature = "_type-AuthenticationMode")]
 pub use self::authentication_mode_items::*;
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    )
-)]
+#[cfg(feature = "_type-AuthenticationType")]
 mod authentication_type_items {
     /// The `AuthenticationType` enum.
     ///
@@ -389,43 +330,9 @@ mod authentication_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthenticationType);
 }
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    )
-)]
+#[cfg(feature = "_type-AuthenticationType")]
 pub use self::authentication_type_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "copy-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-snapshot",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-snapshots",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-AutomaticFailoverStatus")]
 mod automatic_failover_status_items {
     /// The `AutomaticFailoverStatus` enum.
     ///
@@ -510,42 +417,9 @@ mod automatic_failover_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AutomaticFailoverStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "copy-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-snapshot",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-snapshots",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-AutomaticFailoverStatus")]
 pub use self::automatic_failover_status_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-AvailabilityZone")]
 mod availability_zone_items {
     /// Describes an Availability Zone in which the cluster is launched.
     ///
@@ -587,15 +461,9 @@ mod availability_zone_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-AvailabilityZone")]
 pub use self::availability_zone_items::*;
-#[cfg(any(feature = "create-cache-cluster", feature = "modify-cache-cluster"))]
+#[cfg(feature = "_type-AzMode")]
 mod az_mode_items {
     /// The `AzMode` enum.
     ///
@@ -668,17 +536,9 @@ mod az_mode_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AzMode);
 }
-#[cfg(any(feature = "create-cache-cluster", feature = "modify-cache-cluster"))]
+#[cfg(feature = "_type-AzMode")]
 pub use self::az_mode_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheCluster")]
 mod cache_cluster_items {
     /// Contains all of the attributes of a specific cluster.
     ///
@@ -1156,17 +1016,9 @@ mod cache_cluster_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheCluster")]
 pub use self::cache_cluster_items::*;
-#[cfg(feature = "describe-cache-engine-versions")]
+#[cfg(feature = "_type-CacheEngineVersion")]
 mod cache_engine_version_items {
     /// Provides all of the details about a particular cache engine version.
     ///
@@ -1252,17 +1104,9 @@ mod cache_engine_version_items {
         }
     }
 }
-#[cfg(feature = "describe-cache-engine-versions")]
+#[cfg(feature = "_type-CacheEngineVersion")]
 pub use self::cache_engine_version_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheNode")]
 mod cache_node_items {
     /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
     /// cluster's protocol-compliant caching software - either Memcached, Valkey or Redis OSS.
@@ -1435,22 +1279,9 @@ mod cache_node_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheNode")]
 pub use self::cache_node_items::*;
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-CacheNodeTypeSpecificParameter")]
 mod cache_node_type_specific_parameter_items {
     /// A parameter that has a different value for each cache node type it is applied to. For example, in a
     /// Valkey or Redis OSS cluster, a `cache.m1.large` cache node type would have a larger `maxmemory`
@@ -1554,19 +1385,9 @@ mod cache_node_type_specific_parameter_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-CacheNodeTypeSpecificParameter")]
 pub use self::cache_node_type_specific_parameter_items::*;
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-CacheNodeTypeSpecificValue")]
 mod cache_node_type_specific_value_items {
     /// A value that applies only to a certain cache node type.
     ///
@@ -1613,14 +1434,9 @@ mod cache_node_type_specific_value_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-CacheNodeTypeSpecificValue")]
 pub use self::cache_node_type_specific_value_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-CacheNodeUpdateStatus")]
 mod cache_node_update_status_items {
     /// The status of the service update on the cache node
     ///
@@ -1727,14 +1543,9 @@ mod cache_node_update_status_items {
         }
     }
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-CacheNodeUpdateStatus")]
 pub use self::cache_node_update_status_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "describe-cache-parameter-groups"
-    )
-)]
+#[cfg(feature = "_type-CacheParameterGroup")]
 mod cache_parameter_group_items {
     /// Represents the output of a `CreateCacheParameterGroup` operation.
     ///
@@ -1814,22 +1625,9 @@ mod cache_parameter_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "describe-cache-parameter-groups"
-    )
-)]
+#[cfg(feature = "_type-CacheParameterGroup")]
 pub use self::cache_parameter_group_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheParameterGroupStatus")]
 mod cache_parameter_group_status_items {
     /// Status of the cache parameter group.
     ///
@@ -1904,24 +1702,9 @@ mod cache_parameter_group_status_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheParameterGroupStatus")]
 pub use self::cache_parameter_group_status_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_type-CacheSecurityGroup")]
 mod cache_security_group_items {
     /// Represents the output of one of the following operations:
     ///
@@ -2013,24 +1796,9 @@ mod cache_security_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_type-CacheSecurityGroup")]
 pub use self::cache_security_group_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheSecurityGroupMembership")]
 mod cache_security_group_membership_items {
     /// Represents a cluster's status within a particular cache security group.
     ///
@@ -2084,23 +1852,9 @@ mod cache_security_group_membership_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-CacheSecurityGroupMembership")]
 pub use self::cache_security_group_membership_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-CacheSubnetGroup")]
 mod cache_subnet_group_items {
     /// Represents the output of one of the following operations:
     ///
@@ -2199,22 +1953,9 @@ mod cache_subnet_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-CacheSubnetGroup")]
 pub use self::cache_subnet_group_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-CacheUsageLimits")]
 mod cache_usage_limits_items {
     /// The usage limits for storage and ElastiCache Processing Units for the cache.
     ///
@@ -2282,21 +2023,9 @@ mod cache_usage_limits_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-CacheUsageLimits")]
 pub use self::cache_usage_limits_items::*;
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-ChangeType")]
 mod change_type_items {
     /// The `ChangeType` enum.
     ///
@@ -2369,33 +2098,9 @@ mod change_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ChangeType);
 }
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-ChangeType")]
 pub use self::change_type_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-CloudWatchLogsDestinationDetails")]
 mod cloud_watch_logs_destination_details_items {
     /// The configuration details of the CloudWatch Logs destination.
     ///
@@ -2452,42 +2157,9 @@ mod cloud_watch_logs_destination_details_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-CloudWatchLogsDestinationDetails")]
 pub use self::cloud_watch_logs_destination_details_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ClusterMode")]
 mod cluster_mode_items {
     /// The `ClusterMode` enum.
     ///
@@ -2566,23 +2238,9 @@ mod cluster_mode_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ClusterMode);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ClusterMode")]
 pub use self::cluster_mode_items::*;
-#[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+#[cfg(feature = "_type-ConfigureShard")]
 mod configure_shard_items {
     /// Node group (shard) configuration options when adding or removing replicas. Each node group (shard)
     /// configuration has the following members: NodeGroupId, NewReplicaCount, and
@@ -2677,9 +2335,9 @@ mod configure_shard_items {
         }
     }
 }
-#[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+#[cfg(feature = "_type-ConfigureShard")]
 pub use self::configure_shard_items::*;
-#[cfg(any(feature = "start-migration", feature = "test-migration"))]
+#[cfg(feature = "_type-CustomerNodeEndpoint")]
 mod customer_node_endpoint_items {
     /// The endpoint from which data should be migrated.
     ///
@@ -2720,16 +2378,9 @@ mod customer_node_endpoint_items {
         }
     }
 }
-#[cfg(any(feature = "start-migration", feature = "test-migration"))]
+#[cfg(feature = "_type-CustomerNodeEndpoint")]
 pub use self::customer_node_endpoint_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-DataStorage")]
 mod data_storage_items {
     /// The data storage limit.
     ///
@@ -2810,23 +2461,9 @@ mod data_storage_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-DataStorage")]
 pub use self::data_storage_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-DataStorageUnit")]
 mod data_storage_unit_items {
     /// The `DataStorageUnit` enum.
     ///
@@ -2893,34 +2530,9 @@ mod data_storage_unit_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataStorageUnit);
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-DataStorageUnit")]
 pub use self::data_storage_unit_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "delete-snapshot",
-        feature = "describe-replication-groups",
-        feature = "describe-snapshots",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DataTieringStatus")]
 mod data_tiering_status_items {
     /// The `DataTieringStatus` enum.
     ///
@@ -2993,46 +2605,9 @@ mod data_tiering_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataTieringStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "delete-snapshot",
-        feature = "describe-replication-groups",
-        feature = "describe-snapshots",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DataTieringStatus")]
 pub use self::data_tiering_status_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DestinationDetails")]
 mod destination_details_items {
     /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
     ///
@@ -3114,47 +2689,9 @@ mod destination_details_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DestinationDetails")]
 pub use self::destination_details_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DestinationType")]
 mod destination_type_items {
     /// The `DestinationType` enum.
     ///
@@ -3227,35 +2764,9 @@ mod destination_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DestinationType);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-DestinationType")]
 pub use self::destination_type_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_type-Ec2SecurityGroup")]
 mod ec2_security_group_items {
     /// Provides ownership and status information for an Amazon EC2 security group.
     ///
@@ -3327,23 +2838,9 @@ mod ec2_security_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(feature = "_type-Ec2SecurityGroup")]
 pub use self::ec2_security_group_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-EcpuPerSecond")]
 mod ecpu_per_second_items {
     /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
     /// second.
@@ -3408,39 +2905,9 @@ mod ecpu_per_second_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-EcpuPerSecond")]
 pub use self::ecpu_per_second_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "describe-serverless-caches",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-Endpoint")]
 mod endpoint_items {
     /// Represents the information required for client programs to connect to a cache node. This value is
     /// read-only.
@@ -3488,32 +2955,9 @@ mod endpoint_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "describe-serverless-caches",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-Endpoint")]
 pub use self::endpoint_items::*;
-#[cfg(feature = "describe-engine-default-parameters")]
+#[cfg(feature = "_type-EngineDefaults")]
 mod engine_defaults_items {
     /// Represents the output of a `DescribeEngineDefaultParameters` operation.
     ///
@@ -3596,9 +3040,9 @@ mod engine_defaults_items {
         }
     }
 }
-#[cfg(feature = "describe-engine-default-parameters")]
+#[cfg(feature = "_type-EngineDefaults")]
 pub use self::engine_defaults_items::*;
-#[cfg(feature = "describe-events")]
+#[cfg(feature = "_type-Event")]
 mod event_items {
     /// Represents a single occurrence of something interesting within the system. Some examples of events
     /// are creating a cluster, adding or removing a cache node, or rebooting a node.
@@ -3659,9 +3103,9 @@ mod event_items {
         }
     }
 }
-#[cfg(feature = "describe-events")]
+#[cfg(feature = "_type-Event")]
 pub use self::event_items::*;
-#[cfg(feature = "describe-users")]
+#[cfg(feature = "_type-Filter")]
 mod filter_items {
     /// Used to streamline results of a search based on the property being filtered.
     ///
@@ -3709,21 +3153,9 @@ mod filter_items {
         }
     }
 }
-#[cfg(feature = "describe-users")]
+#[cfg(feature = "_type-Filter")]
 pub use self::filter_items::*;
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalNodeGroup")]
 mod global_node_group_items {
     /// Indicates the slot configuration and global identifier for a slice group.
     ///
@@ -3772,33 +3204,9 @@ mod global_node_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalNodeGroup")]
 pub use self::global_node_group_items::*;
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroup")]
 mod global_replication_group_items {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -3982,35 +3390,9 @@ mod global_replication_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroup")]
 pub use self::global_replication_group_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroupInfo")]
 mod global_replication_group_info_items {
     /// The name of the Global datastore and role of this replication group in the Global datastore.
     ///
@@ -4075,35 +3457,9 @@ mod global_replication_group_info_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroupInfo")]
 pub use self::global_replication_group_info_items::*;
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroupMember")]
 mod global_replication_group_member_items {
     /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
     /// of the replication group.
@@ -4178,21 +3534,9 @@ mod global_replication_group_member_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(feature = "_type-GlobalReplicationGroupMember")]
 pub use self::global_replication_group_member_items::*;
-#[cfg(any(feature = "create-user", feature = "modify-user"))]
+#[cfg(feature = "_type-InputAuthenticationType")]
 mod input_authentication_type_items {
     /// The `InputAuthenticationType` enum.
     ///
@@ -4271,28 +3615,9 @@ mod input_authentication_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(InputAuthenticationType);
 }
-#[cfg(any(feature = "create-user", feature = "modify-user"))]
+#[cfg(feature = "_type-InputAuthenticationType")]
 pub use self::input_authentication_type_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-IpDiscovery")]
 mod ip_discovery_items {
     /// The `IpDiscovery` enum.
     ///
@@ -4365,47 +3690,9 @@ mod ip_discovery_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(IpDiscovery);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-IpDiscovery")]
 pub use self::ip_discovery_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-KinesisFirehoseDestinationDetails")]
 mod kinesis_firehose_destination_details_items {
     /// The configuration details of the Kinesis Data Firehose destination.
     ///
@@ -4464,47 +3751,9 @@ mod kinesis_firehose_destination_details_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-KinesisFirehoseDestinationDetails")]
 pub use self::kinesis_firehose_destination_details_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfiguration")]
 mod log_delivery_configuration_items {
     /// Returns the destination, format and type of the logs.
     ///
@@ -4576,35 +3825,9 @@ mod log_delivery_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfiguration")]
 pub use self::log_delivery_configuration_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfigurationRequest")]
 mod log_delivery_configuration_request_items {
     /// Specifies the destination, format and type of the logs.
     ///
@@ -4660,35 +3883,9 @@ mod log_delivery_configuration_request_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfigurationRequest")]
 pub use self::log_delivery_configuration_request_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfigurationStatus")]
 mod log_delivery_configuration_status_items {
     /// The `LogDeliveryConfigurationStatus` enum.
     ///
@@ -4779,47 +3976,9 @@ mod log_delivery_configuration_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogDeliveryConfigurationStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogDeliveryConfigurationStatus")]
 pub use self::log_delivery_configuration_status_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogFormat")]
 mod log_format_items {
     /// The `LogFormat` enum.
     ///
@@ -4892,47 +4051,9 @@ mod log_format_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogFormat);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogFormat")]
 pub use self::log_format_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogType")]
 mod log_type_items {
     /// The `LogType` enum.
     ///
@@ -5005,42 +4126,9 @@ mod log_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogType);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-LogType")]
 pub use self::log_type_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-MultiAzStatus")]
 mod multi_az_status_items {
     /// The `MultiAzStatus` enum.
     ///
@@ -5113,45 +4201,9 @@ mod multi_az_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(MultiAzStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-MultiAzStatus")]
 pub use self::multi_az_status_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-subnet-groups",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-subnet-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NetworkType")]
 mod network_type_items {
     /// The `NetworkType` enum.
     ///
@@ -5230,45 +4282,9 @@ mod network_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NetworkType);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-subnet-groups",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-subnet-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NetworkType")]
 pub use self::network_type_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NodeGroup")]
 mod node_group_items {
     /// Represents a collection of cache nodes in a replication group. One node in the node group is the
     /// read/write primary node. All the other nodes are read-only Replica nodes.
@@ -5357,31 +4373,9 @@ mod node_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NodeGroup")]
 pub use self::node_group_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-NodeGroupConfiguration")]
 mod node_group_configuration_items {
     /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
     /// `Slots`, `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`.
@@ -5537,31 +4531,9 @@ mod node_group_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-NodeGroupConfiguration")]
 pub use self::node_group_configuration_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NodeGroupMember")]
 mod node_group_member_items {
     /// Represents a single node within a node group (shard).
     ///
@@ -5640,23 +4612,9 @@ mod node_group_member_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-NodeGroupMember")]
 pub use self::node_group_member_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
 mod node_group_member_update_status_items {
     /// The status of the service update on the node group member
     ///
@@ -5770,9 +4728,9 @@ mod node_group_member_update_status_items {
         }
     }
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
 pub use self::node_group_member_update_status_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeGroupUpdateStatus")]
 mod node_group_update_status_items {
     /// The status of the service update on the node group
     ///
@@ -5833,16 +4791,9 @@ mod node_group_update_status_items {
         }
     }
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeGroupUpdateStatus")]
 pub use self::node_group_update_status_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-NodeSnapshot")]
 mod node_snapshot_items {
     /// Represents an individual cache node in a snapshot of a cluster.
     ///
@@ -5928,16 +4879,9 @@ mod node_snapshot_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-NodeSnapshot")]
 pub use self::node_snapshot_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeUpdateInitiatedBy")]
 mod node_update_initiated_by_items {
     /// The `NodeUpdateInitiatedBy` enum.
     ///
@@ -6010,9 +4954,9 @@ mod node_update_initiated_by_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateInitiatedBy);
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeUpdateInitiatedBy")]
 pub use self::node_update_initiated_by_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeUpdateStatus")]
 mod node_update_status_items {
     /// The `NodeUpdateStatus` enum.
     ///
@@ -6116,17 +5060,9 @@ mod node_update_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateStatus);
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-NodeUpdateStatus")]
 pub use self::node_update_status_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-NotificationConfiguration")]
 mod notification_configuration_items {
     /// Describes a notification topic and its status. Notification topics are used for publishing
     /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
@@ -6174,17 +5110,9 @@ mod notification_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-NotificationConfiguration")]
 pub use self::notification_configuration_items::*;
-#[cfg(feature = "create-cache-cluster")]
+#[cfg(feature = "_type-OutpostMode")]
 mod outpost_mode_items {
     /// The `OutpostMode` enum.
     ///
@@ -6257,14 +5185,9 @@ mod outpost_mode_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OutpostMode);
 }
-#[cfg(feature = "create-cache-cluster")]
+#[cfg(feature = "_type-OutpostMode")]
 pub use self::outpost_mode_items::*;
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-Parameter")]
 mod parameter_items {
     /// Describes an individual setting that controls some aspect of ElastiCache behavior.
     ///
@@ -6354,19 +5277,9 @@ mod parameter_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    )
-)]
+#[cfg(feature = "_type-Parameter")]
 pub use self::parameter_items::*;
-#[cfg(
-    any(
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_type-ParameterNameValue")]
 mod parameter_name_value_items {
     /// Describes a name-value pair that is used to update the value of a parameter.
     ///
@@ -6407,28 +5320,9 @@ mod parameter_name_value_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(feature = "_type-ParameterNameValue")]
 pub use self::parameter_name_value_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-PendingAutomaticFailoverStatus")]
 mod pending_automatic_failover_status_items {
     /// The `PendingAutomaticFailoverStatus` enum.
     ///
@@ -6501,42 +5395,9 @@ mod pending_automatic_failover_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(PendingAutomaticFailoverStatus);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-PendingAutomaticFailoverStatus")]
 pub use self::pending_automatic_failover_status_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-PendingLogDeliveryConfiguration")]
 mod pending_log_delivery_configuration_items {
     /// The log delivery configurations being modified
     ///
@@ -6597,36 +5458,9 @@ mod pending_log_delivery_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-PendingLogDeliveryConfiguration")]
 pub use self::pending_log_delivery_configuration_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-PendingModifiedValues")]
 mod pending_modified_values_items {
     /// A group of settings that are applied to the cluster in the future, or that are currently being
     /// applied.
@@ -6751,17 +5585,9 @@ mod pending_modified_values_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-PendingModifiedValues")]
 pub use self::pending_modified_values_items::*;
-#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
+#[cfg(feature = "_type-ProcessedUpdateAction")]
 mod processed_update_action_items {
     /// Update action that has been processed for the corresponding apply/stop request
     ///
@@ -6828,15 +5654,9 @@ mod processed_update_action_items {
         }
     }
 }
-#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
+#[cfg(feature = "_type-ProcessedUpdateAction")]
 pub use self::processed_update_action_items::*;
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_type-RecurringCharge")]
 mod recurring_charge_items {
     /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
     /// reserved cache node offering.
@@ -6900,15 +5720,9 @@ mod recurring_charge_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_type-RecurringCharge")]
 pub use self::recurring_charge_items::*;
-#[cfg(feature = "increase-node-groups-in-global-replication-group")]
+#[cfg(feature = "_type-RegionalConfiguration")]
 mod regional_configuration_items {
     /// A list of the replication groups
     ///
@@ -6977,23 +5791,9 @@ mod regional_configuration_items {
         }
     }
 }
-#[cfg(feature = "increase-node-groups-in-global-replication-group")]
+#[cfg(feature = "_type-RegionalConfiguration")]
 pub use self::regional_configuration_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReplicationGroup")]
 mod replication_group_items {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     ///
@@ -7364,37 +6164,9 @@ mod replication_group_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReplicationGroup")]
 pub use self::replication_group_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReplicationGroupPendingModifiedValues")]
 mod replication_group_pending_modified_values_items {
     /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
     /// during the next maintenance window.
@@ -7521,28 +6293,9 @@ mod replication_group_pending_modified_values_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReplicationGroupPendingModifiedValues")]
 pub use self::replication_group_pending_modified_values_items::*;
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_type-ReservedCacheNode")]
 mod reserved_cache_node_items {
     /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     ///
@@ -7770,14 +6523,9 @@ mod reserved_cache_node_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(feature = "_type-ReservedCacheNode")]
 pub use self::reserved_cache_node_items::*;
-#[cfg(feature = "describe-reserved-cache-nodes-offerings")]
+#[cfg(feature = "_type-ReservedCacheNodesOffering")]
 mod reserved_cache_nodes_offering_items {
     /// Describes all of the attributes of a reserved cache node offering.
     ///
@@ -7969,14 +6717,9 @@ mod reserved_cache_nodes_offering_items {
         }
     }
 }
-#[cfg(feature = "describe-reserved-cache-nodes-offerings")]
+#[cfg(feature = "_type-ReservedCacheNodesOffering")]
 pub use self::reserved_cache_nodes_offering_items::*;
-#[cfg(
-    any(
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_type-ReshardingConfiguration")]
 mod resharding_configuration_items {
     /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
     /// the resharded cluster.
@@ -8027,28 +6770,9 @@ mod resharding_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(feature = "_type-ReshardingConfiguration")]
 pub use self::resharding_configuration_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReshardingStatus")]
 mod resharding_status_items {
     /// The status of an online resharding operation.
     ///
@@ -8090,31 +6814,9 @@ mod resharding_status_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-ReshardingStatus")]
 pub use self::resharding_status_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-SecurityGroupMembership")]
 mod security_group_membership_items {
     /// Represents a single cache security group and its status.
     ///
@@ -8164,24 +6866,9 @@ mod security_group_membership_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    )
-)]
+#[cfg(feature = "_type-SecurityGroupMembership")]
 pub use self::security_group_membership_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCache")]
 mod serverless_cache_items {
     /// The resource representing a serverless cache.
     ///
@@ -8350,24 +7037,9 @@ mod serverless_cache_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCache")]
 pub use self::serverless_cache_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCacheConfiguration")]
 mod serverless_cache_configuration_items {
     /// The configuration settings for a specific serverless cache.
     ///
@@ -8423,25 +7095,9 @@ mod serverless_cache_configuration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCacheConfiguration")]
 pub use self::serverless_cache_configuration_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCacheSnapshot")]
 mod serverless_cache_snapshot_items {
     /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -8552,17 +7208,9 @@ mod serverless_cache_snapshot_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    )
-)]
+#[cfg(feature = "_type-ServerlessCacheSnapshot")]
 pub use self::serverless_cache_snapshot_items::*;
-#[cfg(feature = "describe-service-updates")]
+#[cfg(feature = "_type-ServiceUpdate")]
 mod service_update_items {
     /// An update that you can apply to your Valkey or Redis OSS clusters.
     ///
@@ -8716,9 +7364,9 @@ mod service_update_items {
         }
     }
 }
-#[cfg(feature = "describe-service-updates")]
+#[cfg(feature = "_type-ServiceUpdate")]
 pub use self::service_update_items::*;
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateSeverity")]
 mod service_update_severity_items {
     /// The `ServiceUpdateSeverity` enum.
     ///
@@ -8803,9 +7451,9 @@ mod service_update_severity_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateSeverity);
 }
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateSeverity")]
 pub use self::service_update_severity_items::*;
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateStatus")]
 mod service_update_status_items {
     /// The `ServiceUpdateStatus` enum.
     ///
@@ -8884,9 +7532,9 @@ mod service_update_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateStatus);
 }
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateStatus")]
 pub use self::service_update_status_items::*;
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateType")]
 mod service_update_type_items {
     /// The `ServiceUpdateType` enum.
     ///
@@ -8953,9 +7601,9 @@ mod service_update_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateType);
 }
-#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
+#[cfg(feature = "_type-ServiceUpdateType")]
 pub use self::service_update_type_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-SlaMet")]
 mod sla_met_items {
     /// The `SlaMet` enum.
     ///
@@ -9034,23 +7682,9 @@ mod sla_met_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SlaMet);
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-SlaMet")]
 pub use self::sla_met_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-SlotMigration")]
 mod slot_migration_items {
     /// Represents the progress of an online resharding operation.
     ///
@@ -9101,30 +7735,9 @@ mod slot_migration_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-SlotMigration")]
 pub use self::slot_migration_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-Snapshot")]
 mod snapshot_items {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
@@ -9486,16 +8099,9 @@ mod snapshot_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    )
-)]
+#[cfg(feature = "_type-Snapshot")]
 pub use self::snapshot_items::*;
-#[cfg(feature = "describe-events")]
+#[cfg(feature = "_type-SourceType")]
 mod source_type_items {
     /// The `SourceType` enum.
     ///
@@ -9620,15 +8226,9 @@ mod source_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SourceType);
 }
-#[cfg(feature = "describe-events")]
+#[cfg(feature = "_type-SourceType")]
 pub use self::source_type_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-Subnet")]
 mod subnet_items {
     /// Represents the subnet associated with a cluster. This parameter refers to subnets defined in Amazon
     /// Virtual Private Cloud (Amazon VPC) and used with ElastiCache.
@@ -9712,21 +8312,9 @@ mod subnet_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-Subnet")]
 pub use self::subnet_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-SubnetOutpost")]
 mod subnet_outpost_items {
     /// The ID of the outpost subnet.
     ///
@@ -9770,34 +8358,9 @@ mod subnet_outpost_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    )
-)]
+#[cfg(feature = "_type-SubnetOutpost")]
 pub use self::subnet_outpost_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "list-tags-for-resource",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_type-Tag")]
 mod tag_items {
     /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
     /// Key/Value pair. You can use tags to categorize and track all your ElastiCache resources, with the
@@ -9865,28 +8428,9 @@ mod tag_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "list-tags-for-resource",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(feature = "_type-Tag")]
 pub use self::tag_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-TimeRangeFilter")]
 mod time_range_filter_items {
     /// Filters update actions from the service updates that are in available status during the time range.
     ///
@@ -9927,28 +8471,9 @@ mod time_range_filter_items {
         }
     }
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-TimeRangeFilter")]
 pub use self::time_range_filter_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-TransitEncryptionMode")]
 mod transit_encryption_mode_items {
     /// The `TransitEncryptionMode` enum.
     ///
@@ -10021,28 +8546,9 @@ mod transit_encryption_mode_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(TransitEncryptionMode);
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-TransitEncryptionMode")]
 pub use self::transit_encryption_mode_items::*;
-#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
+#[cfg(feature = "_type-UnprocessedUpdateAction")]
 mod unprocessed_update_action_items {
     /// Update action that has failed to be processed for the corresponding apply/stop request
     ///
@@ -10110,9 +8616,9 @@ mod unprocessed_update_action_items {
         }
     }
 }
-#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
+#[cfg(feature = "_type-UnprocessedUpdateAction")]
 pub use self::unprocessed_update_action_items::*;
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-UpdateAction")]
 mod update_action_items {
     /// The status of the service update for a specific replication group
     ///
@@ -10329,15 +8835,9 @@ mod update_action_items {
         }
     }
 }
-#[cfg(feature = "describe-update-actions")]
+#[cfg(feature = "_type-UpdateAction")]
 pub use self::update_action_items::*;
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-update-actions"
-    )
-)]
+#[cfg(feature = "_type-UpdateActionStatus")]
 mod update_action_status_items {
     /// The `UpdateActionStatus` enum.
     ///
@@ -10462,15 +8962,9 @@ mod update_action_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(UpdateActionStatus);
 }
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-update-actions"
-    )
-)]
+#[cfg(feature = "_type-UpdateActionStatus")]
 pub use self::update_action_status_items::*;
-#[cfg(feature = "describe-users")]
+#[cfg(feature = "_type-User")]
 mod user_items {
     /// The `User` structure.
     ///
@@ -10561,9 +9055,9 @@ mod user_items {
         }
     }
 }
-#[cfg(feature = "describe-users")]
+#[cfg(feature = "_type-User")]
 pub use self::user_items::*;
-#[cfg(feature = "describe-user-groups")]
+#[cfg(feature = "_type-UserGroup")]
 mod user_group_items {
     /// The `UserGroup` structure.
     ///
@@ -10672,16 +9166,9 @@ mod user_group_items {
         }
     }
 }
-#[cfg(feature = "describe-user-groups")]
+#[cfg(feature = "_type-UserGroup")]
 pub use self::user_group_items::*;
-#[cfg(
-    any(
-        feature = "create-user-group",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_type-UserGroupPendingChanges")]
 mod user_group_pending_changes_items {
     /// Returns the updates being applied to the user group.
     ///
@@ -10741,30 +9228,9 @@ mod user_group_pending_changes_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-user-group",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(feature = "_type-UserGroupPendingChanges")]
 pub use self::user_group_pending_changes_items::*;
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-UserGroupsUpdateStatus")]
 mod user_groups_update_status_items {
     /// The status of the user group update.
     ///
@@ -10839,32 +9305,11 @@ mod user_groups_update_status_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(feature = "_type-UserGroupsUpdateStatus")]
 pub use self::user_groups_update_status_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "modify-user"
-        )
-    )]
+    #[cfg(feature = "_type-Authentication")]
     mod authentication_items {
         /// A builder for [`Authentication`](crate::types::Authentication).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10914,16 +9359,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "modify-user"
-        )
-    )]
+    #[cfg(feature = "_type-Authentication")]
     pub use self::authentication_items::*;
-    #[cfg(any(feature = "create-user", feature = "modify-user"))]
+    #[cfg(feature = "_type-AuthenticationMode")]
     mod authentication_mode_items {
         /// A builder for [`AuthenticationMode`](crate::types::AuthenticationMode).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -10982,15 +9420,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "create-user", feature = "modify-user"))]
+    #[cfg(feature = "_type-AuthenticationMode")]
     pub use self::authentication_mode_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-AvailabilityZone")]
     mod availability_zone_items {
         /// A builder for [`AvailabilityZone`](crate::types::AvailabilityZone).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11022,23 +9454,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-AvailabilityZone")]
     pub use self::availability_zone_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheCluster")]
     mod cache_cluster_items {
         /// A builder for [`CacheCluster`](crate::types::CacheCluster).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11864,17 +10282,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheCluster")]
     pub use self::cache_cluster_items::*;
-    #[cfg(feature = "describe-cache-engine-versions")]
+    #[cfg(feature = "_type-CacheEngineVersion")]
     mod cache_engine_version_items {
         /// A builder for [`CacheEngineVersion`](crate::types::CacheEngineVersion).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -11994,17 +10404,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-cache-engine-versions")]
+    #[cfg(feature = "_type-CacheEngineVersion")]
     pub use self::cache_engine_version_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNode")]
     mod cache_node_items {
         /// A builder for [`CacheNode`](crate::types::CacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12177,22 +10579,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNode")]
     pub use self::cache_node_items::*;
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNodeTypeSpecificParameter")]
     mod cache_node_type_specific_parameter_items {
         /// A builder for [`CacheNodeTypeSpecificParameter`](crate::types::CacheNodeTypeSpecificParameter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12383,19 +10772,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNodeTypeSpecificParameter")]
     pub use self::cache_node_type_specific_parameter_items::*;
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNodeTypeSpecificValue")]
     mod cache_node_type_specific_value_items {
         /// A builder for [`CacheNodeTypeSpecificValue`](crate::types::CacheNodeTypeSpecificValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12445,14 +10824,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-CacheNodeTypeSpecificValue")]
     pub use self::cache_node_type_specific_value_items::*;
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-CacheNodeUpdateStatus")]
     mod cache_node_update_status_items {
         /// A builder for [`CacheNodeUpdateStatus`](crate::types::CacheNodeUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12631,14 +11005,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-CacheNodeUpdateStatus")]
     pub use self::cache_node_update_status_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "describe-cache-parameter-groups"
-        )
-    )]
+    #[cfg(feature = "_type-CacheParameterGroup")]
     mod cache_parameter_group_items {
         /// A builder for [`CacheParameterGroup`](crate::types::CacheParameterGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12747,22 +11116,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "describe-cache-parameter-groups"
-        )
-    )]
+    #[cfg(feature = "_type-CacheParameterGroup")]
     pub use self::cache_parameter_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheParameterGroupStatus")]
     mod cache_parameter_group_status_items {
         /// A builder for [`CacheParameterGroupStatus`](crate::types::CacheParameterGroupStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12843,24 +11199,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheParameterGroupStatus")]
     pub use self::cache_parameter_group_status_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSecurityGroup")]
     mod cache_security_group_items {
         /// A builder for [`CacheSecurityGroup`](crate::types::CacheSecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -12976,24 +11317,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSecurityGroup")]
     pub use self::cache_security_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSecurityGroupMembership")]
     mod cache_security_group_membership_items {
         /// A builder for [`CacheSecurityGroupMembership`](crate::types::CacheSecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13048,23 +11374,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSecurityGroupMembership")]
     pub use self::cache_security_group_membership_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSubnetGroup")]
     mod cache_subnet_group_items {
         /// A builder for [`CacheSubnetGroup`](crate::types::CacheSubnetGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13204,22 +11516,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-CacheSubnetGroup")]
     pub use self::cache_subnet_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-CacheUsageLimits")]
     mod cache_usage_limits_items {
         /// A builder for [`CacheUsageLimits`](crate::types::CacheUsageLimits).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13272,35 +11571,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-CacheUsageLimits")]
     pub use self::cache_usage_limits_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-CloudWatchLogsDestinationDetails")]
     mod cloud_watch_logs_destination_details_items {
         /// A builder for [`CloudWatchLogsDestinationDetails`](crate::types::CloudWatchLogsDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13332,28 +11605,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-CloudWatchLogsDestinationDetails")]
     pub use self::cloud_watch_logs_destination_details_items::*;
-    #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+    #[cfg(feature = "_type-ConfigureShard")]
     mod configure_shard_items {
         /// A builder for [`ConfigureShard`](crate::types::ConfigureShard).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13488,9 +11742,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+    #[cfg(feature = "_type-ConfigureShard")]
     pub use self::configure_shard_items::*;
-    #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+    #[cfg(feature = "_type-CustomerNodeEndpoint")]
     mod customer_node_endpoint_items {
         /// A builder for [`CustomerNodeEndpoint`](crate::types::CustomerNodeEndpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13534,16 +11788,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "start-migration", feature = "test-migration"))]
+    #[cfg(feature = "_type-CustomerNodeEndpoint")]
     pub use self::customer_node_endpoint_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-DataStorage")]
     mod data_storage_items {
         /// A builder for [`DataStorage`](crate::types::DataStorage).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13616,35 +11863,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-DataStorage")]
     pub use self::data_storage_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-DestinationDetails")]
     mod destination_details_items {
         /// A builder for [`DestinationDetails`](crate::types::DestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13710,35 +11931,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-DestinationDetails")]
     pub use self::destination_details_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_type-Ec2SecurityGroup")]
     mod ec2_security_group_items {
         /// A builder for [`Ec2SecurityGroup`](crate::types::Ec2SecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13812,23 +12007,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(feature = "_type-Ec2SecurityGroup")]
     pub use self::ec2_security_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-EcpuPerSecond")]
     mod ecpu_per_second_items {
         /// A builder for [`EcpuPerSecond`](crate::types::EcpuPerSecond).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13866,39 +12047,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-EcpuPerSecond")]
     pub use self::ecpu_per_second_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "describe-serverless-caches",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-Endpoint")]
     mod endpoint_items {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13942,32 +12093,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "describe-serverless-caches",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-Endpoint")]
     pub use self::endpoint_items::*;
-    #[cfg(feature = "describe-engine-default-parameters")]
+    #[cfg(feature = "_type-EngineDefaults")]
     mod engine_defaults_items {
         /// A builder for [`EngineDefaults`](crate::types::EngineDefaults).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14078,9 +12206,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-engine-default-parameters")]
+    #[cfg(feature = "_type-EngineDefaults")]
     pub use self::engine_defaults_items::*;
-    #[cfg(feature = "describe-events")]
+    #[cfg(feature = "_type-Event")]
     mod event_items {
         /// A builder for [`Event`](crate::types::Event).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14167,9 +12295,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-events")]
+    #[cfg(feature = "_type-Event")]
     pub use self::event_items::*;
-    #[cfg(feature = "describe-users")]
+    #[cfg(feature = "_type-Filter")]
     mod filter_items {
         /// A builder for [`Filter`](crate::types::Filter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14243,21 +12371,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-users")]
+    #[cfg(feature = "_type-Filter")]
     pub use self::filter_items::*;
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalNodeGroup")]
     mod global_node_group_items {
         /// A builder for [`GlobalNodeGroup`](crate::types::GlobalNodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14309,33 +12425,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalNodeGroup")]
     pub use self::global_node_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroup")]
     mod global_replication_group_items {
         /// A builder for [`GlobalReplicationGroup`](crate::types::GlobalReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14624,35 +12716,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroup")]
     pub use self::global_replication_group_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroupInfo")]
     mod global_replication_group_info_items {
         /// A builder for [`GlobalReplicationGroupInfo`](crate::types::GlobalReplicationGroupInfo).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14711,35 +12777,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroupInfo")]
     pub use self::global_replication_group_info_items::*;
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroupMember")]
     mod global_replication_group_member_items {
         /// A builder for [`GlobalReplicationGroupMember`](crate::types::GlobalReplicationGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14851,40 +12891,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-global-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-GlobalReplicationGroupMember")]
     pub use self::global_replication_group_member_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-KinesisFirehoseDestinationDetails")]
     mod kinesis_firehose_destination_details_items {
         /// A builder for [`KinesisFirehoseDestinationDetails`](crate::types::KinesisFirehoseDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14916,47 +12925,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-KinesisFirehoseDestinationDetails")]
     pub use self::kinesis_firehose_destination_details_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-LogDeliveryConfiguration")]
     mod log_delivery_configuration_items {
         /// A builder for [`LogDeliveryConfiguration`](crate::types::LogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15089,35 +13060,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-LogDeliveryConfiguration")]
     pub use self::log_delivery_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-LogDeliveryConfigurationRequest")]
     mod log_delivery_configuration_request_items {
         /// A builder for [`LogDeliveryConfigurationRequest`](crate::types::LogDeliveryConfigurationRequest).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15219,30 +13164,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(feature = "_type-LogDeliveryConfigurationRequest")]
     pub use self::log_delivery_configuration_request_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroup")]
     mod node_group_items {
         /// A builder for [`NodeGroup`](crate::types::NodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15375,31 +13299,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroup")]
     pub use self::node_group_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroupConfiguration")]
     mod node_group_configuration_items {
         /// A builder for [`NodeGroupConfiguration`](crate::types::NodeGroupConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15560,31 +13462,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroupConfiguration")]
     pub use self::node_group_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroupMember")]
     mod node_group_member_items {
         /// A builder for [`NodeGroupMember`](crate::types::NodeGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15714,23 +13594,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-NodeGroupMember")]
     pub use self::node_group_member_items::*;
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
     mod node_group_member_update_status_items {
         /// A builder for [`NodeGroupMemberUpdateStatus`](crate::types::NodeGroupMemberUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15927,9 +13793,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
     pub use self::node_group_member_update_status_items::*;
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-NodeGroupUpdateStatus")]
     mod node_group_update_status_items {
         /// A builder for [`NodeGroupUpdateStatus`](crate::types::NodeGroupUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15989,16 +13855,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-NodeGroupUpdateStatus")]
     pub use self::node_group_update_status_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-NodeSnapshot")]
     mod node_snapshot_items {
         /// A builder for [`NodeSnapshot`](crate::types::NodeSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16146,24 +14005,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-NodeSnapshot")]
     pub use self::node_snapshot_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-NotificationConfiguration")]
     mod notification_configuration_items {
         /// A builder for [`NotificationConfiguration`](crate::types::NotificationConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16213,22 +14057,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-NotificationConfiguration")]
     pub use self::notification_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-Parameter")]
     mod parameter_items {
         /// A builder for [`Parameter`](crate::types::Parameter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16410,19 +14241,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-cache-parameters",
-            feature = "describe-engine-default-parameters"
-        )
-    )]
+    #[cfg(feature = "_type-Parameter")]
     pub use self::parameter_items::*;
-    #[cfg(
-        any(
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_type-ParameterNameValue")]
     mod parameter_name_value_items {
         /// A builder for [`ParameterNameValue`](crate::types::ParameterNameValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16472,33 +14293,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(feature = "_type-ParameterNameValue")]
     pub use self::parameter_name_value_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-PendingLogDeliveryConfiguration")]
     mod pending_log_delivery_configuration_items {
         /// A builder for [`PendingLogDeliveryConfiguration`](crate::types::PendingLogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16588,36 +14385,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-PendingLogDeliveryConfiguration")]
     pub use self::pending_log_delivery_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-PendingModifiedValues")]
     mod pending_modified_values_items {
         /// A builder for [`PendingModifiedValues`](crate::types::PendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16801,19 +14571,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-PendingModifiedValues")]
     pub use self::pending_modified_values_items::*;
-    #[cfg(
-        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
-    )]
+    #[cfg(feature = "_type-ProcessedUpdateAction")]
     mod processed_update_action_items {
         /// A builder for [`ProcessedUpdateAction`](crate::types::ProcessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16903,17 +14663,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
-    )]
+    #[cfg(feature = "_type-ProcessedUpdateAction")]
     pub use self::processed_update_action_items::*;
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_type-RecurringCharge")]
     mod recurring_charge_items {
         /// A builder for [`RecurringCharge`](crate::types::RecurringCharge).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16967,15 +14719,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_type-RecurringCharge")]
     pub use self::recurring_charge_items::*;
-    #[cfg(feature = "increase-node-groups-in-global-replication-group")]
+    #[cfg(feature = "_type-RegionalConfiguration")]
     mod regional_configuration_items {
         /// A builder for [`RegionalConfiguration`](crate::types::RegionalConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17081,23 +14827,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "increase-node-groups-in-global-replication-group")]
+    #[cfg(feature = "_type-RegionalConfiguration")]
     pub use self::regional_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReplicationGroup")]
     mod replication_group_items {
         /// A builder for [`ReplicationGroup`](crate::types::ReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17809,37 +15541,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReplicationGroup")]
     pub use self::replication_group_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReplicationGroupPendingModifiedValues")]
     mod replication_group_pending_modified_values_items {
         /// A builder for [`ReplicationGroupPendingModifiedValues`](crate::types::ReplicationGroupPendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18046,28 +15750,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReplicationGroupPendingModifiedValues")]
     pub use self::replication_group_pending_modified_values_items::*;
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_type-ReservedCacheNode")]
     mod reserved_cache_node_items {
         /// A builder for [`ReservedCacheNode`](crate::types::ReservedCacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18390,14 +16075,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(feature = "_type-ReservedCacheNode")]
     pub use self::reserved_cache_node_items::*;
-    #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
+    #[cfg(feature = "_type-ReservedCacheNodesOffering")]
     mod reserved_cache_nodes_offering_items {
         /// A builder for [`ReservedCacheNodesOffering`](crate::types::ReservedCacheNodesOffering).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18626,14 +16306,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
+    #[cfg(feature = "_type-ReservedCacheNodesOffering")]
     pub use self::reserved_cache_nodes_offering_items::*;
-    #[cfg(
-        any(
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_type-ReshardingConfiguration")]
     mod resharding_configuration_items {
         /// A builder for [`ReshardingConfiguration`](crate::types::ReshardingConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18690,28 +16365,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(feature = "_type-ReshardingConfiguration")]
     pub use self::resharding_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReshardingStatus")]
     mod resharding_status_items {
         /// A builder for [`ReshardingStatus`](crate::types::ReshardingStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18745,31 +16401,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-ReshardingStatus")]
     pub use self::resharding_status_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-SecurityGroupMembership")]
     mod security_group_membership_items {
         /// A builder for [`SecurityGroupMembership`](crate::types::SecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18820,24 +16454,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "modify-cache-cluster",
-            feature = "reboot-cache-cluster"
-        )
-    )]
+    #[cfg(feature = "_type-SecurityGroupMembership")]
     pub use self::security_group_membership_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCache")]
     mod serverless_cache_items {
         /// A builder for [`ServerlessCache`](crate::types::ServerlessCache).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19187,24 +16806,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-caches",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCache")]
     pub use self::serverless_cache_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCacheConfiguration")]
     mod serverless_cache_configuration_items {
         /// A builder for [`ServerlessCacheConfiguration`](crate::types::ServerlessCacheConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19276,25 +16880,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCacheConfiguration")]
     pub use self::serverless_cache_configuration_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCacheSnapshot")]
     mod serverless_cache_snapshot_items {
         /// A builder for [`ServerlessCacheSnapshot`](crate::types::ServerlessCacheSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19491,17 +17079,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(feature = "_type-ServerlessCacheSnapshot")]
     pub use self::serverless_cache_snapshot_items::*;
-    #[cfg(feature = "describe-service-updates")]
+    #[cfg(feature = "_type-ServiceUpdate")]
     mod service_update_items {
         /// A builder for [`ServiceUpdate`](crate::types::ServiceUpdate).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19763,23 +17343,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-service-updates")]
+    #[cfg(feature = "_type-ServiceUpdate")]
     pub use self::service_update_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-SlotMigration")]
     mod slot_migration_items {
         /// A builder for [`SlotMigration`](crate::types::SlotMigration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19811,30 +17377,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-SlotMigration")]
     pub use self::slot_migration_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-Snapshot")]
     mod snapshot_items {
         /// A builder for [`Snapshot`](crate::types::Snapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20496,22 +18041,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots"
-        )
-    )]
+    #[cfg(feature = "_type-Snapshot")]
     pub use self::snapshot_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-Subnet")]
     mod subnet_items {
         /// A builder for [`Subnet`](crate::types::Subnet).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20611,21 +18143,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-Subnet")]
     pub use self::subnet_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-SubnetOutpost")]
     mod subnet_outpost_items {
         /// A builder for [`SubnetOutpost`](crate::types::SubnetOutpost).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20657,34 +18177,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "modify-cache-subnet-group"
-        )
-    )]
+    #[cfg(feature = "_type-SubnetOutpost")]
     pub use self::subnet_outpost_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "list-tags-for-resource",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_type-Tag")]
     mod tag_items {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20734,28 +18229,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "list-tags-for-resource",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(feature = "_type-Tag")]
     pub use self::tag_items::*;
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-TimeRangeFilter")]
     mod time_range_filter_items {
         /// A builder for [`TimeRangeFilter`](crate::types::TimeRangeFilter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20805,11 +18281,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-TimeRangeFilter")]
     pub use self::time_range_filter_items::*;
-    #[cfg(
-        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
-    )]
+    #[cfg(feature = "_type-UnprocessedUpdateAction")]
     mod unprocessed_update_action_items {
         /// A builder for [`UnprocessedUpdateAction`](crate::types::UnprocessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20915,11 +18389,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
-    )]
+    #[cfg(feature = "_type-UnprocessedUpdateAction")]
     pub use self::unprocessed_update_action_items::*;
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-UpdateAction")]
     mod update_action_items {
         /// A builder for [`UpdateAction`](crate::types::UpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21289,9 +18761,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-update-actions")]
+    #[cfg(feature = "_type-UpdateAction")]
     pub use self::update_action_items::*;
-    #[cfg(feature = "describe-users")]
+    #[cfg(feature = "_type-User")]
     mod user_items {
         /// A builder for [`User`](crate::types::User).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21477,9 +18949,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-users")]
+    #[cfg(feature = "_type-User")]
     pub use self::user_items::*;
-    #[cfg(feature = "describe-user-groups")]
+    #[cfg(feature = "_type-UserGroup")]
     mod user_group_items {
         /// A builder for [`UserGroup`](crate::types::UserGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21676,16 +19148,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-user-groups")]
+    #[cfg(feature = "_type-UserGroup")]
     pub use self::user_group_items::*;
-    #[cfg(
-        any(
-            feature = "create-user-group",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_type-UserGroupPendingChanges")]
     mod user_group_pending_changes_items {
         /// A builder for [`UserGroupPendingChanges`](crate::types::UserGroupPendingChanges).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21747,30 +19212,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-user-group",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(feature = "_type-UserGroupPendingChanges")]
     pub use self::user_group_pending_changes_items::*;
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-UserGroupsUpdateStatus")]
     mod user_groups_update_status_items {
         /// A builder for [`UserGroupsUpdateStatus`](crate::types::UserGroupsUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21832,20 +19276,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "complete-migration",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(feature = "_type-UserGroupsUpdateStatus")]
     pub use self::user_groups_update_status_items::*;
 }

@@ -76,7 +76,7 @@ impl ::querygen_runtime::server::ErrorResponse for AuthorizationErrorException {
         (Self::HTTP_STATUS, body)
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
 mod batch_entry_ids_not_distinct_exception_items {
     /// Two or more batch entries in the request have the same `Id`.
     ///
@@ -154,9 +154,9 @@ mod batch_entry_ids_not_distinct_exception_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
 pub use self::batch_entry_ids_not_distinct_exception_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-BatchRequestTooLongException")]
 mod batch_request_too_long_exception_items {
     /// The length of all the batch messages put together is more than the limit.
     ///
@@ -233,17 +233,9 @@ mod batch_request_too_long_exception_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-BatchRequestTooLongException")]
 pub use self::batch_request_too_long_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-ConcurrentAccessException")]
 mod concurrent_access_exception_items {
     /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
     ///
@@ -320,17 +312,9 @@ mod concurrent_access_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-ConcurrentAccessException")]
 pub use self::concurrent_access_exception_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-EmptyBatchRequestException")]
 mod empty_batch_request_exception_items {
     /// The batch request doesn't contain any entries.
     ///
@@ -407,9 +391,9 @@ mod empty_batch_request_exception_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-EmptyBatchRequestException")]
 pub use self::empty_batch_request_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-EndpointDisabledException")]
 mod endpoint_disabled_exception_items {
     /// Exception error indicating endpoint disabled.
     ///
@@ -486,15 +470,9 @@ mod endpoint_disabled_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-EndpointDisabledException")]
 pub use self::endpoint_disabled_exception_items::*;
-#[cfg(
-    any(
-        feature = "confirm-subscription",
-        feature = "set-subscription-attributes",
-        feature = "subscribe"
-    )
-)]
+#[cfg(feature = "_error-FilterPolicyLimitExceededException")]
 mod filter_policy_limit_exceeded_exception_items {
     /// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit.
     /// To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web Services
@@ -574,57 +552,9 @@ mod filter_policy_limit_exceeded_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "confirm-subscription",
-        feature = "set-subscription-attributes",
-        feature = "subscribe"
-    )
-)]
+#[cfg(feature = "_error-FilterPolicyLimitExceededException")]
 pub use self::filter_policy_limit_exceeded_exception_items::*;
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "confirm-subscription",
-        feature = "create-platform-application",
-        feature = "create-platform-endpoint",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "create-topic",
-        feature = "delete-endpoint",
-        feature = "delete-platform-application",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-sms-attributes",
-        feature = "get-sms-sandbox-account-status",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-platform-applications",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-subscriptions",
-        feature = "list-subscriptions-by-topic",
-        feature = "list-topics",
-        feature = "opt-in-phone-number",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-sms-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-InternalErrorException")]
 mod internal_error_exception_items {
     /// Indicates an internal service error.
     ///
@@ -701,51 +631,9 @@ mod internal_error_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "confirm-subscription",
-        feature = "create-platform-application",
-        feature = "create-platform-endpoint",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "create-topic",
-        feature = "delete-endpoint",
-        feature = "delete-platform-application",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-sms-attributes",
-        feature = "get-sms-sandbox-account-status",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-platform-applications",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-subscriptions",
-        feature = "list-subscriptions-by-topic",
-        feature = "list-topics",
-        feature = "opt-in-phone-number",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-sms-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-InternalErrorException")]
 pub use self::internal_error_exception_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-InvalidBatchEntryIdException")]
 mod invalid_batch_entry_id_exception_items {
     /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
     ///
@@ -822,53 +710,9 @@ mod invalid_batch_entry_id_exception_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-InvalidBatchEntryIdException")]
 pub use self::invalid_batch_entry_id_exception_items::*;
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "confirm-subscription",
-        feature = "create-platform-application",
-        feature = "create-platform-endpoint",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "create-topic",
-        feature = "delete-endpoint",
-        feature = "delete-platform-application",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-sms-attributes",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-platform-applications",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-subscriptions",
-        feature = "list-subscriptions-by-topic",
-        feature = "list-tags-for-resource",
-        feature = "list-topics",
-        feature = "opt-in-phone-number",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-sms-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "tag-resource",
-        feature = "unsubscribe",
-        feature = "untag-resource",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterException")]
 mod invalid_parameter_exception_items {
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
@@ -945,53 +789,9 @@ mod invalid_parameter_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "confirm-subscription",
-        feature = "create-platform-application",
-        feature = "create-platform-endpoint",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "create-topic",
-        feature = "delete-endpoint",
-        feature = "delete-platform-application",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-sms-attributes",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-platform-applications",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-subscriptions",
-        feature = "list-subscriptions-by-topic",
-        feature = "list-tags-for-resource",
-        feature = "list-topics",
-        feature = "opt-in-phone-number",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-sms-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "tag-resource",
-        feature = "unsubscribe",
-        feature = "untag-resource",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-InvalidParameterException")]
 pub use self::invalid_parameter_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-InvalidParameterValueException")]
 mod invalid_parameter_value_exception_items {
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
@@ -1068,21 +868,9 @@ mod invalid_parameter_value_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-InvalidParameterValueException")]
 pub use self::invalid_parameter_value_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-topic-attributes",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe"
-    )
-)]
+#[cfg(feature = "_error-InvalidSecurityException")]
 mod invalid_security_exception_items {
     /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using
     /// Signature Version 4.
@@ -1160,21 +948,9 @@ mod invalid_security_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-topic-attributes",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe"
-    )
-)]
+#[cfg(feature = "_error-InvalidSecurityException")]
 pub use self::invalid_security_exception_items::*;
-#[cfg(feature = "delete-topic")]
+#[cfg(feature = "_error-InvalidStateException")]
 mod invalid_state_exception_items {
     /// Indicates that the specified state is not a valid state for an event source.
     ///
@@ -1251,9 +1027,9 @@ mod invalid_state_exception_items {
         }
     }
 }
-#[cfg(feature = "delete-topic")]
+#[cfg(feature = "_error-InvalidStateException")]
 pub use self::invalid_state_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsAccessDeniedException")]
 mod kms_access_denied_exception_items {
     /// The ciphertext references a key that doesn't exist or that you don't have access to.
     ///
@@ -1330,9 +1106,9 @@ mod kms_access_denied_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsAccessDeniedException")]
 pub use self::kms_access_denied_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsDisabledException")]
 mod kms_disabled_exception_items {
     /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
     ///
@@ -1409,9 +1185,9 @@ mod kms_disabled_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsDisabledException")]
 pub use self::kms_disabled_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsInvalidStateException")]
 mod kms_invalid_state_exception_items {
     /// The request was rejected because the state of the specified resource isn't valid for this request.
     /// For more information, see [Key states of Amazon Web Services KMS
@@ -1491,9 +1267,9 @@ mod kms_invalid_state_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsInvalidStateException")]
 pub use self::kms_invalid_state_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsNotFoundException")]
 mod kms_not_found_exception_items {
     /// The request was rejected because the specified entity or resource can't be found.
     ///
@@ -1570,9 +1346,9 @@ mod kms_not_found_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsNotFoundException")]
 pub use self::kms_not_found_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsOptInRequired")]
 mod kms_opt_in_required_items {
     /// The Amazon Web Services access key ID needs a subscription for the service.
     ///
@@ -1649,9 +1425,9 @@ mod kms_opt_in_required_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsOptInRequired")]
 pub use self::kms_opt_in_required_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsThrottlingException")]
 mod kms_throttling_exception_items {
     /// The request was denied due to request throttling. For more information about throttling, see
     /// [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in
@@ -1730,33 +1506,9 @@ mod kms_throttling_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-KmsThrottlingException")]
 pub use self::kms_throttling_exception_items::*;
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "confirm-subscription",
-        feature = "create-platform-endpoint",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-subscriptions-by-topic",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe"
-    )
-)]
+#[cfg(feature = "_error-NotFoundException")]
 mod not_found_exception_items {
     /// Indicates that the requested resource does not exist.
     ///
@@ -1833,33 +1585,9 @@ mod not_found_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-permission",
-        feature = "confirm-subscription",
-        feature = "create-platform-endpoint",
-        feature = "delete-topic",
-        feature = "get-data-protection-policy",
-        feature = "get-endpoint-attributes",
-        feature = "get-platform-application-attributes",
-        feature = "get-subscription-attributes",
-        feature = "get-topic-attributes",
-        feature = "list-endpoints-by-platform-application",
-        feature = "list-subscriptions-by-topic",
-        feature = "publish",
-        feature = "publish-batch",
-        feature = "put-data-protection-policy",
-        feature = "remove-permission",
-        feature = "set-endpoint-attributes",
-        feature = "set-platform-application-attributes",
-        feature = "set-subscription-attributes",
-        feature = "set-topic-attributes",
-        feature = "subscribe",
-        feature = "unsubscribe"
-    )
-)]
+#[cfg(feature = "_error-NotFoundException")]
 pub use self::not_found_exception_items::*;
-#[cfg(feature = "create-sms-sandbox-phone-number")]
+#[cfg(feature = "_error-OptedOutException")]
 mod opted_out_exception_items {
     /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web
     /// Services account. You can't send SMS messages to phone numbers that opt out.
@@ -1937,9 +1665,9 @@ mod opted_out_exception_items {
         }
     }
 }
-#[cfg(feature = "create-sms-sandbox-phone-number")]
+#[cfg(feature = "_error-OptedOutException")]
 pub use self::opted_out_exception_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-PlatformApplicationDisabledException")]
 mod platform_application_disabled_exception_items {
     /// Exception error indicating platform application disabled.
     ///
@@ -2018,15 +1746,9 @@ mod platform_application_disabled_exception_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_error-PlatformApplicationDisabledException")]
 pub use self::platform_application_disabled_exception_items::*;
-#[cfg(
-    any(
-        feature = "confirm-subscription",
-        feature = "set-subscription-attributes",
-        feature = "subscribe"
-    )
-)]
+#[cfg(feature = "_error-ReplayLimitExceededException")]
 mod replay_limit_exceeded_exception_items {
     /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
     ///
@@ -2103,24 +1825,9 @@ mod replay_limit_exceeded_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "confirm-subscription",
-        feature = "set-subscription-attributes",
-        feature = "subscribe"
-    )
-)]
+#[cfg(feature = "_error-ReplayLimitExceededException")]
 pub use self::replay_limit_exceeded_exception_items::*;
-#[cfg(
-    any(
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-ResourceNotFoundException")]
 mod resource_not_found_exception_items {
     /// Can’t perform the action on the specified resource. Make sure that the resource exists.
     ///
@@ -2197,25 +1904,9 @@ mod resource_not_found_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-ResourceNotFoundException")]
 pub use self::resource_not_found_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-StaleTagException")]
 mod stale_tag_exception_items {
     /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and
     /// then retry the operation.
@@ -2293,16 +1984,9 @@ mod stale_tag_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-StaleTagException")]
 pub use self::stale_tag_exception_items::*;
-#[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+#[cfg(feature = "_error-SubscriptionLimitExceededException")]
 mod subscription_limit_exceeded_exception_items {
     /// Indicates that the customer already owns the maximum allowed number of subscriptions.
     ///
@@ -2380,11 +2064,9 @@ mod subscription_limit_exceeded_exception_items {
         }
     }
 }
-#[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+#[cfg(feature = "_error-SubscriptionLimitExceededException")]
 pub use self::subscription_limit_exceeded_exception_items::*;
-#[cfg(
-    any(feature = "create-topic", feature = "tag-resource", feature = "untag-resource")
-)]
+#[cfg(feature = "_error-TagLimitExceededException")]
 mod tag_limit_exceeded_exception_items {
     /// Can't add more than 50 tags to a topic.
     ///
@@ -2461,19 +2143,9 @@ mod tag_limit_exceeded_exception_items {
         }
     }
 }
-#[cfg(
-    any(feature = "create-topic", feature = "tag-resource", feature = "untag-resource")
-)]
+#[cfg(feature = "_error-TagLimitExceededException")]
 pub use self::tag_limit_exceeded_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-TagPolicyException")]
 mod tag_policy_exception_items {
     /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
     ///
@@ -2550,31 +2222,9 @@ mod tag_policy_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "delete-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
+#[cfg(feature = "_error-TagPolicyException")]
 pub use self::tag_policy_exception_items::*;
-#[cfg(
-    any(
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "get-sms-attributes",
-        feature = "get-sms-sandbox-account-status",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "opt-in-phone-number",
-        feature = "set-sms-attributes",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-ThrottledException")]
 mod throttled_exception_items {
     /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for
     /// your Amazon Web Services account.
@@ -2652,23 +2302,9 @@ mod throttled_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "check-if-phone-number-is-opted-out",
-        feature = "create-sms-sandbox-phone-number",
-        feature = "delete-sms-sandbox-phone-number",
-        feature = "get-sms-attributes",
-        feature = "get-sms-sandbox-account-status",
-        feature = "list-origination-numbers",
-        feature = "list-phone-numbers-opted-out",
-        feature = "list-sms-sandbox-phone-numbers",
-        feature = "opt-in-phone-number",
-        feature = "set-sms-attributes",
-        feature = "verify-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-ThrottledException")]
 pub use self::throttled_exception_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
 mod too_many_entries_in_batch_request_exception_items {
     /// The batch request contains more entries than permissible.
     ///
@@ -2747,9 +2383,9 @@ mod too_many_entries_in_batch_request_exception_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
 pub use self::too_many_entries_in_batch_request_exception_items::*;
-#[cfg(feature = "create-topic")]
+#[cfg(feature = "_error-TopicLimitExceededException")]
 mod topic_limit_exceeded_exception_items {
     /// Indicates that the customer already owns the maximum allowed number of topics.
     ///
@@ -2826,14 +2462,9 @@ mod topic_limit_exceeded_exception_items {
         }
     }
 }
-#[cfg(feature = "create-topic")]
+#[cfg(feature = "_error-TopicLimitExceededException")]
 pub use self::topic_limit_exceeded_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-sms-sandbox-phone-number",
-        feature = "delete-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-UserErrorException")]
 mod user_error_exception_items {
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
@@ -2910,20 +2541,9 @@ mod user_error_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-sms-sandbox-phone-number",
-        feature = "delete-sms-sandbox-phone-number"
-    )
-)]
+#[cfg(feature = "_error-UserErrorException")]
 pub use self::user_error_exception_items::*;
-#[cfg(
-    any(
-        feature = "list-origination-numbers",
-        feature = "publish",
-        feature = "publish-batch"
-    )
-)]
+#[cfg(feature = "_error-ValidationException")]
 mod validation_exception_items {
     /// Indicates that a parameter in the request is invalid.
     ///
@@ -3004,15 +2624,9 @@ mod validation_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "list-origination-numbers",
-        feature = "publish",
-        feature = "publish-batch"
-    )
-)]
+#[cfg(feature = "_error-ValidationException")]
 pub use self::validation_exception_items::*;
-#[cfg(feature = "verify-sms-sandbox-phone-number")]
+#[cfg(feature = "_error-VerificationException")]
 mod verification_exception_items {
     /// Indicates that the one-time password (OTP) used for verification is invalid.
     ///
@@ -3110,7 +2724,7 @@ mod verification_exception_items {
         }
     }
 }
-#[cfg(feature = "verify-sms-sandbox-phone-number")]
+#[cfg(feature = "_error-VerificationException")]
 pub use self::verification_exception_items::*;
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
@@ -3119,304 +2733,107 @@ pub enum ServiceError {
     /// The service answered with [`crate::error::AuthorizationErrorException`].
     AuthorizationErrorException(crate::error::AuthorizationErrorException),
     /// The service answered with [`crate::error::BatchEntryIdsNotDistinctException`].
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
     BatchEntryIdsNotDistinctException(crate::error::BatchEntryIdsNotDistinctException),
     /// The service answered with [`crate::error::BatchRequestTooLongException`].
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchRequestTooLongException")]
     BatchRequestTooLongException(crate::error::BatchRequestTooLongException),
     /// The service answered with [`crate::error::ConcurrentAccessException`].
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ConcurrentAccessException")]
     ConcurrentAccessException(crate::error::ConcurrentAccessException),
     /// The service answered with [`crate::error::EmptyBatchRequestException`].
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-EmptyBatchRequestException")]
     EmptyBatchRequestException(crate::error::EmptyBatchRequestException),
     /// The service answered with [`crate::error::EndpointDisabledException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-EndpointDisabledException")]
     EndpointDisabledException(crate::error::EndpointDisabledException),
     /// The service answered with [`crate::error::FilterPolicyLimitExceededException`].
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
     FilterPolicyLimitExceededException(crate::error::FilterPolicyLimitExceededException),
     /// The service answered with [`crate::error::InternalErrorException`].
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InternalErrorException")]
     InternalErrorException(crate::error::InternalErrorException),
     /// The service answered with [`crate::error::InvalidBatchEntryIdException`].
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-InvalidBatchEntryIdException")]
     InvalidBatchEntryIdException(crate::error::InvalidBatchEntryIdException),
     /// The service answered with [`crate::error::InvalidParameterException`].
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-tags-for-resource",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "tag-resource",
-            feature = "unsubscribe",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterException")]
     InvalidParameterException(crate::error::InvalidParameterException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidSecurityException`].
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-topic-attributes",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidSecurityException")]
     InvalidSecurityException(crate::error::InvalidSecurityException),
     /// The service answered with [`crate::error::InvalidStateException`].
-    #[cfg(feature = "delete-topic")]
+    #[cfg(feature = "_error-InvalidStateException")]
     InvalidStateException(crate::error::InvalidStateException),
     /// The service answered with [`crate::error::KmsAccessDeniedException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsAccessDeniedException")]
     KmsAccessDeniedException(crate::error::KmsAccessDeniedException),
     /// The service answered with [`crate::error::KmsDisabledException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsDisabledException")]
     KmsDisabledException(crate::error::KmsDisabledException),
     /// The service answered with [`crate::error::KmsInvalidStateException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsInvalidStateException")]
     KmsInvalidStateException(crate::error::KmsInvalidStateException),
     /// The service answered with [`crate::error::KmsNotFoundException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsNotFoundException")]
     KmsNotFoundException(crate::error::KmsNotFoundException),
     /// The service answered with [`crate::error::KmsOptInRequired`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsOptInRequired")]
     KmsOptInRequired(crate::error::KmsOptInRequired),
     /// The service answered with [`crate::error::KmsThrottlingException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsThrottlingException")]
     KmsThrottlingException(crate::error::KmsThrottlingException),
     /// The service answered with [`crate::error::NotFoundException`].
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "confirm-subscription",
-            feature = "create-platform-endpoint",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-subscriptions-by-topic",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-NotFoundException")]
     NotFoundException(crate::error::NotFoundException),
     /// The service answered with [`crate::error::OptedOutException`].
-    #[cfg(feature = "create-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-OptedOutException")]
     OptedOutException(crate::error::OptedOutException),
     /// The service answered with [`crate::error::PlatformApplicationDisabledException`].
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-PlatformApplicationDisabledException")]
     PlatformApplicationDisabledException(
         crate::error::PlatformApplicationDisabledException,
     ),
     /// The service answered with [`crate::error::ReplayLimitExceededException`].
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-ReplayLimitExceededException")]
     ReplayLimitExceededException(crate::error::ReplayLimitExceededException),
     /// The service answered with [`crate::error::ResourceNotFoundException`].
-    #[cfg(
-        any(
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ResourceNotFoundException")]
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
     /// The service answered with [`crate::error::StaleTagException`].
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-StaleTagException")]
     StaleTagException(crate::error::StaleTagException),
     /// The service answered with [`crate::error::SubscriptionLimitExceededException`].
-    #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+    #[cfg(feature = "_error-SubscriptionLimitExceededException")]
     SubscriptionLimitExceededException(crate::error::SubscriptionLimitExceededException),
     /// The service answered with [`crate::error::TagLimitExceededException`].
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagLimitExceededException")]
     TagLimitExceededException(crate::error::TagLimitExceededException),
     /// The service answered with [`crate::error::TagPolicyException`].
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagPolicyException")]
     TagPolicyException(crate::error::TagPolicyException),
     /// The service answered with [`crate::error::ThrottledException`].
-    #[cfg(
-        any(
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "opt-in-phone-number",
-            feature = "set-sms-attributes",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ThrottledException")]
     ThrottledException(crate::error::ThrottledException),
     /// The service answered with [`crate::error::TooManyEntriesInBatchRequestException`].
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
     TooManyEntriesInBatchRequestException(
         crate::error::TooManyEntriesInBatchRequestException,
     ),
     /// The service answered with [`crate::error::TopicLimitExceededException`].
-    #[cfg(feature = "create-topic")]
+    #[cfg(feature = "_error-TopicLimitExceededException")]
     TopicLimitExceededException(crate::error::TopicLimitExceededException),
     /// The service answered with [`crate::error::UserErrorException`].
-    #[cfg(
-        any(
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-UserErrorException")]
     UserErrorException(crate::error::UserErrorException),
     /// The service answered with [`crate::error::ValidationException`].
-    #[cfg(
-        any(
-            feature = "list-origination-numbers",
-            feature = "publish",
-            feature = "publish-batch"
-        )
-    )]
+    #[cfg(feature = "_error-ValidationException")]
     ValidationException(crate::error::ValidationException),
     /// The service answered with [`crate::error::VerificationException`].
-    #[cfg(feature = "verify-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-VerificationException")]
     VerificationException(crate::error::VerificationException),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
@@ -3435,268 +2852,71 @@ impl ServiceError {
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
             Self::BatchEntryIdsNotDistinctException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-BatchRequestTooLongException")]
             Self::BatchRequestTooLongException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ConcurrentAccessException")]
             Self::ConcurrentAccessException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-EmptyBatchRequestException")]
             Self::EmptyBatchRequestException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-EndpointDisabledException")]
             Self::EndpointDisabledException(error) => error,
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
+            #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
             Self::FilterPolicyLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-InternalErrorException")]
             Self::InternalErrorException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-InvalidBatchEntryIdException")]
             Self::InvalidBatchEntryIdException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterException")]
             Self::InvalidParameterException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-InvalidParameterValueException")]
             Self::InvalidParameterValueException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidSecurityException")]
             Self::InvalidSecurityException(error) => error,
-            #[cfg(feature = "delete-topic")]
+            #[cfg(feature = "_error-InvalidStateException")]
             Self::InvalidStateException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsAccessDeniedException")]
             Self::KmsAccessDeniedException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsDisabledException")]
             Self::KmsDisabledException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsInvalidStateException")]
             Self::KmsInvalidStateException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsNotFoundException")]
             Self::KmsNotFoundException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsOptInRequired")]
             Self::KmsOptInRequired(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsThrottlingException")]
             Self::KmsThrottlingException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
+            #[cfg(feature = "_error-NotFoundException")]
             Self::NotFoundException(error) => error,
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
+            #[cfg(feature = "_error-OptedOutException")]
             Self::OptedOutException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-PlatformApplicationDisabledException")]
             Self::PlatformApplicationDisabledException(error) => error,
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
+            #[cfg(feature = "_error-ReplayLimitExceededException")]
             Self::ReplayLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-ResourceNotFoundException")]
             Self::ResourceNotFoundException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-StaleTagException")]
             Self::StaleTagException(error) => error,
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+            #[cfg(feature = "_error-SubscriptionLimitExceededException")]
             Self::SubscriptionLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-TagLimitExceededException")]
             Self::TagLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-TagPolicyException")]
             Self::TagPolicyException(error) => error,
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-ThrottledException")]
             Self::ThrottledException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
             Self::TooManyEntriesInBatchRequestException(error) => error,
-            #[cfg(feature = "create-topic")]
+            #[cfg(feature = "_error-TopicLimitExceededException")]
             Self::TopicLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-UserErrorException")]
             Self::UserErrorException(error) => error,
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
+            #[cfg(feature = "_error-ValidationException")]
             Self::ValidationException(error) => error,
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
+            #[cfg(feature = "_error-VerificationException")]
             Self::VerificationException(error) => error,
             Self::Unhandled(error) => &**error,
         };
@@ -3714,379 +2934,182 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "publish-batch")]
+        #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::BatchEntryIdsNotDistinctException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "publish-batch")]
+        #[cfg(feature = "_error-BatchRequestTooLongException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::BatchRequestTooLongException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-topic",
-                feature = "delete-topic",
-                feature = "list-tags-for-resource",
-                feature = "tag-resource",
-                feature = "untag-resource"
-            )
-        )]
+        #[cfg(feature = "_error-ConcurrentAccessException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ConcurrentAccessException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "publish-batch")]
+        #[cfg(feature = "_error-EmptyBatchRequestException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::EmptyBatchRequestException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-EndpointDisabledException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::EndpointDisabledException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "confirm-subscription",
-                feature = "set-subscription-attributes",
-                feature = "subscribe"
-            )
-        )]
+        #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::FilterPolicyLimitExceededException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-permission",
-                feature = "check-if-phone-number-is-opted-out",
-                feature = "confirm-subscription",
-                feature = "create-platform-application",
-                feature = "create-platform-endpoint",
-                feature = "create-sms-sandbox-phone-number",
-                feature = "create-topic",
-                feature = "delete-endpoint",
-                feature = "delete-platform-application",
-                feature = "delete-sms-sandbox-phone-number",
-                feature = "delete-topic",
-                feature = "get-data-protection-policy",
-                feature = "get-endpoint-attributes",
-                feature = "get-platform-application-attributes",
-                feature = "get-sms-attributes",
-                feature = "get-sms-sandbox-account-status",
-                feature = "get-subscription-attributes",
-                feature = "get-topic-attributes",
-                feature = "list-endpoints-by-platform-application",
-                feature = "list-origination-numbers",
-                feature = "list-phone-numbers-opted-out",
-                feature = "list-platform-applications",
-                feature = "list-sms-sandbox-phone-numbers",
-                feature = "list-subscriptions",
-                feature = "list-subscriptions-by-topic",
-                feature = "list-topics",
-                feature = "opt-in-phone-number",
-                feature = "publish",
-                feature = "publish-batch",
-                feature = "put-data-protection-policy",
-                feature = "remove-permission",
-                feature = "set-endpoint-attributes",
-                feature = "set-platform-application-attributes",
-                feature = "set-sms-attributes",
-                feature = "set-subscription-attributes",
-                feature = "set-topic-attributes",
-                feature = "subscribe",
-                feature = "unsubscribe",
-                feature = "verify-sms-sandbox-phone-number"
-            )
-        )]
+        #[cfg(feature = "_error-InternalErrorException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InternalErrorException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "publish-batch")]
+        #[cfg(feature = "_error-InvalidBatchEntryIdException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidBatchEntryIdException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-permission",
-                feature = "check-if-phone-number-is-opted-out",
-                feature = "confirm-subscription",
-                feature = "create-platform-application",
-                feature = "create-platform-endpoint",
-                feature = "create-sms-sandbox-phone-number",
-                feature = "create-topic",
-                feature = "delete-endpoint",
-                feature = "delete-platform-application",
-                feature = "delete-sms-sandbox-phone-number",
-                feature = "delete-topic",
-                feature = "get-data-protection-policy",
-                feature = "get-endpoint-attributes",
-                feature = "get-platform-application-attributes",
-                feature = "get-sms-attributes",
-                feature = "get-subscription-attributes",
-                feature = "get-topic-attributes",
-                feature = "list-endpoints-by-platform-application",
-                feature = "list-origination-numbers",
-                feature = "list-phone-numbers-opted-out",
-                feature = "list-platform-applications",
-                feature = "list-sms-sandbox-phone-numbers",
-                feature = "list-subscriptions",
-                feature = "list-subscriptions-by-topic",
-                feature = "list-tags-for-resource",
-                feature = "list-topics",
-                feature = "opt-in-phone-number",
-                feature = "publish",
-                feature = "publish-batch",
-                feature = "put-data-protection-policy",
-                feature = "remove-permission",
-                feature = "set-endpoint-attributes",
-                feature = "set-platform-application-attributes",
-                feature = "set-sms-attributes",
-                feature = "set-subscription-attributes",
-                feature = "set-topic-attributes",
-                feature = "subscribe",
-                feature = "tag-resource",
-                feature = "unsubscribe",
-                feature = "untag-resource",
-                feature = "verify-sms-sandbox-phone-number"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidParameterException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidParameterException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-InvalidParameterValueException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidParameterValueException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-topic",
-                feature = "get-data-protection-policy",
-                feature = "get-topic-attributes",
-                feature = "publish",
-                feature = "publish-batch",
-                feature = "put-data-protection-policy",
-                feature = "set-topic-attributes",
-                feature = "subscribe",
-                feature = "unsubscribe"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidSecurityException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidSecurityException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "delete-topic")]
+        #[cfg(feature = "_error-InvalidStateException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidStateException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsAccessDeniedException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::KmsAccessDeniedException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsDisabledException")]
         if let ::std::option::Option::Some(read) = error.read(Self::KmsDisabledException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsInvalidStateException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::KmsInvalidStateException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsNotFoundException")]
         if let ::std::option::Option::Some(read) = error.read(Self::KmsNotFoundException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsOptInRequired")]
         if let ::std::option::Option::Some(read) = error.read(Self::KmsOptInRequired) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-KmsThrottlingException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::KmsThrottlingException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "add-permission",
-                feature = "confirm-subscription",
-                feature = "create-platform-endpoint",
-                feature = "delete-topic",
-                feature = "get-data-protection-policy",
-                feature = "get-endpoint-attributes",
-                feature = "get-platform-application-attributes",
-                feature = "get-subscription-attributes",
-                feature = "get-topic-attributes",
-                feature = "list-endpoints-by-platform-application",
-                feature = "list-subscriptions-by-topic",
-                feature = "publish",
-                feature = "publish-batch",
-                feature = "put-data-protection-policy",
-                feature = "remove-permission",
-                feature = "set-endpoint-attributes",
-                feature = "set-platform-application-attributes",
-                feature = "set-subscription-attributes",
-                feature = "set-topic-attributes",
-                feature = "subscribe",
-                feature = "unsubscribe"
-            )
-        )]
+        #[cfg(feature = "_error-NotFoundException")]
         if let ::std::option::Option::Some(read) = error.read(Self::NotFoundException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-sms-sandbox-phone-number")]
+        #[cfg(feature = "_error-OptedOutException")]
         if let ::std::option::Option::Some(read) = error.read(Self::OptedOutException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "publish", feature = "publish-batch"))]
+        #[cfg(feature = "_error-PlatformApplicationDisabledException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::PlatformApplicationDisabledException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "confirm-subscription",
-                feature = "set-subscription-attributes",
-                feature = "subscribe"
-            )
-        )]
+        #[cfg(feature = "_error-ReplayLimitExceededException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ReplayLimitExceededException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "delete-sms-sandbox-phone-number",
-                feature = "list-sms-sandbox-phone-numbers",
-                feature = "list-tags-for-resource",
-                feature = "tag-resource",
-                feature = "untag-resource",
-                feature = "verify-sms-sandbox-phone-number"
-            )
-        )]
+        #[cfg(feature = "_error-ResourceNotFoundException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ResourceNotFoundException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-topic",
-                feature = "delete-topic",
-                feature = "tag-resource",
-                feature = "untag-resource"
-            )
-        )]
+        #[cfg(feature = "_error-StaleTagException")]
         if let ::std::option::Option::Some(read) = error.read(Self::StaleTagException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+        #[cfg(feature = "_error-SubscriptionLimitExceededException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::SubscriptionLimitExceededException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-topic",
-                feature = "tag-resource",
-                feature = "untag-resource"
-            )
-        )]
+        #[cfg(feature = "_error-TagLimitExceededException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::TagLimitExceededException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-topic",
-                feature = "delete-topic",
-                feature = "list-tags-for-resource",
-                feature = "tag-resource",
-                feature = "untag-resource"
-            )
-        )]
+        #[cfg(feature = "_error-TagPolicyException")]
         if let ::std::option::Option::Some(read) = error.read(Self::TagPolicyException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "check-if-phone-number-is-opted-out",
-                feature = "create-sms-sandbox-phone-number",
-                feature = "delete-sms-sandbox-phone-number",
-                feature = "get-sms-attributes",
-                feature = "get-sms-sandbox-account-status",
-                feature = "list-origination-numbers",
-                feature = "list-phone-numbers-opted-out",
-                feature = "list-sms-sandbox-phone-numbers",
-                feature = "opt-in-phone-number",
-                feature = "set-sms-attributes",
-                feature = "verify-sms-sandbox-phone-number"
-            )
-        )]
+        #[cfg(feature = "_error-ThrottledException")]
         if let ::std::option::Option::Some(read) = error.read(Self::ThrottledException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "publish-batch")]
+        #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::TooManyEntriesInBatchRequestException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "create-topic")]
+        #[cfg(feature = "_error-TopicLimitExceededException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::TopicLimitExceededException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "create-sms-sandbox-phone-number",
-                feature = "delete-sms-sandbox-phone-number"
-            )
-        )]
+        #[cfg(feature = "_error-UserErrorException")]
         if let ::std::option::Option::Some(read) = error.read(Self::UserErrorException) {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "list-origination-numbers",
-                feature = "publish",
-                feature = "publish-batch"
-            )
-        )]
+        #[cfg(feature = "_error-ValidationException")]
         if let ::std::option::Option::Some(read) = error.read(Self::ValidationException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "verify-sms-sandbox-phone-number")]
+        #[cfg(feature = "_error-VerificationException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::VerificationException)
         {
@@ -4102,268 +3125,71 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
             Self::BatchEntryIdsNotDistinctException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-BatchRequestTooLongException")]
             Self::BatchRequestTooLongException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-ConcurrentAccessException")]
             Self::ConcurrentAccessException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-EmptyBatchRequestException")]
             Self::EmptyBatchRequestException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-EndpointDisabledException")]
             Self::EndpointDisabledException(error) => error,
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
+            #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
             Self::FilterPolicyLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-InternalErrorException")]
             Self::InternalErrorException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-InvalidBatchEntryIdException")]
             Self::InvalidBatchEntryIdException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-application",
-                    feature = "create-platform-endpoint",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "create-topic",
-                    feature = "delete-endpoint",
-                    feature = "delete-platform-application",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-sms-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-platform-applications",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-subscriptions",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "list-topics",
-                    feature = "opt-in-phone-number",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-sms-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "tag-resource",
-                    feature = "unsubscribe",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidParameterException")]
             Self::InvalidParameterException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-InvalidParameterValueException")]
             Self::InvalidParameterValueException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-topic-attributes",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidSecurityException")]
             Self::InvalidSecurityException(error) => error,
-            #[cfg(feature = "delete-topic")]
+            #[cfg(feature = "_error-InvalidStateException")]
             Self::InvalidStateException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsAccessDeniedException")]
             Self::KmsAccessDeniedException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsDisabledException")]
             Self::KmsDisabledException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsInvalidStateException")]
             Self::KmsInvalidStateException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsNotFoundException")]
             Self::KmsNotFoundException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsOptInRequired")]
             Self::KmsOptInRequired(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-KmsThrottlingException")]
             Self::KmsThrottlingException(error) => error,
-            #[cfg(
-                any(
-                    feature = "add-permission",
-                    feature = "confirm-subscription",
-                    feature = "create-platform-endpoint",
-                    feature = "delete-topic",
-                    feature = "get-data-protection-policy",
-                    feature = "get-endpoint-attributes",
-                    feature = "get-platform-application-attributes",
-                    feature = "get-subscription-attributes",
-                    feature = "get-topic-attributes",
-                    feature = "list-endpoints-by-platform-application",
-                    feature = "list-subscriptions-by-topic",
-                    feature = "publish",
-                    feature = "publish-batch",
-                    feature = "put-data-protection-policy",
-                    feature = "remove-permission",
-                    feature = "set-endpoint-attributes",
-                    feature = "set-platform-application-attributes",
-                    feature = "set-subscription-attributes",
-                    feature = "set-topic-attributes",
-                    feature = "subscribe",
-                    feature = "unsubscribe"
-                )
-            )]
+            #[cfg(feature = "_error-NotFoundException")]
             Self::NotFoundException(error) => error,
-            #[cfg(feature = "create-sms-sandbox-phone-number")]
+            #[cfg(feature = "_error-OptedOutException")]
             Self::OptedOutException(error) => error,
-            #[cfg(any(feature = "publish", feature = "publish-batch"))]
+            #[cfg(feature = "_error-PlatformApplicationDisabledException")]
             Self::PlatformApplicationDisabledException(error) => error,
-            #[cfg(
-                any(
-                    feature = "confirm-subscription",
-                    feature = "set-subscription-attributes",
-                    feature = "subscribe"
-                )
-            )]
+            #[cfg(feature = "_error-ReplayLimitExceededException")]
             Self::ReplayLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-ResourceNotFoundException")]
             Self::ResourceNotFoundException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-StaleTagException")]
             Self::StaleTagException(error) => error,
-            #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+            #[cfg(feature = "_error-SubscriptionLimitExceededException")]
             Self::SubscriptionLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-TagLimitExceededException")]
             Self::TagLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-topic",
-                    feature = "delete-topic",
-                    feature = "list-tags-for-resource",
-                    feature = "tag-resource",
-                    feature = "untag-resource"
-                )
-            )]
+            #[cfg(feature = "_error-TagPolicyException")]
             Self::TagPolicyException(error) => error,
-            #[cfg(
-                any(
-                    feature = "check-if-phone-number-is-opted-out",
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number",
-                    feature = "get-sms-attributes",
-                    feature = "get-sms-sandbox-account-status",
-                    feature = "list-origination-numbers",
-                    feature = "list-phone-numbers-opted-out",
-                    feature = "list-sms-sandbox-phone-numbers",
-                    feature = "opt-in-phone-number",
-                    feature = "set-sms-attributes",
-                    feature = "verify-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-ThrottledException")]
             Self::ThrottledException(error) => error,
-            #[cfg(feature = "publish-batch")]
+            #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
             Self::TooManyEntriesInBatchRequestException(error) => error,
-            #[cfg(feature = "create-topic")]
+            #[cfg(feature = "_error-TopicLimitExceededException")]
             Self::TopicLimitExceededException(error) => error,
-            #[cfg(
-                any(
-                    feature = "create-sms-sandbox-phone-number",
-                    feature = "delete-sms-sandbox-phone-number"
-                )
-            )]
+            #[cfg(feature = "_error-UserErrorException")]
             Self::UserErrorException(error) => error,
-            #[cfg(
-                any(
-                    feature = "list-origination-numbers",
-                    feature = "publish",
-                    feature = "publish-batch"
-                )
-            )]
+            #[cfg(feature = "_error-ValidationException")]
             Self::ValidationException(error) => error,
-            #[cfg(feature = "verify-sms-sandbox-phone-number")]
+            #[cfg(feature = "_error-VerificationException")]
             Self::VerificationException(error) => error,
             Self::Unhandled(error) => &**error,
         }
@@ -4422,7 +3248,7 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
     mod batch_entry_ids_not_distinct_exception_items {
         /// A builder for [`BatchEntryIdsNotDistinctException`](crate::error::BatchEntryIdsNotDistinctException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4454,9 +3280,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
     pub use self::batch_entry_ids_not_distinct_exception_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchRequestTooLongException")]
     mod batch_request_too_long_exception_items {
         /// A builder for [`BatchRequestTooLongException`](crate::error::BatchRequestTooLongException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4488,17 +3314,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-BatchRequestTooLongException")]
     pub use self::batch_request_too_long_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ConcurrentAccessException")]
     mod concurrent_access_exception_items {
         /// A builder for [`ConcurrentAccessException`](crate::error::ConcurrentAccessException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4530,17 +3348,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-ConcurrentAccessException")]
     pub use self::concurrent_access_exception_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-EmptyBatchRequestException")]
     mod empty_batch_request_exception_items {
         /// A builder for [`EmptyBatchRequestException`](crate::error::EmptyBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4572,9 +3382,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-EmptyBatchRequestException")]
     pub use self::empty_batch_request_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-EndpointDisabledException")]
     mod endpoint_disabled_exception_items {
         /// A builder for [`EndpointDisabledException`](crate::error::EndpointDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4606,15 +3416,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-EndpointDisabledException")]
     pub use self::endpoint_disabled_exception_items::*;
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
     mod filter_policy_limit_exceeded_exception_items {
         /// A builder for [`FilterPolicyLimitExceededException`](crate::error::FilterPolicyLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4646,57 +3450,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
     pub use self::filter_policy_limit_exceeded_exception_items::*;
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InternalErrorException")]
     mod internal_error_exception_items {
         /// A builder for [`InternalErrorException`](crate::error::InternalErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4728,51 +3484,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InternalErrorException")]
     pub use self::internal_error_exception_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-InvalidBatchEntryIdException")]
     mod invalid_batch_entry_id_exception_items {
         /// A builder for [`InvalidBatchEntryIdException`](crate::error::InvalidBatchEntryIdException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4804,53 +3518,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-InvalidBatchEntryIdException")]
     pub use self::invalid_batch_entry_id_exception_items::*;
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-tags-for-resource",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "tag-resource",
-            feature = "unsubscribe",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterException")]
     mod invalid_parameter_exception_items {
         /// A builder for [`InvalidParameterException`](crate::error::InvalidParameterException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4882,53 +3552,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "confirm-subscription",
-            feature = "create-platform-application",
-            feature = "create-platform-endpoint",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "create-topic",
-            feature = "delete-endpoint",
-            feature = "delete-platform-application",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-sms-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-platform-applications",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-subscriptions",
-            feature = "list-subscriptions-by-topic",
-            feature = "list-tags-for-resource",
-            feature = "list-topics",
-            feature = "opt-in-phone-number",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-sms-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "tag-resource",
-            feature = "unsubscribe",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidParameterException")]
     pub use self::invalid_parameter_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     mod invalid_parameter_value_exception_items {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -4960,21 +3586,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-InvalidParameterValueException")]
     pub use self::invalid_parameter_value_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-topic-attributes",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidSecurityException")]
     mod invalid_security_exception_items {
         /// A builder for [`InvalidSecurityException`](crate::error::InvalidSecurityException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5006,21 +3620,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-topic-attributes",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-InvalidSecurityException")]
     pub use self::invalid_security_exception_items::*;
-    #[cfg(feature = "delete-topic")]
+    #[cfg(feature = "_error-InvalidStateException")]
     mod invalid_state_exception_items {
         /// A builder for [`InvalidStateException`](crate::error::InvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5052,9 +3654,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "delete-topic")]
+    #[cfg(feature = "_error-InvalidStateException")]
     pub use self::invalid_state_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsAccessDeniedException")]
     mod kms_access_denied_exception_items {
         /// A builder for [`KmsAccessDeniedException`](crate::error::KmsAccessDeniedException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5086,9 +3688,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsAccessDeniedException")]
     pub use self::kms_access_denied_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsDisabledException")]
     mod kms_disabled_exception_items {
         /// A builder for [`KmsDisabledException`](crate::error::KmsDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5120,9 +3722,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsDisabledException")]
     pub use self::kms_disabled_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsInvalidStateException")]
     mod kms_invalid_state_exception_items {
         /// A builder for [`KmsInvalidStateException`](crate::error::KmsInvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5154,9 +3756,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsInvalidStateException")]
     pub use self::kms_invalid_state_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsNotFoundException")]
     mod kms_not_found_exception_items {
         /// A builder for [`KmsNotFoundException`](crate::error::KmsNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5188,9 +3790,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsNotFoundException")]
     pub use self::kms_not_found_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsOptInRequired")]
     mod kms_opt_in_required_items {
         /// A builder for [`KmsOptInRequired`](crate::error::KmsOptInRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5222,9 +3824,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsOptInRequired")]
     pub use self::kms_opt_in_required_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsThrottlingException")]
     mod kms_throttling_exception_items {
         /// A builder for [`KmsThrottlingException`](crate::error::KmsThrottlingException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5256,33 +3858,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-KmsThrottlingException")]
     pub use self::kms_throttling_exception_items::*;
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "confirm-subscription",
-            feature = "create-platform-endpoint",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-subscriptions-by-topic",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-NotFoundException")]
     mod not_found_exception_items {
         /// A builder for [`NotFoundException`](crate::error::NotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5314,33 +3892,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-permission",
-            feature = "confirm-subscription",
-            feature = "create-platform-endpoint",
-            feature = "delete-topic",
-            feature = "get-data-protection-policy",
-            feature = "get-endpoint-attributes",
-            feature = "get-platform-application-attributes",
-            feature = "get-subscription-attributes",
-            feature = "get-topic-attributes",
-            feature = "list-endpoints-by-platform-application",
-            feature = "list-subscriptions-by-topic",
-            feature = "publish",
-            feature = "publish-batch",
-            feature = "put-data-protection-policy",
-            feature = "remove-permission",
-            feature = "set-endpoint-attributes",
-            feature = "set-platform-application-attributes",
-            feature = "set-subscription-attributes",
-            feature = "set-topic-attributes",
-            feature = "subscribe",
-            feature = "unsubscribe"
-        )
-    )]
+    #[cfg(feature = "_error-NotFoundException")]
     pub use self::not_found_exception_items::*;
-    #[cfg(feature = "create-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-OptedOutException")]
     mod opted_out_exception_items {
         /// A builder for [`OptedOutException`](crate::error::OptedOutException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5372,9 +3926,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-OptedOutException")]
     pub use self::opted_out_exception_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-PlatformApplicationDisabledException")]
     mod platform_application_disabled_exception_items {
         /// A builder for [`PlatformApplicationDisabledException`](crate::error::PlatformApplicationDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5406,15 +3960,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_error-PlatformApplicationDisabledException")]
     pub use self::platform_application_disabled_exception_items::*;
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-ReplayLimitExceededException")]
     mod replay_limit_exceeded_exception_items {
         /// A builder for [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5446,24 +3994,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "confirm-subscription",
-            feature = "set-subscription-attributes",
-            feature = "subscribe"
-        )
-    )]
+    #[cfg(feature = "_error-ReplayLimitExceededException")]
     pub use self::replay_limit_exceeded_exception_items::*;
-    #[cfg(
-        any(
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ResourceNotFoundException")]
     mod resource_not_found_exception_items {
         /// A builder for [`ResourceNotFoundException`](crate::error::ResourceNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5495,25 +4028,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ResourceNotFoundException")]
     pub use self::resource_not_found_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-StaleTagException")]
     mod stale_tag_exception_items {
         /// A builder for [`StaleTagException`](crate::error::StaleTagException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5545,16 +4062,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-StaleTagException")]
     pub use self::stale_tag_exception_items::*;
-    #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+    #[cfg(feature = "_error-SubscriptionLimitExceededException")]
     mod subscription_limit_exceeded_exception_items {
         /// A builder for [`SubscriptionLimitExceededException`](crate::error::SubscriptionLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5586,15 +4096,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "confirm-subscription", feature = "subscribe"))]
+    #[cfg(feature = "_error-SubscriptionLimitExceededException")]
     pub use self::subscription_limit_exceeded_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagLimitExceededException")]
     mod tag_limit_exceeded_exception_items {
         /// A builder for [`TagLimitExceededException`](crate::error::TagLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5626,23 +4130,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagLimitExceededException")]
     pub use self::tag_limit_exceeded_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagPolicyException")]
     mod tag_policy_exception_items {
         /// A builder for [`TagPolicyException`](crate::error::TagPolicyException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5674,31 +4164,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "delete-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource",
-            feature = "untag-resource"
-        )
-    )]
+    #[cfg(feature = "_error-TagPolicyException")]
     pub use self::tag_policy_exception_items::*;
-    #[cfg(
-        any(
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "opt-in-phone-number",
-            feature = "set-sms-attributes",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ThrottledException")]
     mod throttled_exception_items {
         /// A builder for [`ThrottledException`](crate::error::ThrottledException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5730,23 +4198,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "check-if-phone-number-is-opted-out",
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number",
-            feature = "get-sms-attributes",
-            feature = "get-sms-sandbox-account-status",
-            feature = "list-origination-numbers",
-            feature = "list-phone-numbers-opted-out",
-            feature = "list-sms-sandbox-phone-numbers",
-            feature = "opt-in-phone-number",
-            feature = "set-sms-attributes",
-            feature = "verify-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-ThrottledException")]
     pub use self::throttled_exception_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
     mod too_many_entries_in_batch_request_exception_items {
         /// A builder for [`TooManyEntriesInBatchRequestException`](crate::error::TooManyEntriesInBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5778,9 +4232,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
     pub use self::too_many_entries_in_batch_request_exception_items::*;
-    #[cfg(feature = "create-topic")]
+    #[cfg(feature = "_error-TopicLimitExceededException")]
     mod topic_limit_exceeded_exception_items {
         /// A builder for [`TopicLimitExceededException`](crate::error::TopicLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5812,14 +4266,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "create-topic")]
+    #[cfg(feature = "_error-TopicLimitExceededException")]
     pub use self::topic_limit_exceeded_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-UserErrorException")]
     mod user_error_exception_items {
         /// A builder for [`UserErrorException`](crate::error::UserErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5851,20 +4300,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-sms-sandbox-phone-number",
-            feature = "delete-sms-sandbox-phone-number"
-        )
-    )]
+    #[cfg(feature = "_error-UserErrorException")]
     pub use self::user_error_exception_items::*;
-    #[cfg(
-        any(
-            feature = "list-origination-numbers",
-            feature = "publish",
-            feature = "publish-batch"
-        )
-    )]
+    #[cfg(feature = "_error-ValidationException")]
     mod validation_exception_items {
         /// A builder for [`ValidationException`](crate::error::ValidationException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -5921,15 +4359,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "list-origination-numbers",
-            feature = "publish",
-            feature = "publish-batch"
-        )
-    )]
+    #[cfg(feature = "_error-ValidationException")]
     pub use self::validation_exception_items::*;
-    #[cfg(feature = "verify-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-VerificationException")]
     mod verification_exception_items {
         /// A builder for [`VerificationException`](crate::error::VerificationException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -6010,6 +4442,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "verify-sms-sandbox-phone-number")]
+    #[cfg(feature = "_error-VerificationException")]
     pub use self::verification_exception_items::*;
 }

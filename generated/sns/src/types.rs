@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-BatchResultErrorEntry")]
 mod batch_result_error_entry_items {
     /// Gives a detailed description of failed messages in the batch.
     ///
@@ -83,9 +83,9 @@ mod batch_result_error_entry_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-BatchResultErrorEntry")]
 pub use self::batch_result_error_entry_items::*;
-#[cfg(feature = "list-endpoints-by-platform-application")]
+#[cfg(feature = "_type-Endpoint")]
 mod endpoint_items {
     /// The endpoint for mobile app and device.
     ///
@@ -136,9 +136,9 @@ mod endpoint_items {
         }
     }
 }
-#[cfg(feature = "list-endpoints-by-platform-application")]
+#[cfg(feature = "_type-Endpoint")]
 pub use self::endpoint_items::*;
-#[cfg(feature = "create-sms-sandbox-phone-number")]
+#[cfg(feature = "_type-LanguageCodeString")]
 mod language_code_string_items {
     /// Supported language code for sending OTP message
     ///
@@ -291,9 +291,9 @@ mod language_code_string_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LanguageCodeString);
 }
-#[cfg(feature = "create-sms-sandbox-phone-number")]
+#[cfg(feature = "_type-LanguageCodeString")]
 pub use self::language_code_string_items::*;
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_type-MessageAttributeValue")]
 mod message_attribute_value_items {
     /// The user-specified message attribute value. For string data types, the value attribute has the same
     /// restrictions on the content as the message body. For more information, see
@@ -372,9 +372,9 @@ mod message_attribute_value_items {
         }
     }
 }
-#[cfg(any(feature = "publish", feature = "publish-batch"))]
+#[cfg(feature = "_type-MessageAttributeValue")]
 pub use self::message_attribute_value_items::*;
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-NumberCapability")]
 mod number_capability_items {
     /// Enum listing out all supported number capabilities.
     ///
@@ -453,9 +453,9 @@ mod number_capability_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NumberCapability);
 }
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-NumberCapability")]
 pub use self::number_capability_items::*;
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-PhoneNumberInformation")]
 mod phone_number_information_items {
     /// A list of phone numbers and their metadata.
     ///
@@ -550,9 +550,9 @@ mod phone_number_information_items {
         }
     }
 }
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-PhoneNumberInformation")]
 pub use self::phone_number_information_items::*;
-#[cfg(feature = "list-platform-applications")]
+#[cfg(feature = "_type-PlatformApplication")]
 mod platform_application_items {
     /// Platform application object.
     ///
@@ -609,9 +609,9 @@ mod platform_application_items {
         }
     }
 }
-#[cfg(feature = "list-platform-applications")]
+#[cfg(feature = "_type-PlatformApplication")]
 pub use self::platform_application_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-PublishBatchRequestEntry")]
 mod publish_batch_request_entry_items {
     /// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message
     /// within the batch.
@@ -787,9 +787,9 @@ mod publish_batch_request_entry_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-PublishBatchRequestEntry")]
 pub use self::publish_batch_request_entry_items::*;
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-PublishBatchResultEntry")]
 mod publish_batch_result_entry_items {
     /// Encloses data related to a successful message in a batch request for topic.
     ///
@@ -848,9 +848,9 @@ mod publish_batch_result_entry_items {
         }
     }
 }
-#[cfg(feature = "publish-batch")]
+#[cfg(feature = "_type-PublishBatchResultEntry")]
 pub use self::publish_batch_result_entry_items::*;
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-RouteType")]
 mod route_type_items {
     /// Enum listing out all supported route types. The following enum values are supported. 1.
     /// Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP
@@ -931,9 +931,9 @@ mod route_type_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(RouteType);
 }
-#[cfg(feature = "list-origination-numbers")]
+#[cfg(feature = "_type-RouteType")]
 pub use self::route_type_items::*;
-#[cfg(feature = "list-sms-sandbox-phone-numbers")]
+#[cfg(feature = "_type-SmsSandboxPhoneNumber")]
 mod sms_sandbox_phone_number_items {
     /// A verified or pending destination phone number in the SMS sandbox.
     ///
@@ -999,9 +999,9 @@ mod sms_sandbox_phone_number_items {
         }
     }
 }
-#[cfg(feature = "list-sms-sandbox-phone-numbers")]
+#[cfg(feature = "_type-SmsSandboxPhoneNumber")]
 pub use self::sms_sandbox_phone_number_items::*;
-#[cfg(feature = "list-sms-sandbox-phone-numbers")]
+#[cfg(feature = "_type-SmsSandboxPhoneNumberVerificationStatus")]
 mod sms_sandbox_phone_number_verification_status_items {
     /// Enum listing out all supported destination phone number verification statuses. The following enum
     /// values are supported. 1. PENDING : The destination phone number is pending verification. 2. VERIFIED :
@@ -1077,9 +1077,9 @@ mod sms_sandbox_phone_number_verification_status_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SmsSandboxPhoneNumberVerificationStatus);
 }
-#[cfg(feature = "list-sms-sandbox-phone-numbers")]
+#[cfg(feature = "_type-SmsSandboxPhoneNumberVerificationStatus")]
 pub use self::sms_sandbox_phone_number_verification_status_items::*;
-#[cfg(any(feature = "list-subscriptions", feature = "list-subscriptions-by-topic"))]
+#[cfg(feature = "_type-Subscription")]
 mod subscription_items {
     /// A wrapper type for the attributes of an Amazon SNS subscription.
     ///
@@ -1143,15 +1143,9 @@ mod subscription_items {
         }
     }
 }
-#[cfg(any(feature = "list-subscriptions", feature = "list-subscriptions-by-topic"))]
+#[cfg(feature = "_type-Subscription")]
 pub use self::subscription_items::*;
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource"
-    )
-)]
+#[cfg(feature = "_type-Tag")]
 mod tag_items {
     /// The list of tags to be added to the specified topic.
     ///
@@ -1251,15 +1245,9 @@ mod tag_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-topic",
-        feature = "list-tags-for-resource",
-        feature = "tag-resource"
-    )
-)]
+#[cfg(feature = "_type-Tag")]
 pub use self::tag_items::*;
-#[cfg(feature = "list-topics")]
+#[cfg(feature = "_type-Topic")]
 mod topic_items {
     /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use
     /// `GetTopicAttributes`.
@@ -1302,11 +1290,11 @@ mod topic_items {
         }
     }
 }
-#[cfg(feature = "list-topics")]
+#[cfg(feature = "_type-Topic")]
 pub use self::topic_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-BatchResultErrorEntry")]
     mod batch_result_error_entry_items {
         /// A builder for [`BatchResultErrorEntry`](crate::types::BatchResultErrorEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1423,9 +1411,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-BatchResultErrorEntry")]
     pub use self::batch_result_error_entry_items::*;
-    #[cfg(feature = "list-endpoints-by-platform-application")]
+    #[cfg(feature = "_type-Endpoint")]
     mod endpoint_items {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1490,9 +1478,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "list-endpoints-by-platform-application")]
+    #[cfg(feature = "_type-Endpoint")]
     pub use self::endpoint_items::*;
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_type-MessageAttributeValue")]
     mod message_attribute_value_items {
         /// A builder for [`MessageAttributeValue`](crate::types::MessageAttributeValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1589,9 +1577,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "publish", feature = "publish-batch"))]
+    #[cfg(feature = "_type-MessageAttributeValue")]
     pub use self::message_attribute_value_items::*;
-    #[cfg(feature = "list-origination-numbers")]
+    #[cfg(feature = "_type-PhoneNumberInformation")]
     mod phone_number_information_items {
         /// A builder for [`PhoneNumberInformation`](crate::types::PhoneNumberInformation).
         #[derive(Clone, PartialEq, Default)]
@@ -1733,9 +1721,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "list-origination-numbers")]
+    #[cfg(feature = "_type-PhoneNumberInformation")]
     pub use self::phone_number_information_items::*;
-    #[cfg(feature = "list-platform-applications")]
+    #[cfg(feature = "_type-PlatformApplication")]
     mod platform_application_items {
         /// A builder for [`PlatformApplication`](crate::types::PlatformApplication).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1804,9 +1792,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "list-platform-applications")]
+    #[cfg(feature = "_type-PlatformApplication")]
     pub use self::platform_application_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-PublishBatchRequestEntry")]
     mod publish_batch_request_entry_items {
         /// A builder for [`PublishBatchRequestEntry`](crate::types::PublishBatchRequestEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -2066,9 +2054,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-PublishBatchRequestEntry")]
     pub use self::publish_batch_request_entry_items::*;
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-PublishBatchResultEntry")]
     mod publish_batch_result_entry_items {
         /// A builder for [`PublishBatchResultEntry`](crate::types::PublishBatchResultEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -2141,9 +2129,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "publish-batch")]
+    #[cfg(feature = "_type-PublishBatchResultEntry")]
     pub use self::publish_batch_result_entry_items::*;
-    #[cfg(feature = "list-sms-sandbox-phone-numbers")]
+    #[cfg(feature = "_type-SmsSandboxPhoneNumber")]
     mod sms_sandbox_phone_number_items {
         /// A builder for [`SmsSandboxPhoneNumber`](crate::types::SmsSandboxPhoneNumber).
         #[derive(Clone, PartialEq, Default)]
@@ -2207,9 +2195,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "list-sms-sandbox-phone-numbers")]
+    #[cfg(feature = "_type-SmsSandboxPhoneNumber")]
     pub use self::sms_sandbox_phone_number_items::*;
-    #[cfg(any(feature = "list-subscriptions", feature = "list-subscriptions-by-topic"))]
+    #[cfg(feature = "_type-Subscription")]
     mod subscription_items {
         /// A builder for [`Subscription`](crate::types::Subscription).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -2313,15 +2301,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "list-subscriptions", feature = "list-subscriptions-by-topic"))]
+    #[cfg(feature = "_type-Subscription")]
     pub use self::subscription_items::*;
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource"
-        )
-    )]
+    #[cfg(feature = "_type-Tag")]
     mod tag_items {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -2396,15 +2378,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-topic",
-            feature = "list-tags-for-resource",
-            feature = "tag-resource"
-        )
-    )]
+    #[cfg(feature = "_type-Tag")]
     pub use self::tag_items::*;
-    #[cfg(feature = "list-topics")]
+    #[cfg(feature = "_type-Topic")]
     mod topic_items {
         /// A builder for [`Topic`](crate::types::Topic).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -2436,6 +2412,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "list-topics")]
+    #[cfg(feature = "_type-Topic")]
     pub use self::topic_items::*;
 }

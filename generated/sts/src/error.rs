@@ -2,14 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root"
-    )
-)]
+#[cfg(feature = "_error-ExpiredTokenException")]
 mod expired_token_exception_items {
     /// The web identity token that was passed is expired or is not valid. Get a new identity token from the
     /// identity provider and then retry the request.
@@ -87,16 +80,9 @@ mod expired_token_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root"
-    )
-)]
+#[cfg(feature = "_error-ExpiredTokenException")]
 pub use self::expired_token_exception_items::*;
-#[cfg(feature = "assume-role-with-web-identity")]
+#[cfg(feature = "_error-IdpCommunicationErrorException")]
 mod idp_communication_error_exception_items {
     /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the
     /// incoming identity token could not be reached. This is often a transient error caused by network
@@ -176,9 +162,9 @@ mod idp_communication_error_exception_items {
         }
     }
 }
-#[cfg(feature = "assume-role-with-web-identity")]
+#[cfg(feature = "_error-IdpCommunicationErrorException")]
 pub use self::idp_communication_error_exception_items::*;
-#[cfg(any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity"))]
+#[cfg(feature = "_error-IdpRejectedClaimException")]
 mod idp_rejected_claim_exception_items {
     /// The identity provider (IdP) reported that authentication failed. This might be because the claim is
     /// invalid.
@@ -259,9 +245,9 @@ mod idp_rejected_claim_exception_items {
         }
     }
 }
-#[cfg(any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity"))]
+#[cfg(feature = "_error-IdpRejectedClaimException")]
 pub use self::idp_rejected_claim_exception_items::*;
-#[cfg(feature = "decode-authorization-message")]
+#[cfg(feature = "_error-InvalidAuthorizationMessageException")]
 mod invalid_authorization_message_exception_items {
     /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can
     /// happen if the token contains invalid characters, such as line breaks, or if the message has expired.
@@ -341,9 +327,9 @@ mod invalid_authorization_message_exception_items {
         }
     }
 }
-#[cfg(feature = "decode-authorization-message")]
+#[cfg(feature = "_error-InvalidAuthorizationMessageException")]
 pub use self::invalid_authorization_message_exception_items::*;
-#[cfg(any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity"))]
+#[cfg(feature = "_error-InvalidIdentityTokenException")]
 mod invalid_identity_token_exception_items {
     /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new
     /// identity token from the identity provider and then retry the request.
@@ -421,16 +407,9 @@ mod invalid_identity_token_exception_items {
         }
     }
 }
-#[cfg(any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity"))]
+#[cfg(feature = "_error-InvalidIdentityTokenException")]
 pub use self::invalid_identity_token_exception_items::*;
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_error-MalformedPolicyDocumentException")]
 mod malformed_policy_document_exception_items {
     /// The request was rejected because the policy document was malformed. The error message describes the
     /// specific error.
@@ -508,23 +487,9 @@ mod malformed_policy_document_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_error-MalformedPolicyDocumentException")]
 pub use self::malformed_policy_document_exception_items::*;
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_error-PackedPolicyTooLargeException")]
 mod packed_policy_too_large_exception_items {
     /// The request was rejected because the total packed size of the session policies and session tags
     /// combined was too large. An Amazon Web Services conversion compresses the session policy document,
@@ -611,25 +576,9 @@ mod packed_policy_too_large_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_error-PackedPolicyTooLargeException")]
 pub use self::packed_policy_too_large_exception_items::*;
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token",
-        feature = "get-session-token"
-    )
-)]
+#[cfg(feature = "_error-RegionDisabledException")]
 mod region_disabled_exception_items {
     /// STS is not activated in the requested region for the account that is being asked to generate
     /// credentials. The account administrator must use the IAM console to activate STS in that region. For
@@ -710,80 +659,37 @@ mod region_disabled_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token",
-        feature = "get-session-token"
-    )
-)]
+#[cfg(feature = "_error-RegionDisabledException")]
 pub use self::region_disabled_exception_items::*;
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceError {
     /// The service answered with [`crate::error::ExpiredTokenException`].
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root"
-        )
-    )]
+    #[cfg(feature = "_error-ExpiredTokenException")]
     ExpiredTokenException(crate::error::ExpiredTokenException),
     /// The service answered with [`crate::error::IdpCommunicationErrorException`].
-    #[cfg(feature = "assume-role-with-web-identity")]
+    #[cfg(feature = "_error-IdpCommunicationErrorException")]
     IdpCommunicationErrorException(crate::error::IdpCommunicationErrorException),
     /// The service answered with [`crate::error::IdpRejectedClaimException`].
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-IdpRejectedClaimException")]
     IdpRejectedClaimException(crate::error::IdpRejectedClaimException),
     /// The service answered with [`crate::error::InvalidAuthorizationMessageException`].
-    #[cfg(feature = "decode-authorization-message")]
+    #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
     InvalidAuthorizationMessageException(
         crate::error::InvalidAuthorizationMessageException,
     ),
     /// The service answered with [`crate::error::InvalidIdentityTokenException`].
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-InvalidIdentityTokenException")]
     InvalidIdentityTokenException(crate::error::InvalidIdentityTokenException),
     /// The service answered with [`crate::error::MalformedPolicyDocumentException`].
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-MalformedPolicyDocumentException")]
     MalformedPolicyDocumentException(crate::error::MalformedPolicyDocumentException),
     /// The service answered with [`crate::error::PackedPolicyTooLargeException`].
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-PackedPolicyTooLargeException")]
     PackedPolicyTooLargeException(crate::error::PackedPolicyTooLargeException),
     /// The service answered with [`crate::error::RegionDisabledException`].
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token",
-            feature = "get-session-token"
-        )
-    )]
+    #[cfg(feature = "_error-RegionDisabledException")]
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
@@ -801,61 +707,21 @@ impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
+            #[cfg(feature = "_error-ExpiredTokenException")]
             Self::ExpiredTokenException(error) => error,
-            #[cfg(feature = "assume-role-with-web-identity")]
+            #[cfg(feature = "_error-IdpCommunicationErrorException")]
             Self::IdpCommunicationErrorException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
+            #[cfg(feature = "_error-IdpRejectedClaimException")]
             Self::IdpRejectedClaimException(error) => error,
-            #[cfg(feature = "decode-authorization-message")]
+            #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
             Self::InvalidAuthorizationMessageException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidIdentityTokenException")]
             Self::InvalidIdentityTokenException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
+            #[cfg(feature = "_error-MalformedPolicyDocumentException")]
             Self::MalformedPolicyDocumentException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
+            #[cfg(feature = "_error-PackedPolicyTooLargeException")]
             Self::PackedPolicyTooLargeException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
+            #[cfg(feature = "_error-RegionDisabledException")]
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
@@ -868,89 +734,49 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     ) -> ::std::option::Option<
         ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
     > {
-        #[cfg(
-            any(
-                feature = "assume-role",
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity",
-                feature = "assume-root"
-            )
-        )]
+        #[cfg(feature = "_error-ExpiredTokenException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::ExpiredTokenException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "assume-role-with-web-identity")]
+        #[cfg(feature = "_error-IdpCommunicationErrorException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::IdpCommunicationErrorException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity"
-            )
-        )]
+        #[cfg(feature = "_error-IdpRejectedClaimException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::IdpRejectedClaimException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(feature = "decode-authorization-message")]
+        #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidAuthorizationMessageException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity"
-            )
-        )]
+        #[cfg(feature = "_error-InvalidIdentityTokenException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::InvalidIdentityTokenException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "assume-role",
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity",
-                feature = "get-federation-token"
-            )
-        )]
+        #[cfg(feature = "_error-MalformedPolicyDocumentException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::MalformedPolicyDocumentException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "assume-role",
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity",
-                feature = "get-federation-token"
-            )
-        )]
+        #[cfg(feature = "_error-PackedPolicyTooLargeException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::PackedPolicyTooLargeException)
         {
             return ::std::option::Option::Some(read);
         }
-        #[cfg(
-            any(
-                feature = "assume-role",
-                feature = "assume-role-with-saml",
-                feature = "assume-role-with-web-identity",
-                feature = "assume-root",
-                feature = "get-federation-token",
-                feature = "get-session-token"
-            )
-        )]
+        #[cfg(feature = "_error-RegionDisabledException")]
         if let ::std::option::Option::Some(read) = error
             .read(Self::RegionDisabledException)
         {
@@ -965,61 +791,21 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     }
     fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root"
-                )
-            )]
+            #[cfg(feature = "_error-ExpiredTokenException")]
             Self::ExpiredTokenException(error) => error,
-            #[cfg(feature = "assume-role-with-web-identity")]
+            #[cfg(feature = "_error-IdpCommunicationErrorException")]
             Self::IdpCommunicationErrorException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
+            #[cfg(feature = "_error-IdpRejectedClaimException")]
             Self::IdpRejectedClaimException(error) => error,
-            #[cfg(feature = "decode-authorization-message")]
+            #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
             Self::InvalidAuthorizationMessageException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity"
-                )
-            )]
+            #[cfg(feature = "_error-InvalidIdentityTokenException")]
             Self::InvalidIdentityTokenException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
+            #[cfg(feature = "_error-MalformedPolicyDocumentException")]
             Self::MalformedPolicyDocumentException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "get-federation-token"
-                )
-            )]
+            #[cfg(feature = "_error-PackedPolicyTooLargeException")]
             Self::PackedPolicyTooLargeException(error) => error,
-            #[cfg(
-                any(
-                    feature = "assume-role",
-                    feature = "assume-role-with-saml",
-                    feature = "assume-role-with-web-identity",
-                    feature = "assume-root",
-                    feature = "get-federation-token",
-                    feature = "get-session-token"
-                )
-            )]
+            #[cfg(feature = "_error-RegionDisabledException")]
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         }
@@ -1049,14 +835,7 @@ impl ::std::error::Error for ServiceError {
 }
 /// Builders for the errors of this module.
 pub mod builders {
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root"
-        )
-    )]
+    #[cfg(feature = "_error-ExpiredTokenException")]
     mod expired_token_exception_items {
         /// A builder for [`ExpiredTokenException`](crate::error::ExpiredTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1088,16 +867,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root"
-        )
-    )]
+    #[cfg(feature = "_error-ExpiredTokenException")]
     pub use self::expired_token_exception_items::*;
-    #[cfg(feature = "assume-role-with-web-identity")]
+    #[cfg(feature = "_error-IdpCommunicationErrorException")]
     mod idp_communication_error_exception_items {
         /// A builder for [`IdpCommunicationErrorException`](crate::error::IdpCommunicationErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1129,11 +901,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "assume-role-with-web-identity")]
+    #[cfg(feature = "_error-IdpCommunicationErrorException")]
     pub use self::idp_communication_error_exception_items::*;
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-IdpRejectedClaimException")]
     mod idp_rejected_claim_exception_items {
         /// A builder for [`IdpRejectedClaimException`](crate::error::IdpRejectedClaimException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1165,11 +935,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-IdpRejectedClaimException")]
     pub use self::idp_rejected_claim_exception_items::*;
-    #[cfg(feature = "decode-authorization-message")]
+    #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
     mod invalid_authorization_message_exception_items {
         /// A builder for [`InvalidAuthorizationMessageException`](crate::error::InvalidAuthorizationMessageException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1201,11 +969,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "decode-authorization-message")]
+    #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
     pub use self::invalid_authorization_message_exception_items::*;
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-InvalidIdentityTokenException")]
     mod invalid_identity_token_exception_items {
         /// A builder for [`InvalidIdentityTokenException`](crate::error::InvalidIdentityTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1237,18 +1003,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "assume-role-with-saml", feature = "assume-role-with-web-identity")
-    )]
+    #[cfg(feature = "_error-InvalidIdentityTokenException")]
     pub use self::invalid_identity_token_exception_items::*;
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-MalformedPolicyDocumentException")]
     mod malformed_policy_document_exception_items {
         /// A builder for [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1280,23 +1037,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-MalformedPolicyDocumentException")]
     pub use self::malformed_policy_document_exception_items::*;
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-PackedPolicyTooLargeException")]
     mod packed_policy_too_large_exception_items {
         /// A builder for [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1328,25 +1071,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_error-PackedPolicyTooLargeException")]
     pub use self::packed_policy_too_large_exception_items::*;
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token",
-            feature = "get-session-token"
-        )
-    )]
+    #[cfg(feature = "_error-RegionDisabledException")]
     mod region_disabled_exception_items {
         /// A builder for [`RegionDisabledException`](crate::error::RegionDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1378,15 +1105,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token",
-            feature = "get-session-token"
-        )
-    )]
+    #[cfg(feature = "_error-RegionDisabledException")]
     pub use self::region_disabled_exception_items::*;
 }

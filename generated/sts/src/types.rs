@@ -2,13 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity"
-    )
-)]
+#[cfg(feature = "_type-AssumedRoleUser")]
 mod assumed_role_user_items {
     /// The identifiers for the temporary security credentials that the operation returns.
     ///
@@ -83,24 +77,9 @@ mod assumed_role_user_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity"
-    )
-)]
+#[cfg(feature = "_type-AssumedRoleUser")]
 pub use self::assumed_role_user_items::*;
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token",
-        feature = "get-session-token"
-    )
-)]
+#[cfg(feature = "_type-Credentials")]
 mod credentials_items {
     /// Amazon Web Services credentials for API authentication.
     ///
@@ -218,18 +197,9 @@ mod credentials_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token",
-        feature = "get-session-token"
-    )
-)]
+#[cfg(feature = "_type-Credentials")]
 pub use self::credentials_items::*;
-#[cfg(feature = "get-federation-token")]
+#[cfg(feature = "_type-FederatedUser")]
 mod federated_user_items {
     /// Identifiers for the federated user that is associated with the credentials.
     ///
@@ -306,17 +276,9 @@ mod federated_user_items {
         }
     }
 }
-#[cfg(feature = "get-federation-token")]
+#[cfg(feature = "_type-FederatedUser")]
 pub use self::federated_user_items::*;
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_type-PolicyDescriptorType")]
 mod policy_descriptor_type_items {
     /// A reference to the IAM managed policy that is passed as a session policy for a role session or a
     /// federated user session.
@@ -355,17 +317,9 @@ mod policy_descriptor_type_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "assume-role",
-        feature = "assume-role-with-saml",
-        feature = "assume-role-with-web-identity",
-        feature = "assume-root",
-        feature = "get-federation-token"
-    )
-)]
+#[cfg(feature = "_type-PolicyDescriptorType")]
 pub use self::policy_descriptor_type_items::*;
-#[cfg(feature = "assume-role")]
+#[cfg(feature = "_type-ProvidedContext")]
 mod provided_context_items {
     /// Contains information about the provided context. This includes the signed and encrypted trusted
     /// context assertion and the context provider ARN from which the trusted context assertion was
@@ -409,9 +363,9 @@ mod provided_context_items {
         }
     }
 }
-#[cfg(feature = "assume-role")]
+#[cfg(feature = "_type-ProvidedContext")]
 pub use self::provided_context_items::*;
-#[cfg(any(feature = "assume-role", feature = "get-federation-token"))]
+#[cfg(feature = "_type-Tag")]
 mod tag_items {
     /// You can pass custom key-value pair attributes when you assume a role or federate a user. These are
     /// called session tags. You can then use the session tags to control access to resources. For more
@@ -485,17 +439,11 @@ mod tag_items {
         }
     }
 }
-#[cfg(any(feature = "assume-role", feature = "get-federation-token"))]
+#[cfg(feature = "_type-Tag")]
 pub use self::tag_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity"
-        )
-    )]
+    #[cfg(feature = "_type-AssumedRoleUser")]
     mod assumed_role_user_items {
         /// A builder for [`AssumedRoleUser`](crate::types::AssumedRoleUser).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -580,24 +528,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity"
-        )
-    )]
+    #[cfg(feature = "_type-AssumedRoleUser")]
     pub use self::assumed_role_user_items::*;
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token",
-            feature = "get-session-token"
-        )
-    )]
+    #[cfg(feature = "_type-Credentials")]
     mod credentials_items {
         /// A builder for [`Credentials`](crate::types::Credentials).
         #[derive(Clone, PartialEq, Default)]
@@ -737,18 +670,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token",
-            feature = "get-session-token"
-        )
-    )]
+    #[cfg(feature = "_type-Credentials")]
     pub use self::credentials_items::*;
-    #[cfg(feature = "get-federation-token")]
+    #[cfg(feature = "_type-FederatedUser")]
     mod federated_user_items {
         /// A builder for [`FederatedUser`](crate::types::FederatedUser).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -833,17 +757,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "get-federation-token")]
+    #[cfg(feature = "_type-FederatedUser")]
     pub use self::federated_user_items::*;
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_type-PolicyDescriptorType")]
     mod policy_descriptor_type_items {
         /// A builder for [`PolicyDescriptorType`](crate::types::PolicyDescriptorType).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -878,17 +794,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "assume-role",
-            feature = "assume-role-with-saml",
-            feature = "assume-role-with-web-identity",
-            feature = "assume-root",
-            feature = "get-federation-token"
-        )
-    )]
+    #[cfg(feature = "_type-PolicyDescriptorType")]
     pub use self::policy_descriptor_type_items::*;
-    #[cfg(feature = "assume-role")]
+    #[cfg(feature = "_type-ProvidedContext")]
     mod provided_context_items {
         /// A builder for [`ProvidedContext`](crate::types::ProvidedContext).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -939,9 +847,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "assume-role")]
+    #[cfg(feature = "_type-ProvidedContext")]
     pub use self::provided_context_items::*;
-    #[cfg(any(feature = "assume-role", feature = "get-federation-token"))]
+    #[cfg(feature = "_type-Tag")]
     mod tag_items {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1026,6 +934,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(feature = "assume-role", feature = "get-federation-token"))]
+    #[cfg(feature = "_type-Tag")]
     pub use self::tag_items::*;
 }

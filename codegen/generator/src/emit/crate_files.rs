@@ -243,7 +243,7 @@ fn types_rs(service: &Service) -> TokenStream {
     };
     // Serializers for what operation inputs reach, parsers for what outputs and errors
     // reach; each type compiles only with a feature of an operation that reaches it.
-    let gate = |id: &str| super::feature_gate(&service.usage(id).features);
+    let gate = |id: &str| super::feature_gate(service.usage(id).gate.as_slice());
     let items = service.types.iter().map(|t| {
         let usage = service.usage(t.id());
         let (writes, reads) = (usage.serialized, usage.parsed);
@@ -314,7 +314,7 @@ fn error_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::error),
         module: Some(&Module::Error),
     };
-    let gate = |id: &str| super::feature_gate(&service.usage(id).features);
+    let gate = |id: &str| super::feature_gate(service.usage(id).gate.as_slice());
     let items = service.errors.iter().map(|s| {
         let item = struct_item(s, &place);
         let reader = service.aws_query.then(|| {
@@ -500,7 +500,35 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
         .map(|op| op.feature.clone())
         .collect();
     let default: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-    let per_operation: String = features.iter().map(|f| format!("{f} = []\n")).collect();
+    // Each operation feature turns on the internal features of the types and
+    // errors it reaches, so each of those is gated by one name.
+    let mut shapes: std::collections::BTreeMap<&str, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for usage in service.usage.values() {
+        if let Some(gate) = &usage.gate {
+            for feature in &usage.features {
+                shapes
+                    .entry(feature)
+                    .or_default()
+                    .push(format!("\"{gate}\""));
+            }
+        }
+    }
+    let mut gates: Vec<&str> = service
+        .usage
+        .values()
+        .filter_map(|usage| usage.gate.as_deref())
+        .collect();
+    gates.sort_unstable();
+    let per_shape: String = gates.iter().map(|g| format!("{g} = []\n")).collect();
+    let per_operation: String = features
+        .iter()
+        .map(|f| {
+            let mut gates = shapes.remove(f.as_str()).unwrap_or_default();
+            gates.sort();
+            format!("{f} = [{}]\n", gates.join(", "))
+        })
+        .collect();
     let (client_default, client_features) = if client::has_client(service) {
         (
             ", \"rustls\"",
@@ -539,8 +567,10 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          {fake_features}\
          # Serialize and Deserialize on every type, in the JSON form of the AWS CLI and boto3.\n\
          serde = [\"dep:serde\", \"querygen-runtime/serde\"]\n\
-         # One feature per operation: its module and every shape it reaches.\n\
+         # One feature per operation: its module and every shape it reaches. The `_type-*` and\n\
+         # `_error-*` features it turns on compile one shape each; they are not for users to name.\n\
          {per_operation}\
+         {per_shape}\
          {lints}",
         name = options.crate_name,
         version = options.crate_version,

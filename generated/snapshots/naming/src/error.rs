@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-#[cfg(feature = "login")]
+#[cfg(feature = "_error-ErrorValue")]
 mod error_value_items {
     /// An error shape named `Error`.
     ///
@@ -96,14 +96,14 @@ mod error_value_items {
         }
     }
 }
-#[cfg(feature = "login")]
+#[cfg(feature = "_error-ErrorValue")]
 pub use self::error_value_items::*;
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceError {
     /// The service answered with [`crate::error::ErrorValue`].
-    #[cfg(feature = "login")]
+    #[cfg(feature = "_error-ErrorValue")]
     ErrorValue(crate::error::ErrorValue),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
@@ -121,7 +121,7 @@ impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
-            #[cfg(feature = "login")]
+            #[cfg(feature = "_error-ErrorValue")]
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         };
@@ -134,7 +134,7 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     ) -> ::std::option::Option<
         ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
     > {
-        #[cfg(feature = "login")]
+        #[cfg(feature = "_error-ErrorValue")]
         if let ::std::option::Option::Some(read) = error.read(Self::ErrorValue) {
             return ::std::option::Option::Some(read);
         }
@@ -147,7 +147,7 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
     }
     fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
         match self {
-            #[cfg(feature = "login")]
+            #[cfg(feature = "_error-ErrorValue")]
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         }
@@ -177,7 +177,7 @@ impl ::std::error::Error for ServiceError {
 }
 /// Builders for the errors of this module.
 pub mod builders {
-    #[cfg(feature = "login")]
+    #[cfg(feature = "_error-ErrorValue")]
     mod error_value_items {
         /// A builder for [`ErrorValue`](crate::error::ErrorValue).
         #[derive(Clone, PartialEq, Default)]
@@ -235,6 +235,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "login")]
+    #[cfg(feature = "_error-ErrorValue")]
     pub use self::error_value_items::*;
 }

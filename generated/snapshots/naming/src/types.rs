@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(any(feature = "describe-things", feature = "match"))]
+#[cfg(feature = "_type-BoxValue")]
 mod box_value_items {
     /// The `BoxValue` enum.
     ///
@@ -75,9 +75,9 @@ mod box_value_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(BoxValue);
 }
-#[cfg(any(feature = "describe-things", feature = "match"))]
+#[cfg(feature = "_type-BoxValue")]
 pub use self::box_value_items::*;
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-Node")]
 mod node_items {
     /// The `Node` structure.
     ///
@@ -150,9 +150,9 @@ mod node_items {
         }
     }
 }
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-Node")]
 pub use self::node_items::*;
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-OddValues")]
 mod odd_values_items {
     /// The `OddValues` enum.
     ///
@@ -270,9 +270,9 @@ mod odd_values_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OddValues);
 }
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-OddValues")]
 pub use self::odd_values_items::*;
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-OptionValue")]
 mod option_value_items {
     /// A structure named like `std::option::Option`.
     ///
@@ -308,9 +308,9 @@ mod option_value_items {
         }
     }
 }
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-OptionValue")]
 pub use self::option_value_items::*;
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-OtherWidget")]
 mod other_widget_items {
     /// Same name, other namespace: renamed by the service.
     ///
@@ -352,9 +352,9 @@ mod other_widget_items {
         }
     }
 }
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-OtherWidget")]
 pub use self::other_widget_items::*;
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-PingPongA")]
 mod ping_pong_a_items {
     /// The `PingPongA` structure.
     ///
@@ -396,9 +396,9 @@ mod ping_pong_a_items {
         }
     }
 }
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-PingPongA")]
 pub use self::ping_pong_a_items::*;
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-PingPongB")]
 mod ping_pong_b_items {
     /// The `PingPongB` structure.
     ///
@@ -440,9 +440,9 @@ mod ping_pong_b_items {
         }
     }
 }
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-PingPongB")]
 pub use self::ping_pong_b_items::*;
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-ResultValue")]
 mod result_value_items {
     /// The `ResultValue` structure.
     ///
@@ -483,9 +483,9 @@ mod result_value_items {
         }
     }
 }
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-ResultValue")]
 pub use self::result_value_items::*;
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-Settings")]
 mod settings_items {
     /// Defaults and nullability: every rule of Smithy 2.0 once.
     ///
@@ -695,9 +695,9 @@ mod settings_items {
         }
     }
 }
-#[cfg(feature = "describe-things")]
+#[cfg(feature = "_type-Settings")]
 pub use self::settings_items::*;
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-StringValue")]
 mod string_value_items {
     /// The `StringValue` structure.
     ///
@@ -739,9 +739,9 @@ mod string_value_items {
         }
     }
 }
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-StringValue")]
 pub use self::string_value_items::*;
-#[cfg(feature = "login")]
+#[cfg(feature = "_type-Token")]
 mod token_items {
     /// The `Token` structure.
     ///
@@ -788,9 +788,9 @@ mod token_items {
         }
     }
 }
-#[cfg(feature = "login")]
+#[cfg(feature = "_type-Token")]
 pub use self::token_items::*;
-#[cfg(any(feature = "describe-things", feature = "match"))]
+#[cfg(feature = "_type-VecValue")]
 mod vec_value_items {
     /// The `VecValue` enum.
     ///
@@ -846,9 +846,9 @@ mod vec_value_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_int_enum!(VecValue);
 }
-#[cfg(any(feature = "describe-things", feature = "match"))]
+#[cfg(feature = "_type-VecValue")]
 pub use self::vec_value_items::*;
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-Widget")]
 mod widget_items {
     /// The `Widget` structure.
     ///
@@ -890,11 +890,11 @@ mod widget_items {
         }
     }
 }
-#[cfg(feature = "match")]
+#[cfg(feature = "_type-Widget")]
 pub use self::widget_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-Node")]
     mod node_items {
         /// A builder for [`Node`](crate::types::Node).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -966,9 +966,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-Node")]
     pub use self::node_items::*;
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-OptionValue")]
     mod option_value_items {
         /// A builder for [`OptionValue`](crate::types::OptionValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1000,9 +1000,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-OptionValue")]
     pub use self::option_value_items::*;
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-OtherWidget")]
     mod other_widget_items {
         /// A builder for [`OtherWidget`](crate::types::OtherWidget).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1028,9 +1028,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-OtherWidget")]
     pub use self::other_widget_items::*;
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-PingPongA")]
     mod ping_pong_a_items {
         /// A builder for [`PingPongA`](crate::types::PingPongA).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1062,9 +1062,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-PingPongA")]
     pub use self::ping_pong_a_items::*;
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-PingPongB")]
     mod ping_pong_b_items {
         /// A builder for [`PingPongB`](crate::types::PingPongB).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1096,9 +1096,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-PingPongB")]
     pub use self::ping_pong_b_items::*;
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-ResultValue")]
     mod result_value_items {
         /// A builder for [`ResultValue`](crate::types::ResultValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1142,9 +1142,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-ResultValue")]
     pub use self::result_value_items::*;
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-Settings")]
     mod settings_items {
         /// A builder for [`Settings`](crate::types::Settings).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1420,9 +1420,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "describe-things")]
+    #[cfg(feature = "_type-Settings")]
     pub use self::settings_items::*;
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-StringValue")]
     mod string_value_items {
         /// A builder for [`StringValue`](crate::types::StringValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1454,9 +1454,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-StringValue")]
     pub use self::string_value_items::*;
-    #[cfg(feature = "login")]
+    #[cfg(feature = "_type-Token")]
     mod token_items {
         /// A builder for [`Token`](crate::types::Token).
         #[derive(Clone, PartialEq, Default)]
@@ -1493,9 +1493,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "login")]
+    #[cfg(feature = "_type-Token")]
     pub use self::token_items::*;
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-Widget")]
     mod widget_items {
         /// A builder for [`Widget`](crate::types::Widget).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -1527,6 +1527,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "match")]
+    #[cfg(feature = "_type-Widget")]
     pub use self::widget_items::*;
 }

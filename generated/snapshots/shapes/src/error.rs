@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_error-InvalidThing")]
 mod invalid_thing_items {
     /// The thing was not valid.
     ///
@@ -44,7 +44,7 @@ mod invalid_thing_items {
     }
     impl ::std::error::Error for InvalidThing {}
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_error-InvalidThing")]
 pub use self::invalid_thing_items::*;
 /// The `ServiceUnavailable` structure.
 ///
@@ -71,7 +71,7 @@ impl ::std::fmt::Display for ServiceUnavailable {
     }
 }
 impl ::std::error::Error for ServiceUnavailable {}
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_error-Throttled")]
 mod throttled_items {
     /// The `Throttled` structure.
     ///
@@ -108,11 +108,11 @@ mod throttled_items {
     }
     impl ::std::error::Error for Throttled {}
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_error-Throttled")]
 pub use self::throttled_items::*;
 /// Builders for the errors of this module.
 pub mod builders {
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_error-InvalidThing")]
     mod invalid_thing_items {
         /// A builder for [`InvalidThing`](crate::error::InvalidThing).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -162,7 +162,7 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_error-InvalidThing")]
     pub use self::invalid_thing_items::*;
     /// A builder for [`ServiceUnavailable`](crate::error::ServiceUnavailable).
     #[derive(Clone, PartialEq, Default, Debug)]
@@ -174,7 +174,7 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_error-Throttled")]
     mod throttled_items {
         /// A builder for [`Throttled`](crate::error::Throttled).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -206,6 +206,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_error-Throttled")]
     pub use self::throttled_items::*;
 }

@@ -2,7 +2,7 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Choice")]
 mod choice_items {
     /// Exactly one of several members.
     ///
@@ -139,9 +139,9 @@ mod choice_items {
         }
     }
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Choice")]
 pub use self::choice_items::*;
-#[cfg(any(feature = "get-gadget", feature = "put-everything"))]
+#[cfg(feature = "_type-Color")]
 mod color_items {
     /// The `Color` enum.
     ///
@@ -220,9 +220,9 @@ mod color_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(Color);
 }
-#[cfg(any(feature = "get-gadget", feature = "put-everything"))]
+#[cfg(feature = "_type-Color")]
 pub use self::color_items::*;
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Priority")]
 mod priority_items {
     /// The `Priority` enum.
     ///
@@ -284,9 +284,9 @@ mod priority_items {
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_int_enum!(Priority);
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Priority")]
 pub use self::priority_items::*;
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Scalars")]
 mod scalars_items {
     /// One member per simple type.
     ///
@@ -373,9 +373,9 @@ mod scalars_items {
         }
     }
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Scalars")]
 pub use self::scalars_items::*;
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Tag")]
 mod tag_items {
     /// The `Tag` structure.
     ///
@@ -400,9 +400,9 @@ mod tag_items {
         }
     }
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Tag")]
 pub use self::tag_items::*;
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Thing")]
 mod thing_items {
     /// The `Thing` structure.
     ///
@@ -426,11 +426,11 @@ mod thing_items {
         }
     }
 }
-#[cfg(feature = "put-everything")]
+#[cfg(feature = "_type-Thing")]
 pub use self::thing_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Scalars")]
     mod scalars_items {
         /// A builder for [`Scalars`](crate::types::Scalars).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -696,9 +696,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Scalars")]
     pub use self::scalars_items::*;
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Tag")]
     mod tag_items {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -767,9 +767,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Tag")]
     pub use self::tag_items::*;
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Thing")]
     mod thing_items {
         /// A builder for [`Thing`](crate::types::Thing).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -819,6 +819,6 @@ pub mod builders {
             }
         }
     }
-    #[cfg(feature = "put-everything")]
+    #[cfg(feature = "_type-Thing")]
     pub use self::thing_items::*;
 }
