@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
@@ -345,21 +344,6 @@ async fn errors_never_show_the_secret_the_token_or_the_signature() {
     assert!(!shown.contains(token), "token leaked: {shown}");
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
     // aws-sigv4 traces the request it signs and the canonical request when it
@@ -369,15 +353,6 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
     // for each secret. (Our own spans and events are checked field by field in
     // `trace_spans_and_events_show_each_call_and_attempt_and_no_secret`.)
     let token = "SESSION-TOKEN-d3adb33f";
-    let logs = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer({
-            let logs = logs.clone();
-            move || logs.clone()
-        })
-        .finish();
     let script = Script::new(vec![
         Ok((200, OK)),
         Ok((404, NOT_FOUND)),
@@ -386,10 +361,7 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
         Ok((404, NOT_FOUND)),
         Ok((500, "<html>down</html>")),
     ]);
-    tracing::subscriber::with_default(subscriber, || {
-        // Other tests' threads may have cached a callsite as uninteresting
-        // before this subscriber existed: ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
+    let ((), logs) = support::trace::capture(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -413,7 +385,6 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
             }
         });
     });
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     // The capture works: aws-sigv4's trace events are there for the three requests
     // it signed in full.
     assert_eq!(logs.matches("signing request").count(), 3, "{logs}");
@@ -439,26 +410,13 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
 /// Everything traced at TRACE while `calls` runs on a fresh runtime, one line per
 /// event (no time, no colours), each with its spans and their fields.
 fn traced<F: std::future::Future<Output = ()>>(calls: impl FnOnce() -> F) -> String {
-    let logs = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .without_time()
-        .with_writer({
-            let logs = logs.clone();
-            move || logs.clone()
-        })
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        // As above: no callsite keeps an interest cached before this subscriber.
-        tracing::callsite::rebuild_interest_cache();
+    let ((), logs) = support::trace::capture(|| {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap()
             .block_on(calls());
     });
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     logs
 }
 

@@ -3,6 +3,8 @@
 //! bodies, slow answers, 5xx pages and throttling. Each gives the documented
 //! typed error or a retry, within the configured timeouts.
 
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -446,40 +448,13 @@ async fn stalled_stream_protection_is_on_by_default_and_can_be_turned_off() {
     );
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn trace_logs_never_show_proxy_credentials() {
     const PASSWORD: &str = "pr0xy-pa55word";
     // base64 of `tester:pr0xy-pa55word`.
     let encoded = "dGVzdGVyOnByMHh5LXBhNTV3b3Jk";
-    let logs = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer({
-            let logs = logs.clone();
-            move || logs.clone()
-        })
-        .finish();
     let heads = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let (ok, refused) = tracing::subscriber::with_default(subscriber, || {
-        // Other tests' threads may have cached a callsite as uninteresting before
-        // this subscriber existed: ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
+    let ((ok, refused), logs) = support::trace::capture(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -554,7 +529,6 @@ fn trace_logs_never_show_proxy_credentials() {
             "{head}"
         );
     }
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     // ...the capture works (aws-sigv4 traces the request it signs in full)...
     assert!(logs.contains("signing request"), "{logs}");
     // ...and neither the password nor the header value is in the logs or the error.

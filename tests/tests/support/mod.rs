@@ -1,4 +1,5 @@
-//! What several test files share: moto's server and a transport that records.
+//! What several test files share: moto's server, a transport that records and
+//! the capture of `tracing` output.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -11,6 +12,8 @@ use elasticache::client::{Config, Credentials, RetryConfig};
 use querygen_client::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
+
+pub mod trace;
 
 /// A moto server process, killed on drop.
 pub struct Moto {
